@@ -1,0 +1,58 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "ndtools",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "nd-rebalance", targets: ["nd-rebalance"]),
+        .executable(name: "nd-stats", targets: ["nd-stats"]),
+        .executable(name: "nd-mpi-check", targets: ["nd-mpi-check"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries at the edges: module map + shim header, one Swift importer each.
+        .systemLibrary(name: "CJansson", pkgConfig: "jansson",
+                       providers: [.apt(["libjansson-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5",
+                       providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c",
+                       providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
+
+        .target(name: "NDModel"),
+        .target(name: "NDFormats", dependencies: ["NDModel", "CJansson", "CZlib"]),
+        .target(name: "NDSonata", dependencies: ["NDModel", "CHDF5"]),
+        .target(name: "NDComm", dependencies: ["NDModel", "CMPI"]),
+        .target(name: "NDBalance", dependencies: ["NDModel"]),
+        .target(name: "NDCLI", dependencies: [
+            "NDModel", "NDFormats", "NDBalance",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .executableTarget(name: "nd-rebalance", dependencies: [
+            "NDCLI", "NDFormats", "NDBalance", "NDModel",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "nd-stats", dependencies: [
+            "NDCLI", "NDFormats", "NDBalance", "NDModel",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "nd-mpi-check", dependencies: [
+            "NDComm", "NDCLI", "NDModel",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "NDFormatsTests", dependencies: ["NDFormats", "NDModel"]),
+        .testTarget(name: "NDBalanceTests", dependencies: ["NDBalance", "NDModel"]),
+        .testTarget(name: "NDSonataTests", dependencies: ["NDSonata"]),
+        .testTarget(name: "NDCommTests", dependencies: ["NDComm"]),
+        .testTarget(name: "NDCLITests", dependencies: ["NDCLI", "NDModel"]),
+        .testTarget(name: "EndToEndTests", dependencies: [],
+                    resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,33 @@
+import ArgumentParser
+
+/// The cluster a files.dat is loaded on, as both reference tools take it.
+public struct ClusterOptions: ParsableArguments {
+    @Argument(help: "Path to the CoreNEURON input file, typically files.dat.")
+    public var inputFile: String
+
+    @Argument(help: "The number of target machines running the simulation.")
+    public var nMachines: Int
+
+    @Option(help: "Number of ranks per machine.")
+    public var ranksPerMachine: Int = 40
+
+    public init() {}
+
+    public func validate() throws {
+        guard nMachines >= 1 else { throw ValidationError("N_MACHINES must be at least 1, got \(nMachines).") }
+        guard ranksPerMachine >= 1 else {
+            throw ValidationError("--ranks-per-machine must be at least 1, got \(ranksPerMachine).")
+        }
+    }
+}
+
+/// Options for how a tool talks to humans.
+public struct ReportingOptions: ParsableArguments {
+    @Flag(help: "Show a progress bar on stderr even when it is not a terminal.")
+    public var progress = false
+
+    @Flag(name: .shortAndLong, help: "Enable verbose output for debugging.")
+    public var verbose = false
+
+    public init() {}
+}

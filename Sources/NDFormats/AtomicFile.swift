@@ -1,0 +1,151 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NDModel
+
+/// An output file written under a temporary name beside its destination and renamed
+/// into place only when complete: an interrupted or failed run never leaves a
+/// half-written file behind, and an existing file is replaced in one step.
+public final class AtomicFile {
+    /// Where the file ends up.
+    public let destination: String
+    /// The temporary file being written.
+    public let temporaryPath: String
+    private var fd: Int32
+    private var buffer: [UInt8] = []
+    private var finished = false
+
+    /// Creates the temporary file. Refuses to write over any of `inputs` (same file,
+    /// whatever the path spelling): an input is never overwritten.
+    public init(_ destination: String, protecting inputs: [String] = []) throws {
+        for input in inputs where input != "-" && sameFile(input, destination) {
+            throw NDError(file: destination, "refusing to overwrite the input file \(input)")
+        }
+        self.destination = destination
+        let slash = destination.lastIndex(of: "/")
+        let dir = slash.map { String(destination[...$0]) } ?? ""
+        let base = slash.map { String(destination[destination.index(after: $0)...]) } ?? destination
+        var template = Array((dir + "." + base + ".tmp.XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        if fd < 0 {
+            throw NDError(file: destination, "cannot create a temporary file beside it: \(errnoDescription())")
+        }
+        fchmod(fd, 0o644 & ~currentUmask())
+        self.fd = fd
+        self.temporaryPath = String(cString: template)
+        TemporaryFiles.register(temporaryPath)
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    /// Appends bytes (buffered).
+    public func write(_ bytes: [UInt8]) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    /// Appends the UTF-8 of `text`.
+    public func write(_ text: String) throws {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    private func flush() throws {
+        var offset = 0
+        while offset < buffer.count {
+            let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let message = errnoDescription()
+                abandon()
+                throw NDError(file: destination, "cannot write: \(message)")
+            }
+            offset += n
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes what is buffered, closes and renames into place.
+    public func commit() throws {
+        guard !finished else { return }
+        try flush()
+        if close(fd) != 0 {
+            let message = errnoDescription()
+            fd = -1
+            abandon()
+            throw NDError(file: destination, "cannot write: \(message)")
+        }
+        fd = -1
+        if rename(temporaryPath, destination) != 0 {
+            let message = errnoDescription()
+            abandon()
+            throw NDError(file: destination, "cannot rename \(temporaryPath) into place: \(message)")
+        }
+        finished = true
+        TemporaryFiles.unregister(temporaryPath)
+    }
+
+    /// Removes the temporary file; the destination is left as it was.
+    public func abandon() {
+        guard !finished else { return }
+        finished = true
+        if fd >= 0 { close(fd); fd = -1 }
+        unlink(temporaryPath)
+        TemporaryFiles.unregister(temporaryPath)
+    }
+
+    deinit { abandon() }
+
+    /// Writes `bytes` to `destination` atomically.
+    public static func write(_ bytes: [UInt8], to destination: String, protecting inputs: [String] = []) throws {
+        let file = try AtomicFile(destination, protecting: inputs)
+        try file.write(bytes)
+        try file.commit()
+    }
+}
+
+private func currentUmask() -> mode_t {
+    let mask = umask(0o022)
+    umask(mask)
+    return mask
+}
+
+/// Whether two paths name the same existing file.
+public func sameFile(_ a: String, _ b: String) -> Bool {
+    var sa = stat(), sb = stat()
+    guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
+}
+
+/// Temporary files still being written, removed if the process is interrupted.
+public enum TemporaryFiles {
+    private static let lock = NSLockLite()
+    nonisolated(unsafe) private static var paths: [String] = []
+    nonisolated(unsafe) private static var installed = false
+
+    static func register(_ path: String) {
+        lock.locked {
+            paths.append(path)
+            if !installed {
+                installed = true
+                for sig in [SIGINT, SIGTERM, SIGHUP] { signal(sig, temporaryFilesSignalHandler) }
+            }
+        }
+    }
+
+    static func unregister(_ path: String) {
+        lock.locked { paths.removeAll { $0 == path } }
+    }
+
+    /// Removes every registered temporary file; used by the signal handler.
+    static func removeAll() {
+        for path in paths { unlink(path) }
+    }
+}
+
+private func temporaryFilesSignalHandler(_ sig: Int32) {
+    TemporaryFiles.removeAll()
+    signal(sig, SIG_DFL)
+    raise(sig)
+}

@@ -1,0 +1,40 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NDModel
+
+/// Whole-file reads with errors that name the file; `-` reads stdin.
+public enum FileBytes {
+    /// All bytes of `path` (or of stdin for `-`).
+    public static func read(_ path: String) throws -> [UInt8] {
+        let fd: Int32 = path == "-" ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw NDError(file: path, "cannot open: \(errnoDescription())") }
+        defer { if path != "-" { close(fd) } }
+        var result: [UInt8] = []
+        var st = stat()
+        if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
+            throw NDError(file: path, "is a directory, expected a file")
+        }
+        var capacity = st.st_size > 0 ? Int(st.st_size) + 1 : 65536
+        result.reserveCapacity(capacity)
+        var chunk = [UInt8](repeating: 0, count: min(max(capacity, 4096), 1 << 22))
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw NDError(file: path, "cannot read: \(errnoDescription())")
+            }
+            if n == 0 { break }
+            result.append(contentsOf: chunk[0..<n])
+            capacity = result.count
+        }
+        return result
+    }
+}
+
+/// The message for the current `errno`.
+public func errnoDescription(_ code: Int32 = errno) -> String {
+    String(cString: strerror(code))
+}

@@ -1,0 +1,83 @@
+import CZlib
+import NDModel
+
+/// gzip compression and decompression through zlib, in memory.
+public enum Gzip {
+    /// The gzip member of `bytes` (header with no name and mtime 0, so that the same
+    /// input gives the same bytes).
+    public static func compress(_ bytes: [UInt8], level: Int32 = 6) throws -> [UInt8] {
+        var stream = z_stream()
+        guard nd_deflate_init_gzip(&stream, level) == Z_OK else {
+            throw NDError("zlib: cannot initialise compression")
+        }
+        defer { deflateEnd(&stream) }
+        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(bytes.count))) + 32)
+        var input = bytes
+        let status: Int32 = input.withUnsafeMutableBufferPointer { inp in
+            output.withUnsafeMutableBufferPointer { out in
+                stream.next_in = inp.baseAddress
+                stream.avail_in = uInt(inp.count)
+                stream.next_out = out.baseAddress
+                stream.avail_out = uInt(out.count)
+                return deflate(&stream, Z_FINISH)
+            }
+        }
+        guard status == Z_STREAM_END else { throw NDError("zlib: compression failed (\(status))") }
+        output.removeSubrange(Int(stream.total_out)...)
+        return output
+    }
+
+    /// The decompressed content of gzip (or zlib) data; `name` is used in errors.
+    /// Concatenated gzip members are read one after another, as gunzip does.
+    public static func decompress(_ bytes: [UInt8], name: String = "-") throws -> [UInt8] {
+        guard !bytes.isEmpty else { throw NDError(file: name, "empty file, expected gzip data") }
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var offset = 0
+        var input = bytes
+        repeat {
+            var stream = z_stream()
+            guard nd_inflate_init_gzip(&stream) == Z_OK else {
+                throw NDError(file: name, "zlib: cannot initialise decompression")
+            }
+            defer { inflateEnd(&stream) }
+            var status: Int32 = Z_OK
+            try input.withUnsafeMutableBufferPointer { inp in
+                stream.next_in = inp.baseAddress! + offset
+                stream.avail_in = uInt(inp.count - offset)
+                while status != Z_STREAM_END {
+                    let produced: Int = chunk.withUnsafeMutableBufferPointer { out in
+                        stream.next_out = out.baseAddress
+                        stream.avail_out = uInt(out.count)
+                        status = inflate(&stream, Z_NO_FLUSH)
+                        return out.count - Int(stream.avail_out)
+                    }
+                    if status != Z_OK && status != Z_STREAM_END {
+                        let what = status == Z_BUF_ERROR ? "truncated gzip data" : "corrupt gzip data (zlib status \(status))"
+                        throw NDError(file: name, "\(what) at byte \(offset + Int(stream.total_in))")
+                    }
+                    result.append(contentsOf: chunk[0..<produced])
+                }
+                offset += Int(stream.total_in)
+            }
+        } while offset < input.count && input[offset] == 0x1F
+        return result
+    }
+
+    /// Reads and decompresses the gzip file at `path` (`-` for stdin).
+    public static func read(_ path: String) throws -> [UInt8] {
+        try decompress(try FileBytes.read(path), name: path)
+    }
+
+    /// Compresses `bytes` into the file at `path`, atomically.
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        try AtomicFile.write(try compress(bytes), to: path)
+    }
+}
+
+/// CRC-32 (as gzip and zip use it), for checksums of model files.
+public func crc32Checksum(_ bytes: [UInt8], continuing previous: UInt32 = 0) -> UInt32 {
+    bytes.withUnsafeBufferPointer { b in
+        UInt32(crc32(uLong(previous), b.baseAddress, uInt(b.count)))
+    }
+}
