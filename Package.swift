@@ -48,11 +48,11 @@ let package = Package(
 
         .testTarget(name: "NDFormatsTests", dependencies: ["NDFormats", "NDModel"]),
         .testTarget(name: "NDBalanceTests", dependencies: ["NDBalance", "NDModel"]),
-        .testTarget(name: "NDSonataTests", dependencies: ["NDSonata"]),
-        .testTarget(name: "NDCommTests", dependencies: ["NDComm"]),
-        .testTarget(name: "NDCLITests", dependencies: ["NDCLI", "NDModel"]),
-        .testTarget(name: "EndToEndTests", dependencies: [],
-                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "NDSonataTests", dependencies: ["NDSonata", "NDModel"]),
+        .testTarget(name: "NDCommTests", dependencies: ["NDComm", "NDModel"]),
+        .testTarget(name: "NDCLITests", dependencies: ["NDCLI", "NDModel", "NDBalance", "NDFormats"]),
+        // Runs the built executables (bin/ or the build folder); reads Fixtures/ in place.
+        .testTarget(name: "EndToEndTests", exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

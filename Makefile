@@ -1,0 +1,57 @@
+# ndtools — build, test, benchmark.  `make` builds; `make test` is what CI runs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+TOOLS := nd-rebalance nd-stats nd-mpi-check
+# Debian packages the C library targets and the MPI runs need.
+APT_PACKAGES := pkg-config libjansson-dev zlib1g-dev libhdf5-dev libopenmpi-dev openmpi-bin
+PKG_CONFIG_NAMES := jansson zlib hdf5 ompi-c
+SWIFT_BUILD_FLAGS := -c release
+MPIRUN ?= mpirun --allow-run-as-root --oversubscribe
+export OMPI_ALLOW_RUN_AS_ROOT := 1
+export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
+# Where `make bench` finds neurodamus's tools/ (rebalance-corenrn-data.py, ...); empty: ours only.
+REF_TOOLS ?=
+BENCH_ENTRIES ?= 200000
+BENCH_RUNS ?= 5
+
+.PHONY: build deps test unit-tests mpi-test bench clean
+
+build: deps
+	swift build $(SWIFT_BUILD_FLAGS)
+	@mkdir -p bin
+	@for t in $(TOOLS); do ln -sf "$$(swift build $(SWIFT_BUILD_FLAGS) --show-bin-path)/$$t" bin/$$t; done
+	@echo "built: $(addprefix bin/,$(TOOLS))"
+
+# Installs what is missing with apt when root; otherwise prints the command and stops.
+deps:
+	@missing=""; \
+	for p in $(PKG_CONFIG_NAMES); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
+	command -v mpirun >/dev/null || missing="$$missing mpirun"; \
+	if [ -n "$$missing" ]; then \
+	  echo "missing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	  else \
+	    echo "run: sudo apt-get install -y $(APT_PACKAGES)"; exit 1; \
+	  fi; \
+	fi
+
+test: build unit-tests mpi-test
+
+# One release build serves the libraries, the tools and the tests (no @testable imports).
+unit-tests:
+	ND_BIN="$(CURDIR)/bin" swift test $(SWIFT_BUILD_FLAGS) --disable-testable-imports
+
+# MPI for real: a process alone is a world of one; under mpirun the ranks sum and gather.
+mpi-test:
+	@out="$$(bin/nd-mpi-check)"; echo "nd-mpi-check: $$out"; \
+	test "$$out" = "ranks=1 sum=0 gathered=0" || { echo "MPI smoke test (singleton) failed"; exit 1; }
+	@out="$$($(MPIRUN) -np 2 bin/nd-mpi-check)"; echo "mpirun -np 2 nd-mpi-check: $$out"; \
+	test "$$out" = "ranks=2 sum=1 gathered=0,1" || { echo "MPI smoke test (2 ranks) failed"; exit 1; }
+
+bench: build
+	REF_TOOLS="$(REF_TOOLS)" ENTRIES=$(BENCH_ENTRIES) RUNS=$(BENCH_RUNS) scripts/bench-rebalance.sh
+
+clean:
+	rm -rf .build bin/nd-* .bench
