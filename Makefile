@@ -51,7 +51,7 @@ mpi-test:
 	test "$$out" = "ranks=2 sum=1 gathered=0,1" || { echo "MPI smoke test (2 ranks) failed"; exit 1; }
 
 bench: build
-	REF_TOOLS="$(REF_TOOLS)" ENTRIES=$(BENCH_ENTRIES) RUNS=$(BENCH_RUNS) scripts/bench-rebalance.sh
+	REF_TOOLS="$(REF_TOOLS)" ENTRIES=$(BENCH_ENTRIES) RUNS=$(BENCH_RUNS) python3 scripts/bench-rebalance.py
 
 clean:
 	rm -rf .build bin/nd-* .bench
