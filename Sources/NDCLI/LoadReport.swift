@@ -60,10 +60,21 @@ public struct LoadReport {
     }
 
     private func summaryLine(_ name: String, _ s: LoadSummary) -> String {
-        "  \(name.padded(8)) n=\(s.count)"
-            + " min \(mib(s.min)) mean \(mib(s.mean)) max \(mib(s.max)) MiB"
-            + " stdev \(mib(s.stdev)) max/mean \(cFormat("%.3f", s.maxOverMean))\n"
+        let (scale, unit) = binaryUnit(for: s.max)
+        func v(_ x: Double) -> String { cFormat("%.1f", x / scale) }
+        return "  \(name.padded(8)) n=\(s.count) min \(v(s.min)) mean \(v(s.mean)) max \(v(s.max))"
+            + " stdev \(v(s.stdev)) \(unit)  max/mean \(cFormat("%.3f", s.maxOverMean))\n"
     }
+}
+
+/// The binary unit (scale, name) in which `bytes` reads best: B, KiB, MiB, GiB or TiB.
+func binaryUnit(for bytes: Double) -> (Double, String) {
+    var scale = 1.0
+    for unit in ["B", "KiB", "MiB", "GiB"] {
+        if bytes < scale * 1024 { return (scale, unit) }
+        scale *= 1024
+    }
+    return (scale, "TiB")
 }
 
 /// Bytes as MiB with one decimal.

@@ -24,8 +24,8 @@ struct Rebalance: ParsableCommand {
 
             Examples:
               nd-rebalance out/coreneuron_input/files.dat 2 --ranks-per-machine 4
-              nd-rebalance files.dat 100 --balance ranks --output-file balanced.dat --json \\
-                | jq 'select(.type=="summary")'
+              nd-rebalance files.dat 100 --balance ranks --json \\
+                  --output-file balanced.dat | jq 'select(.type=="summary")'
             """)
 
     @OptionGroup var cluster: ClusterOptions

@@ -17,9 +17,10 @@ struct Stats: ParsableCommand {
 
             Examples:
               nd-stats out/coreneuron_input/files.dat 2 --ranks-per-machine 4
-              nd-stats rebalanced.dat 2 --ranks-per-machine 4 --dat-path out/coreneuron_input \\
-                --compare out/coreneuron_input/files.dat
-              nd-stats files.dat 8 --json | jq 'select(.type=="summary" and .level=="rank").max_over_mean'
+              nd-stats rebalanced.dat 2 --ranks-per-machine 4 \\
+                  --dat-path out/coreneuron_input --compare out/coreneuron_input/files.dat
+              nd-stats files.dat 8 --json \\
+                  | jq 'select(.type=="summary" and .level=="rank").max_over_mean'
             """)
 
     @OptionGroup var cluster: ClusterOptions
