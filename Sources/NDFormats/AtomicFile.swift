@@ -14,7 +14,7 @@ public final class AtomicFile {
     /// The temporary file being written.
     public let temporaryPath: String
     private var fd: Int32
-    private var buffer: [UInt8] = []
+    private let writer: BufferedWriter
     private var finished = false
 
     /// Creates the temporary file. Refuses to write over any of `inputs` (same file,
@@ -35,35 +35,22 @@ public final class AtomicFile {
         fchmod(fd, 0o644 & ~currentUmask())
         self.fd = fd
         self.temporaryPath = String(cString: template)
+        self.writer = BufferedWriter(fd: fd, name: destination)
         TemporaryFiles.register(temporaryPath)
-        buffer.reserveCapacity(1 << 16)
     }
 
-    /// Appends bytes (buffered).
+    /// Appends bytes (buffered); a failed write abandons the file.
     public func write(_ bytes: [UInt8]) throws {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= 1 << 16 { try flush() }
+        do { try writer.write(bytes) } catch { abandon(); throw error }
     }
 
     /// Appends the UTF-8 of `text`.
     public func write(_ text: String) throws {
-        buffer.append(contentsOf: text.utf8)
-        if buffer.count >= 1 << 16 { try flush() }
+        do { try writer.write(text) } catch { abandon(); throw error }
     }
 
     private func flush() throws {
-        var offset = 0
-        while offset < buffer.count {
-            let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let message = errnoDescription()
-                abandon()
-                throw NDError(file: destination, "cannot write: \(message)")
-            }
-            offset += n
-        }
-        buffer.removeAll(keepingCapacity: true)
+        do { try writer.flush() } catch { abandon(); throw error }
     }
 
     /// Writes what is buffered, closes and renames into place.

@@ -66,4 +66,12 @@ import Testing
         let loud = try Tool.run("nd-stats", ["data/files.dat", "1", "--progress"], in: s.path)
         #expect(loud.stderr.contains("stat 4 entries [##############################] 4/4 100%"))
     }
+
+    @Test func aFailedStdoutWriteIsAnError() throws {
+        let s = makeFolder()
+        defer { s.remove() }
+        let r = try Tool.run("nd-stats", ["data/files.dat", "1"], in: s.path, stdoutFile: "/dev/full")
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("nd-stats: error: stdout: cannot write: No space left on device"))
+    }
 }

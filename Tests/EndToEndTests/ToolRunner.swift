@@ -25,7 +25,9 @@ enum Tool {
         .appendingPathComponent("Fixtures").path
 
     /// Runs `tool` with `arguments` in `directory`. Both pipes are drained while it runs.
-    static func run(_ tool: String, _ arguments: [String], in directory: String, stdin: String? = nil) throws -> ToolResult {
+    /// `stdoutFile` sends stdout to a file instead of a pipe (e.g. /dev/full).
+    static func run(_ tool: String, _ arguments: [String], in directory: String, stdin: String? = nil,
+                    stdoutFile: String? = nil) throws -> ToolResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binDirectory + "/" + tool)
         process.arguments = arguments
@@ -34,7 +36,12 @@ enum Tool {
         environment["LC_ALL"] = "C"
         process.environment = environment
         let out = Pipe(), err = Pipe(), inp = Pipe()
-        process.standardOutput = out
+        if let stdoutFile {
+            process.standardOutput = FileHandle(forWritingAtPath: stdoutFile)
+            try out.fileHandleForWriting.close()
+        } else {
+            process.standardOutput = out
+        }
         process.standardError = err
         process.standardInput = inp
         try process.run()
