@@ -25,7 +25,7 @@ let package = Package(
 
         .target(name: "NDModel"),
         .target(name: "NDFormats", dependencies: ["NDModel", "CJansson", "CZlib"]),
-        .target(name: "NDSonata", dependencies: ["NDModel", "CHDF5"]),
+        .target(name: "NDSonata", dependencies: ["NDModel", "NDFormats", "CHDF5"]),
         .target(name: "NDComm", dependencies: ["NDModel", "CMPI"]),
         .target(name: "NDBalance", dependencies: ["NDModel"]),
         .target(name: "NDCLI", dependencies: [

@@ -1,7 +1,13 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CHDF5
 import NDModel
 
 /// An open HDF5 file (SONATA nodes/edges, morphologies). Closed when released.
+///
+/// Reading works by path (`/nodes/S1/0/mtype`) and by row ranges (hyperslabs), so a
+/// column of a large file is read in chunks, never as a whole unless asked.
 public final class HDF5File {
     /// The path it was opened from, for error messages.
     public let path: String
@@ -9,7 +15,10 @@ public final class HDF5File {
 
     /// Opens an existing file read-only.
     public init(reading path: String) throws {
-        H5Eset_auto2(0, nil, nil)  // errors come back as return codes, not stderr dumps
+        H5Eset_auto2(nd_H5E_DEFAULT(), nil, nil)  // errors come back as return codes, not stderr dumps
+        guard H5Fis_hdf5(path) > 0 else {
+            throw NDError(file: path, "not a readable HDF5 file (missing, truncated or corrupt)")
+        }
         let id = H5Fopen(path, nd_H5F_ACC_RDONLY(), nd_H5P_DEFAULT())
         guard id >= 0 else { throw NDError(file: path, "cannot open as HDF5") }
         self.path = path
@@ -18,7 +27,7 @@ public final class HDF5File {
 
     /// Creates (or truncates) a file for writing.
     public init(creating path: String) throws {
-        H5Eset_auto2(0, nil, nil)
+        H5Eset_auto2(nd_H5E_DEFAULT(), nil, nil)
         let id = H5Fcreate(path, nd_H5F_ACC_TRUNC(), nd_H5P_DEFAULT(), nd_H5P_DEFAULT())
         guard id >= 0 else { throw NDError(file: path, "cannot create HDF5 file") }
         self.path = path
@@ -27,38 +36,219 @@ public final class HDF5File {
 
     deinit { H5Fclose(id) }
 
-    /// Writes a 1-D dataset of doubles at `name` (intermediate groups must exist).
-    public func write(_ values: [Double], to name: String) throws {
-        var dims: [hsize_t] = [hsize_t(values.count)]
-        let space = H5Screate_simple(1, &dims, nil)
-        guard space >= 0 else { throw NDError(file: path, "cannot create dataspace for \(name)") }
-        defer { H5Sclose(space) }
-        let set = H5Dcreate2(id, name, nd_H5T_NATIVE_DOUBLE(), space, nd_H5P_DEFAULT(), nd_H5P_DEFAULT(), nd_H5P_DEFAULT())
-        guard set >= 0 else { throw NDError(file: path, "cannot create dataset \(name)") }
-        defer { H5Dclose(set) }
-        let status = values.withUnsafeBytes {
-            H5Dwrite(set, nd_H5T_NATIVE_DOUBLE(), nd_H5S_ALL(), nd_H5S_ALL(), nd_H5P_DEFAULT(), $0.baseAddress)
-        }
-        guard status >= 0 else { throw NDError(file: path, "cannot write dataset \(name)") }
+    func error(_ object: String, _ message: String) -> NDError {
+        NDError(file: path, "\(object): \(message)")
     }
 
-    /// Reads a whole 1-D dataset at `name` as doubles (HDF5 converts integer types).
-    public func readDoubles(_ name: String) throws -> [Double] {
+    // MARK: structure
+
+    /// Whether a group or dataset exists at `name` (every parent is checked first).
+    public func exists(_ name: String) -> Bool {
+        var prefix = ""
+        for part in name.split(separator: "/") {
+            prefix += "/" + part
+            if H5Lexists(id, prefix, nd_H5P_DEFAULT()) <= 0 { return false }
+        }
+        return true
+    }
+
+    /// Whether `name` is a group.
+    public func isGroup(_ name: String) -> Bool {
+        guard exists(name) else { return false }
+        let group = H5Gopen2(id, name, nd_H5P_DEFAULT())
+        if group < 0 { return false }
+        H5Gclose(group)
+        return true
+    }
+
+    /// Names of the members of group `name`, sorted.
+    public func members(of name: String) throws -> [String] {
+        let group = H5Gopen2(id, name, nd_H5P_DEFAULT())
+        guard group >= 0 else { throw error(name, "no such group") }
+        defer { H5Gclose(group) }
+        var info = H5G_info_t()
+        H5Gget_info(group, &info)
+        var names: [String] = []
+        for i in 0..<info.nlinks {
+            let n = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nil, 0, nd_H5P_DEFAULT())
+            guard n >= 0 else { continue }
+            var buffer = [CChar](repeating: 0, count: Int(n) + 1)
+            H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, &buffer, buffer.count, nd_H5P_DEFAULT())
+            names.append(String(cString: buffer))
+        }
+        return names.sorted()
+    }
+
+    /// The shape of dataset `name`.
+    public func shape(_ name: String) throws -> [Int] {
+        try withDataset(name) { set, space in
+            let rank = Int(H5Sget_simple_extent_ndims(space))
+            var dims = [hsize_t](repeating: 0, count: max(rank, 1))
+            H5Sget_simple_extent_dims(space, &dims, nil)
+            return dims.prefix(rank).map { Int($0) }
+        }
+    }
+
+    /// The kind of values dataset `name` holds.
+    public func valueKind(_ name: String) throws -> HDF5ValueKind {
+        try withDataset(name) { set, _ in
+            let type = H5Dget_type(set)
+            defer { H5Tclose(type) }
+            switch H5Tget_class(type) {
+            case H5T_INTEGER: return .integer
+            case H5T_FLOAT: return .float
+            case H5T_STRING: return .string
+            default: return .other
+            }
+        }
+    }
+
+    func withDataset<T>(_ name: String, _ body: (hid_t, hid_t) throws -> T) throws -> T {
+        guard exists(name) else { throw error(name, "no such dataset") }
         let set = H5Dopen2(id, name, nd_H5P_DEFAULT())
-        guard set >= 0 else { throw NDError(file: path, "no dataset \(name)") }
+        guard set >= 0 else { throw error(name, "cannot open dataset") }
         defer { H5Dclose(set) }
         let space = H5Dget_space(set)
         defer { H5Sclose(space) }
-        guard H5Sget_simple_extent_ndims(space) == 1 else {
-            throw NDError(file: path, "dataset \(name): expected one dimension")
-        }
-        var dims: [hsize_t] = [0]
-        H5Sget_simple_extent_dims(space, &dims, nil)
-        var values = [Double](repeating: 0, count: Int(dims[0]))
-        let status = values.withUnsafeMutableBytes {
-            H5Dread(set, nd_H5T_NATIVE_DOUBLE(), nd_H5S_ALL(), nd_H5S_ALL(), nd_H5P_DEFAULT(), $0.baseAddress)
-        }
-        guard status >= 0 else { throw NDError(file: path, "cannot read dataset \(name)") }
-        return values
+        return try body(set, space)
     }
+
+    // MARK: numbers
+
+    /// Rows `rows` (all when nil) of a 1-D numeric dataset, converted by HDF5 to Int64.
+    public func readInt64(_ name: String, rows: Range<Int>? = nil) throws -> [Int64] {
+        try readNumbers(name, rows: rows, columns: 1, memoryType: nd_H5T_NATIVE_INT64(), zero: Int64(0))
+    }
+
+    /// Rows of a 1-D numeric dataset as UInt64.
+    public func readUInt64(_ name: String, rows: Range<Int>? = nil) throws -> [UInt64] {
+        try readNumbers(name, rows: rows, columns: 1, memoryType: nd_H5T_NATIVE_UINT64(), zero: UInt64(0))
+    }
+
+    /// Rows of a 1-D numeric dataset as Double.
+    public func readDoubles(_ name: String, rows: Range<Int>? = nil) throws -> [Double] {
+        try readNumbers(name, rows: rows, columns: 1, memoryType: nd_H5T_NATIVE_DOUBLE(), zero: 0.0)
+    }
+
+    /// Rows of a 1-D numeric dataset as Float.
+    public func readFloats(_ name: String, rows: Range<Int>? = nil) throws -> [Float] {
+        try readNumbers(name, rows: rows, columns: 1, memoryType: nd_H5T_NATIVE_FLOAT(), zero: Float(0))
+    }
+
+    /// Rows of an (N, columns) numeric dataset, flattened row by row.
+    public func readMatrixDoubles(_ name: String, columns: Int, rows: Range<Int>? = nil) throws -> [Double] {
+        try readNumbers(name, rows: rows, columns: columns, memoryType: nd_H5T_NATIVE_DOUBLE(), zero: 0.0)
+    }
+
+    /// Rows of an (N, columns) integer dataset, flattened row by row.
+    public func readMatrixInt64(_ name: String, columns: Int, rows: Range<Int>? = nil) throws -> [Int64] {
+        try readNumbers(name, rows: rows, columns: columns, memoryType: nd_H5T_NATIVE_INT64(), zero: Int64(0))
+    }
+
+    private func readNumbers<T>(_ name: String, rows: Range<Int>?, columns: Int, memoryType: hid_t, zero: T) throws -> [T] {
+        try withDataset(name) { set, space in
+            let rank = Int(H5Sget_simple_extent_ndims(space))
+            var dims = [hsize_t](repeating: 0, count: max(rank, 1))
+            H5Sget_simple_extent_dims(space, &dims, nil)
+            let expectedRank = columns == 1 ? 1 : 2
+            guard rank == expectedRank, columns == 1 || dims[1] == hsize_t(columns) else {
+                throw error(name, "expected shape (N\(columns == 1 ? "" : ", \(columns)")), found \(dims.prefix(rank).map { Int($0) })")
+            }
+            let total = Int(dims[0])
+            let range = rows ?? 0..<total
+            guard range.lowerBound >= 0, range.upperBound <= total else {
+                throw error(name, "rows \(range.lowerBound)..<\(range.upperBound) outside 0..<\(total)")
+            }
+            var values = [T](repeating: zero, count: range.count * columns)
+            if range.isEmpty { return values }
+            var start: [hsize_t] = columns == 1 ? [hsize_t(range.lowerBound)] : [hsize_t(range.lowerBound), 0]
+            var count: [hsize_t] = columns == 1 ? [hsize_t(range.count)] : [hsize_t(range.count), hsize_t(columns)]
+            H5Sselect_hyperslab(space, H5S_SELECT_SET, &start, nil, &count, nil)
+            let memory = H5Screate_simple(Int32(count.count), &count, nil)
+            defer { H5Sclose(memory) }
+            let status = values.withUnsafeMutableBytes {
+                H5Dread(set, memoryType, memory, space, nd_H5P_DEFAULT(), $0.baseAddress)
+            }
+            guard status >= 0 else { throw error(name, "cannot read rows \(range.lowerBound)..<\(range.upperBound) (corrupt file?)") }
+            return values
+        }
+    }
+
+    // MARK: strings
+
+    /// A 1-D string dataset (variable or fixed length).
+    public func readStrings(_ name: String, rows: Range<Int>? = nil) throws -> [String] {
+        try withDataset(name) { set, space in
+            let fileType = H5Dget_type(set)
+            defer { H5Tclose(fileType) }
+            guard H5Tget_class(fileType) == H5T_STRING else { throw error(name, "expected strings") }
+            var dims: [hsize_t] = [0]
+            guard H5Sget_simple_extent_ndims(space) == 1 else { throw error(name, "expected one dimension") }
+            H5Sget_simple_extent_dims(space, &dims, nil)
+            let total = Int(dims[0])
+            let range = rows ?? 0..<total
+            guard range.lowerBound >= 0, range.upperBound <= total else {
+                throw error(name, "rows \(range.lowerBound)..<\(range.upperBound) outside 0..<\(total)")
+            }
+            if range.isEmpty { return [] }
+            var start: [hsize_t] = [hsize_t(range.lowerBound)]
+            var count: [hsize_t] = [hsize_t(range.count)]
+            H5Sselect_hyperslab(space, H5S_SELECT_SET, &start, nil, &count, nil)
+            let memory = H5Screate_simple(1, &count, nil)
+            defer { H5Sclose(memory) }
+            if H5Tis_variable_str(fileType) > 0 {
+                let memType = nd_vlen_string_type()
+                defer { H5Tclose(memType) }
+                var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: range.count)
+                guard H5Dread(set, memType, memory, space, nd_H5P_DEFAULT(), &pointers) >= 0 else {
+                    throw error(name, "cannot read strings (corrupt file?)")
+                }
+                defer { H5Dvlen_reclaim(memType, memory, nd_H5P_DEFAULT(), &pointers) }
+                return pointers.map { $0.map { String(cString: $0) } ?? "" }
+            }
+            let size = H5Tget_size(fileType)
+            let memType = nd_fixed_string_type(size)
+            defer { H5Tclose(memType) }
+            var bytes = [UInt8](repeating: 0, count: size * range.count)
+            guard H5Dread(set, memType, memory, space, nd_H5P_DEFAULT(), &bytes) >= 0 else {
+                throw error(name, "cannot read strings (corrupt file?)")
+            }
+            return (0..<range.count).map { i in
+                let slice = bytes[(i * size)..<((i + 1) * size)]
+                let end = slice.firstIndex(of: 0) ?? slice.endIndex
+                return String(decoding: slice[slice.startIndex..<end], as: UTF8.self)
+            }
+        }
+    }
+
+    /// A string attribute `attribute` of the object at `name`, or nil when it has none.
+    public func stringAttribute(_ name: String, _ attribute: String) throws -> String? {
+        guard exists(name), H5Aexists_by_name(id, name, attribute, nd_H5P_DEFAULT()) > 0 else { return nil }
+        let attr = H5Aopen_by_name(id, name, attribute, nd_H5P_DEFAULT(), nd_H5P_DEFAULT())
+        guard attr >= 0 else { throw error(name, "cannot open attribute \(attribute)") }
+        defer { H5Aclose(attr) }
+        let fileType = H5Aget_type(attr)
+        defer { H5Tclose(fileType) }
+        guard H5Tget_class(fileType) == H5T_STRING else { throw error(name, "attribute \(attribute) is not a string") }
+        if H5Tis_variable_str(fileType) > 0 {
+            let memType = nd_vlen_string_type()
+            defer { H5Tclose(memType) }
+            var pointer: UnsafeMutablePointer<CChar>? = nil
+            guard H5Aread(attr, memType, &pointer) >= 0 else { throw error(name, "cannot read attribute \(attribute)") }
+            defer { free(pointer) }
+            return pointer.map { String(cString: $0) } ?? ""
+        }
+        let size = H5Tget_size(fileType)
+        let memType = nd_fixed_string_type(size)
+        defer { H5Tclose(memType) }
+        var bytes = [UInt8](repeating: 0, count: size + 1)
+        guard H5Aread(attr, memType, &bytes) >= 0 else { throw error(name, "cannot read attribute \(attribute)") }
+        let end = bytes.firstIndex(of: 0) ?? size
+        return String(decoding: bytes[0..<end], as: UTF8.self)
+    }
+}
+
+/// What a dataset holds.
+public enum HDF5ValueKind: Equatable, Sendable {
+    case integer, float, string, other
 }

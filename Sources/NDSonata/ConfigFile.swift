@@ -1,0 +1,165 @@
+import NDFormats
+import NDModel
+
+/// A SONATA JSON config file: its values with `manifest` variables substituted, and
+/// accessors whose errors name the file and the key path.
+struct ConfigFile {
+    let path: String
+    /// The folder relative paths are resolved against (the config file's folder).
+    let directory: String
+    let root: JSONObject
+    private let variables: [(name: String, value: String)]
+
+    init(path: String) throws {
+        self.path = path
+        directory = PathUtil.directory(of: path)
+        let bytes = try FileBytes.read(path)
+        let value = try bytes.withUnsafeBufferPointer { try JSONCodec.decode($0, file: path) }
+        guard let object = value.objectValue else { throw NDError(file: path, "expected a JSON object at the top level") }
+        root = object
+        variables = try ConfigFile.manifest(object, path: path, directory: directory)
+    }
+
+    /// Manifest variables, longest name first (so `$BASE_DIR_2` is not read as `$BASE_DIR`),
+    /// each expanded with the others and made absolute when it is a relative path.
+    private static func manifest(_ root: JSONObject, path: String, directory: String) throws -> [(name: String, value: String)] {
+        guard let manifest = root["manifest"] else { return [] }
+        guard let object = manifest.objectValue else { throw NDError(file: path, "manifest: expected an object") }
+        var raw: [(String, String)] = []
+        for member in object.members {
+            guard let text = member.value.stringValue else {
+                throw NDError(file: path, "manifest.\(member.key): expected a string")
+            }
+            let name = member.key.hasPrefix("$") ? member.key : "$" + member.key
+            raw.append((name, text))
+        }
+        raw.sort { $0.0.count > $1.0.count || ($0.0.count == $1.0.count && $0.0 < $1.0) }
+        var resolved: [(name: String, value: String)] = []
+        for (name, text) in raw {
+            var value = text
+            // Expand references to other variables; a cycle stops after as many rounds as variables.
+            for _ in 0..<raw.count {
+                var changed = false
+                for (other, otherText) in raw where other != name && value.contains(other) {
+                    value = value.replacingAll(other, with: otherText)
+                    changed = true
+                }
+                if !changed { break }
+            }
+            if value.contains("$"), raw.contains(where: { value.contains($0.0) }) {
+                throw NDError(file: path, "manifest.\(name): variables refer to each other in a cycle")
+            }
+            resolved.append((name, PathUtil.resolve(value, against: directory)))
+        }
+        return resolved
+    }
+
+    /// `text` with manifest variables substituted.
+    func expand(_ text: String) -> String {
+        guard text.contains("$") else { return text }
+        var result = text
+        for v in variables where result.contains(v.name) { result = result.replacingAll(v.name, with: v.value) }
+        return result
+    }
+
+    // MARK: typed access; `key` is a dotted path for messages
+
+    func object(_ parent: JSONObject, _ key: String, at where_: String) throws -> JSONObject? {
+        guard let value = parent[key] else { return nil }
+        guard let object = value.objectValue else { throw typeError(where_, key, "an object", value) }
+        return object
+    }
+
+    func array(_ parent: JSONObject, _ key: String, at where_: String) throws -> [JSONValue]? {
+        guard let value = parent[key] else { return nil }
+        guard let array = value.arrayValue else { throw typeError(where_, key, "an array", value) }
+        return array
+    }
+
+    func string(_ parent: JSONObject, _ key: String, at where_: String) throws -> String? {
+        guard let value = parent[key] else { return nil }
+        guard let text = value.stringValue else { throw typeError(where_, key, "a string", value) }
+        return expand(text)
+    }
+
+    /// A path value: substituted, then made absolute against the config's folder.
+    func pathValue(_ parent: JSONObject, _ key: String, at where_: String) throws -> String? {
+        try string(parent, key, at: where_).map { PathUtil.resolve($0, against: directory) }
+    }
+
+    func number(_ parent: JSONObject, _ key: String, at where_: String) throws -> Double? {
+        guard let value = parent[key] else { return nil }
+        guard let number = value.doubleValue else { throw typeError(where_, key, "a number", value) }
+        return number
+    }
+
+    func require<T>(_ value: T?, _ where_: String, _ key: String) throws -> T {
+        guard let value else { throw NDError(file: path, "\(joined(where_, key)): missing, required") }
+        return value
+    }
+
+    func typeError(_ where_: String, _ key: String, _ expected: String, _ got: JSONValue) -> NDError {
+        NDError(file: path, "\(joined(where_, key)): expected \(expected), got \(got.typeName)")
+    }
+
+    func joined(_ where_: String, _ key: String) -> String { where_.isEmpty ? key : where_ + "." + key }
+}
+
+/// Path arithmetic on strings (POSIX paths).
+public enum PathUtil {
+    /// The folder of `path` (`.` for a bare name).
+    public static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// `path` joined to `base` unless absolute, with `.` and `..` components folded.
+    public static func resolve(_ path: String, against base: String) -> String {
+        normalize(path.hasPrefix("/") ? path : (base.isEmpty ? path : base + "/" + path))
+    }
+
+    /// `a/./b/../c` → `a/c`; keeps a leading `/` and leading `..` of relative paths.
+    public static func normalize(_ path: String) -> String {
+        let absolute = path.hasPrefix("/")
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
+            if part == "..", absolute { continue }
+            parts.append(part)
+        }
+        let joined = parts.joined(separator: "/")
+        return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
+    }
+
+    /// `name` inside `directory`.
+    public static func join(_ directory: String, _ name: String) -> String {
+        directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var result = ""
+        var rest = Substring(self)
+        while let range = rest.range(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+}
+
+extension Substring {
+    func range(of target: String) -> Range<Substring.Index>? {
+        guard !target.isEmpty, count >= target.count else { return nil }
+        var i = startIndex
+        while i < endIndex {
+            if self[i...].hasPrefix(target) { return i..<index(i, offsetBy: target.count) }
+            i = index(after: i)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,135 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CHDF5
+import NDModel
+
+/// Writing, for nd-circuit synth and test fixtures. Objects are created without
+/// modification times so that the same content gives the same bytes.
+extension HDF5File {
+    /// Creates group `name` and any missing parents.
+    public func createGroup(_ name: String) throws {
+        var prefix = ""
+        for part in name.split(separator: "/") {
+            prefix += "/" + part
+            if H5Lexists(id, prefix, nd_H5P_DEFAULT()) > 0 { continue }
+            let gcpl = H5Pcreate(nd_H5P_GROUP_CREATE())
+            H5Pset_obj_track_times(gcpl, false)
+            let group = H5Gcreate2(id, prefix, nd_H5P_DEFAULT(), gcpl, nd_H5P_DEFAULT())
+            H5Pclose(gcpl)
+            guard group >= 0 else { throw error(prefix, "cannot create group") }
+            H5Gclose(group)
+        }
+    }
+
+    private func parentGroup(of name: String) throws {
+        if let slash = name.lastIndex(of: "/"), slash != name.startIndex {
+            try createGroup(String(name[..<slash]))
+        }
+    }
+
+    private func writeDataset(_ name: String, dims: [Int], fileType: hid_t, memoryType: hid_t,
+                              _ data: UnsafeRawPointer?) throws {
+        try parentGroup(of: name)
+        var hdims = dims.map { hsize_t($0) }
+        let space = H5Screate_simple(Int32(hdims.count), &hdims, nil)
+        guard space >= 0 else { throw error(name, "cannot create dataspace") }
+        defer { H5Sclose(space) }
+        let dcpl = H5Pcreate(nd_H5P_DATASET_CREATE())
+        H5Pset_obj_track_times(dcpl, false)
+        defer { H5Pclose(dcpl) }
+        let set = H5Dcreate2(id, name, fileType, space, nd_H5P_DEFAULT(), dcpl, nd_H5P_DEFAULT())
+        guard set >= 0 else { throw error(name, "cannot create dataset") }
+        defer { H5Dclose(set) }
+        if dims.reduce(1, *) > 0 {
+            guard H5Dwrite(set, memoryType, nd_H5S_ALL(), nd_H5S_ALL(), nd_H5P_DEFAULT(), data) >= 0 else {
+                throw error(name, "cannot write dataset")
+            }
+        }
+    }
+
+    /// A 1-D dataset of doubles (stored as float64).
+    public func write(_ values: [Double], to name: String) throws {
+        try values.withUnsafeBytes {
+            try writeDataset(name, dims: [values.count], fileType: nd_H5T_IEEE_F64LE(), memoryType: nd_H5T_NATIVE_DOUBLE(), $0.baseAddress)
+        }
+    }
+
+    /// A 1-D dataset of floats (stored as float32, as SONATA circuits store most edge attributes).
+    public func write(_ values: [Float], to name: String) throws {
+        try values.withUnsafeBytes {
+            try writeDataset(name, dims: [values.count], fileType: nd_H5T_IEEE_F32LE(), memoryType: nd_H5T_NATIVE_FLOAT(), $0.baseAddress)
+        }
+    }
+
+    /// A 1-D dataset of int64.
+    public func write(_ values: [Int64], to name: String) throws {
+        try values.withUnsafeBytes {
+            try writeDataset(name, dims: [values.count], fileType: nd_H5T_STD_I64LE(), memoryType: nd_H5T_NATIVE_INT64(), $0.baseAddress)
+        }
+    }
+
+    /// A 1-D dataset of uint32 (enumeration indices into an `@library` table).
+    public func write(_ values: [UInt32], to name: String) throws {
+        try values.withUnsafeBytes {
+            try writeDataset(name, dims: [values.count], fileType: nd_H5T_STD_U32LE(), memoryType: nd_H5T_NATIVE_UINT32(), $0.baseAddress)
+        }
+    }
+
+    /// An (N, columns) uint64 dataset from row-major values (SONATA edge indices).
+    public func writeMatrix(_ values: [UInt64], columns: Int, to name: String) throws {
+        try values.withUnsafeBytes {
+            try writeDataset(name, dims: [values.count / columns, columns], fileType: nd_H5T_STD_U64LE(),
+                             memoryType: nd_H5T_NATIVE_UINT64(), $0.baseAddress)
+        }
+    }
+
+    /// An (N, columns) float64 dataset from row-major values (morphology points).
+    public func writeMatrix(_ values: [Double], columns: Int, to name: String) throws {
+        try values.withUnsafeBytes {
+            try writeDataset(name, dims: [values.count / columns, columns], fileType: nd_H5T_IEEE_F64LE(),
+                             memoryType: nd_H5T_NATIVE_DOUBLE(), $0.baseAddress)
+        }
+    }
+
+    /// An (N, columns) int64 dataset from row-major values (morphology structure).
+    public func writeMatrix(_ values: [Int64], columns: Int, to name: String) throws {
+        try values.withUnsafeBytes {
+            try writeDataset(name, dims: [values.count / columns, columns], fileType: nd_H5T_STD_I64LE(),
+                             memoryType: nd_H5T_NATIVE_INT64(), $0.baseAddress)
+        }
+    }
+
+    /// A 1-D dataset of variable-length UTF-8 strings.
+    public func write(_ values: [String], to name: String) throws {
+        let type = nd_vlen_string_type()
+        defer { H5Tclose(type) }
+        // C strings that live until the write is done.
+        let cStrings = values.map { strdup($0) }
+        defer { cStrings.forEach { free($0) } }
+        var pointers = cStrings.map { UnsafePointer<CChar>($0) }
+        try pointers.withUnsafeMutableBytes {
+            try writeDataset(name, dims: [values.count], fileType: type, memoryType: type, $0.baseAddress)
+        }
+    }
+
+    /// A variable-length string attribute on the object at `name`.
+    public func writeStringAttribute(_ value: String, named attribute: String, on name: String) throws {
+        let type = nd_vlen_string_type()
+        defer { H5Tclose(type) }
+        let space = H5Screate(H5S_SCALAR)
+        defer { H5Sclose(space) }
+        let attr = H5Acreate_by_name(id, name, attribute, type, space, nd_H5P_DEFAULT(), nd_H5P_DEFAULT(), nd_H5P_DEFAULT())
+        guard attr >= 0 else { throw error(name, "cannot create attribute \(attribute)") }
+        defer { H5Aclose(attr) }
+        let c = strdup(value)
+        defer { free(c) }
+        var pointer = UnsafePointer<CChar>(c)
+        guard H5Awrite(attr, type, &pointer) >= 0 else { throw error(name, "cannot write attribute \(attribute)") }
+    }
+
+    /// Writes everything to disk now.
+    public func flush() throws {
+        guard H5Fflush(id, H5F_SCOPE_GLOBAL) >= 0 else { throw NDError(file: path, "cannot flush HDF5 file") }
+    }
+}
