@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "nd-rebalance", targets: ["nd-rebalance"]),
         .executable(name: "nd-stats", targets: ["nd-stats"]),
         .executable(name: "nd-mpi-check", targets: ["nd-mpi-check"]),
+        .executable(name: "nd-circuit", targets: ["nd-circuit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,6 +42,10 @@ let package = Package(
             "NDCLI", "NDFormats", "NDBalance", "NDModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .executableTarget(name: "nd-circuit", dependencies: [
+            "NDCLI", "NDFormats", "NDSonata", "NDModel",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .executableTarget(name: "nd-mpi-check", dependencies: [
             "NDComm", "NDCLI", "NDModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -48,7 +53,7 @@ let package = Package(
 
         .testTarget(name: "NDFormatsTests", dependencies: ["NDFormats", "NDModel"]),
         .testTarget(name: "NDBalanceTests", dependencies: ["NDBalance", "NDModel"]),
-        .testTarget(name: "NDSonataTests", dependencies: ["NDSonata", "NDModel"]),
+        .testTarget(name: "NDSonataTests", dependencies: ["NDSonata", "NDModel", "NDFormats"], exclude: ["Fixtures"]),
         .testTarget(name: "NDCommTests", dependencies: ["NDComm", "NDModel"]),
         .testTarget(name: "NDCLITests", dependencies: ["NDCLI", "NDModel", "NDBalance", "NDFormats"]),
         // Runs the built executables (bin/ or the build folder); reads Fixtures/ in place.

@@ -8,5 +8,8 @@ static inline int nd_json_typeof(const json_t *json) { return (int)json_typeof(j
 static inline size_t nd_json_encode_flags(int precision) {
     return JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(precision);
 }
+static inline size_t nd_json_pretty_flags(int precision, int indent, int sort_keys) {
+    return JSON_INDENT(indent) | JSON_REAL_PRECISION(precision) | (sort_keys ? JSON_SORT_KEYS : JSON_PRESERVE_ORDER);
+}
 static inline size_t nd_json_decode_flags(void) { return JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL; }
 #endif

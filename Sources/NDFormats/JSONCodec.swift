@@ -18,6 +18,17 @@ public enum JSONCodec {
         return String(cString: text)
     }
 
+    /// Indented JSON text of `value` (one member per line), keys in order or sorted.
+    public static func encodePretty(_ value: JSONValue, indent: Int32 = 4, sortKeys: Bool = false) throws -> String {
+        guard let json = makeJansson(value) else { throw NDError("JSON: cannot encode value") }
+        defer { nd_json_decref(json) }
+        guard let text = json_dumps(json, nd_json_pretty_flags(realPrecision, indent, sortKeys ? 1 : 0)) else {
+            throw NDError("JSON: cannot encode value (a number that is not finite?)")
+        }
+        defer { free(text) }
+        return String(cString: text) + "\n"
+    }
+
     /// Decodes one JSON text; `file` and `line` name it in errors.
     public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, file: String? = nil, line: Int? = nil) throws -> JSONValue {
         var error = json_error_t()

@@ -1,0 +1,353 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NDFormats
+import NDModel
+
+/// What nd-circuit synth makes.
+public struct SynthOptions: Sendable {
+    public var cells: Int
+    public var populations: Int = 2
+    public var seed: UInt64 = 1
+    /// Mean afferent synapses per cell over the circuit.
+    public var synapsesPerCell: Double = 100
+    /// Morphology variants per mtype.
+    public var morphologiesPerType: Int = 4
+    public var tstopMs: Double = 200
+    public var dtMs: Double = 0.025
+
+    public init(cells: Int) { self.cells = cells }
+}
+
+/// What was written, for the summary line.
+public struct SynthSummary: Sendable {
+    public var cells: Int
+    public var synapses: Int
+    public var populations: [String]
+    public var morphologies: Int
+}
+
+/// Writes a complete SONATA circuit that looks like a cortical one for load balancing:
+/// nodes.h5 with enumerated attributes, edges.h5 sorted by target with both indices, SWC
+/// morphologies, `nd:` electrical models, node sets, circuit and simulation configs with a
+/// current clamp per mtype. The same options give the same bytes.
+public struct CircuitSynthesizer {
+    public let options: SynthOptions
+
+    public init(_ options: SynthOptions) throws {
+        guard options.cells >= 1 else { throw NDError("--cells must be at least 1, got \(options.cells)") }
+        guard options.populations >= 1, options.populations <= options.cells else {
+            throw NDError("--populations must be between 1 and the number of cells, got \(options.populations)")
+        }
+        guard options.synapsesPerCell >= 0 else { throw NDError("--synapses-per-cell must be >= 0") }
+        self.options = options
+    }
+
+    /// Population names: S1, S2, ...
+    public var populationNames: [String] { (1...options.populations).map { "S\($0)" } }
+
+    /// One cell of the circuit.
+    struct Cell {
+        var type: Int
+        var morphology: Int  // index into the morphology list
+    }
+
+    public func write(to directory: String, progress: (String) -> Void = { _ in }) throws -> SynthSummary {
+        try makeDirectory(directory)
+        for sub in ["morphologies", "models"] { try makeDirectory(PathUtil.join(directory, sub)) }
+        var rng = SeededRandom(seed: options.seed)
+        let types = SynthCellType.table
+
+        // Morphologies: a few variants per type.
+        progress("morphologies")
+        var morphologies: [(name: String, type: Int, morphology: Morphology)] = []
+        for (t, type) in types.enumerated() {
+            for k in 0..<options.morphologiesPerType {
+                let name = "\(type.mtype)_\(k)"
+                var local = SeededRandom(seed: options.seed &* 1_000_003 &+ UInt64(t * 1000 + k))
+                let m = SynthMorphology.make(type, rng: &local)
+                try AtomicFile.write(Array(SynthMorphology.swc(m, name: name).utf8),
+                                     to: PathUtil.join(directory, "morphologies/\(name).swc"))
+                morphologies.append((name, t, m))
+            }
+        }
+        try writeModels(directory, types)
+
+        // Cells: types drawn by share, so each metype is spread over the node ids.
+        progress("nodes")
+        var cumulative: [Double] = []
+        var total = 0.0
+        for type in types { total += type.fraction; cumulative.append(total) }
+        let names = populationNames
+        var populations: [[Cell]] = []
+        let base = options.cells / options.populations
+        for p in 0..<options.populations {
+            let count = base + (p < options.cells % options.populations ? 1 : 0)
+            populations.append((0..<count).map { _ in
+                let u = rng.unit() * total
+                let t = cumulative.firstIndex { u < $0 } ?? types.count - 1
+                return Cell(type: t, morphology: t * options.morphologiesPerType + rng.below(options.morphologiesPerType))
+            })
+        }
+        try writeNodes(PathUtil.join(directory, "nodes.h5"), names, populations, morphologies, &rng)
+
+        progress("edges")
+        let synapses = try writeEdges(PathUtil.join(directory, "edges.h5"), names, populations, morphologies, &rng)
+        try writeConfigs(directory, names, populations, morphologies)
+        return SynthSummary(cells: options.cells, synapses: synapses, populations: names, morphologies: morphologies.count)
+    }
+
+    private func writeModels(_ directory: String, _ types: [SynthCellType]) throws {
+        var seen: Set<String> = []
+        for type in types where seen.insert(type.etype).inserted {
+            let hh: JSONObject = ["gnabar": .double(SynthCellType.somaticSodium(type.etype)), "gkbar": 0.036,
+                                  "gl": 0.0003, "el": -54.3]
+            let pas: JSONObject = ["g": 0.0001, "e": -65.0]
+            func mechanisms(_ name: String, _ params: JSONObject) -> JSONValue {
+                .object(["mechanisms": .object([name: .object(params)])])
+            }
+            let model: JSONObject = [
+                "version": .int(Int64(ElectricalModel.formatVersion)),
+                "cm": 1.0, "Ra": 100.0,
+                "compartments": .object(["rule": "d_lambda", "d_lambda": 0.1, "frequency": 100.0]),
+                "sections": .object([
+                    "soma": mechanisms("hh", hh), "axon": mechanisms("hh", hh),
+                    "basal": mechanisms("pas", pas), "apical": mechanisms("pas", pas),
+                ]),
+            ]
+            try AtomicFile.write(Array(try JSONCodec.encodePretty(.object(model)).utf8),
+                                 to: PathUtil.join(directory, "models/\(type.etype).json"))
+        }
+    }
+
+    private func writeNodes(_ path: String, _ names: [String], _ populations: [[Cell]],
+                            _ morphologies: [(name: String, type: Int, morphology: Morphology)],
+                            _ rng: inout SeededRandom) throws {
+        let types = SynthCellType.table
+        let temp = path + ".tmp"
+        do {
+            let file = try HDF5File(creating: temp)
+            for (p, cells) in populations.enumerated() {
+                let g = "/nodes/\(names[p])"
+                try file.write([Int64](repeating: -1, count: cells.count), to: g + "/node_type_id")
+                // Enumerated string attributes: uint32 indices into @library tables.
+                func enumerated(_ attribute: String, _ values: [String]) throws {
+                    let table = Array(Set(values)).sorted()
+                    let index = Dictionary(uniqueKeysWithValues: table.enumerated().map { ($1, UInt32($0)) })
+                    try file.write(table, to: g + "/0/@library/" + attribute)
+                    try file.write(values.map { index[$0]! }, to: g + "/0/" + attribute)
+                }
+                try enumerated("mtype", cells.map { types[$0.type].mtype })
+                try enumerated("etype", cells.map { types[$0.type].etype })
+                try enumerated("morphology", cells.map { morphologies[$0.morphology].name })
+                try enumerated("model_template", cells.map { "nd:" + types[$0.type].etype })
+                try enumerated("model_type", cells.map { _ in "biophysical" })
+                try enumerated("synapse_class", cells.map { types[$0.type].excitatory ? "EXC" : "INH" })
+                try enumerated("layer", cells.map { String(types[$0.type].mtype.dropFirst().prefix { $0.isNumber }) })
+                var x: [Float] = [], y: [Float] = [], z: [Float] = []
+                for _ in cells {
+                    x.append(Float(rng.unit() * 1000)); y.append(Float(rng.unit() * 2000)); z.append(Float(rng.unit() * 1000))
+                }
+                try file.write(x, to: g + "/0/x")
+                try file.write(y, to: g + "/0/y")
+                try file.write(z, to: g + "/0/z")
+                try file.write(cells.map { Float(types[$0.type].somaDiameterUm / 100) }, to: g + "/0/dynamics_params/threshold_current")
+                try file.write(cells.map { _ in Float(0) }, to: g + "/0/dynamics_params/holding_current")
+            }
+            try file.flush()
+        }
+        try renameInto(temp, path)
+    }
+
+    /// Edges for every (source, target) population pair, sorted by target then source,
+    /// heavy-tailed counts per target (log-normal, scaled by its type).
+    private func writeEdges(_ path: String, _ names: [String], _ populations: [[Cell]],
+                            _ morphologies: [(name: String, type: Int, morphology: Morphology)],
+                            _ rng: inout SeededRandom) throws -> Int {
+        let types = SynthCellType.table
+        let meanScale = types.reduce(0) { $0 + $1.fraction * $1.synapseScale } / types.reduce(0) { $0 + $1.fraction }
+        let totalCells = populations.reduce(0) { $0 + $1.count }
+        // exp(σ²/2) corrects the log-normal's mean to its median.
+        let sigma = 0.6
+        let medianFactor = exp(-sigma * sigma / 2)
+        var written = 0
+        let temp = path + ".tmp"
+        do {
+            let file = try HDF5File(creating: temp)
+            for (t, targets) in populations.enumerated() {
+                // Synapses per target cell, split over source populations by their size.
+                var perTarget: [Int] = targets.map { cell in
+                    let mean = options.synapsesPerCell * types[cell.type].synapseScale / meanScale
+                    return Int(rng.logNormal(median: mean * medianFactor, sigma: sigma).rounded())
+                }
+                for (s, sources) in populations.enumerated() {
+                    let share = Double(sources.count) / Double(totalCells)
+                    var target: [Int64] = [], source: [Int64] = []
+                    var sectionID: [Int64] = [], sectionPos: [Float] = [], delay: [Float] = []
+                    var weight: [Float] = [], conductance: [Float] = [], decay: [Float] = [], synType: [Int64] = []
+                    for (tid, cell) in targets.enumerated() {
+                        var n = Int((Double(perTarget[tid]) * share).rounded())
+                        if s == populations.count - 1 { n = perTarget[tid] }  // the last pair takes the rest
+                        perTarget[tid] -= n
+                        if n == 0 || (sources.count == 1 && s == t) { continue }
+                        let morph = morphologies[cell.morphology].morphology
+                        var chosen: [Int64] = []
+                        for _ in 0..<n {
+                            var src = rng.below(sources.count)
+                            if s == t && src == tid { src = (src + 1) % sources.count }
+                            chosen.append(Int64(src))
+                        }
+                        chosen.sort()
+                        for src in chosen {
+                            let sourceType = types[sources[Int(src)].type]
+                            target.append(Int64(tid))
+                            source.append(src)
+                            // Dendritic sections; the soma (id 0) when there are none.
+                            let dendrites = morph.sections.indices.filter { morph.sections[$0].type != .axon }
+                            sectionID.append(dendrites.isEmpty ? 0 : Int64(dendrites[rng.below(dendrites.count)] + 1))
+                            sectionPos.append(Float(rng.unit()))
+                            delay.append(Float(0.5 + 2.5 * rng.unit()))
+                            weight.append(Float(0.5 + rng.unit()))
+                            conductance.append(Float(sourceType.excitatory ? 0.0005 : 0.001) * Float(0.5 + rng.unit()))
+                            decay.append(sourceType.excitatory ? 1.7 : 8.3)
+                            synType.append(sourceType.excitatory ? 113 : 13)
+                        }
+                    }
+                    let g = "/edges/\(names[s])__\(names[t])__chemical"
+                    try file.write(source, to: g + "/source_node_id")
+                    try file.writeStringAttribute(names[s], named: "node_population", on: g + "/source_node_id")
+                    try file.write(target, to: g + "/target_node_id")
+                    try file.writeStringAttribute(names[t], named: "node_population", on: g + "/target_node_id")
+                    try file.write([Int64](repeating: -1, count: target.count), to: g + "/edge_type_id")
+                    try file.write(sectionID, to: g + "/0/afferent_section_id")
+                    try file.write(sectionPos, to: g + "/0/afferent_section_pos")
+                    try file.write(delay, to: g + "/0/delay")
+                    try file.write(weight, to: g + "/0/syn_weight")
+                    try file.write(conductance, to: g + "/0/conductance")
+                    try file.write(decay, to: g + "/0/decay_time")
+                    try file.write(synType, to: g + "/0/syn_type_id")
+                    try writeIndex(file, g + "/indices/target_to_source", keys: target, nodeCount: targets.count)
+                    try writeIndex(file, g + "/indices/source_to_target", keys: source, nodeCount: sources.count)
+                    written += target.count
+                }
+            }
+            try file.flush()
+        }
+        try renameInto(temp, path)
+        return written
+    }
+
+    /// A SONATA index: per node, a range of rows of `range_to_edge_id`, each row a run of
+    /// consecutive edge ids whose key is that node. Nodes without edges get an empty range.
+    private func writeIndex(_ file: HDF5File, _ group: String, keys: [Int64], nodeCount: Int) throws {
+        // Edge ids grouped by key, in edge order within a key.
+        var counts = [Int](repeating: 0, count: nodeCount + 1)
+        for k in keys { counts[Int(k) + 1] += 1 }
+        for i in 0..<nodeCount { counts[i + 1] += counts[i] }
+        var order = [Int](repeating: 0, count: keys.count)
+        var fill = counts
+        for (edge, k) in keys.enumerated() { order[fill[Int(k)]] = edge; fill[Int(k)] += 1 }
+        var nodeRanges = [UInt64](repeating: 0, count: 2 * nodeCount)
+        var edgeRanges: [UInt64] = []
+        for node in 0..<nodeCount {
+            let first = edgeRanges.count / 2
+            var i = counts[node]
+            while i < counts[node + 1] {
+                let start = order[i]
+                var end = start + 1
+                i += 1
+                while i < counts[node + 1] && order[i] == end { end += 1; i += 1 }
+                edgeRanges += [UInt64(start), UInt64(end)]
+            }
+            nodeRanges[2 * node] = UInt64(first)
+            nodeRanges[2 * node + 1] = UInt64(edgeRanges.count / 2)
+        }
+        try file.writeMatrix(nodeRanges, columns: 2, to: group + "/node_id_to_ranges")
+        try file.writeMatrix(edgeRanges, columns: 2, to: group + "/range_to_edge_id")
+    }
+
+    private func writeConfigs(_ directory: String, _ names: [String], _ populations: [[Cell]],
+                              _ morphologies: [(name: String, type: Int, morphology: Morphology)]) throws {
+        let types = SynthCellType.table
+        var nodePops = JSONObject()
+        for name in names { nodePops[name] = .object(["type": "biophysical"]) }
+        var edgePops = JSONObject()
+        for s in names { for t in names { edgePops["\(s)__\(t)__chemical"] = .object(["type": "chemical"]) } }
+        let circuit: JSONObject = [
+            "version": 2,
+            "manifest": .object(["$BASE_DIR": "."]),
+            "components": .object([
+                "morphologies_dir": "$BASE_DIR/morphologies",
+                "biophysical_neuron_models_dir": "$BASE_DIR/models",
+            ]),
+            "node_sets_file": "$BASE_DIR/node_sets.json",
+            "networks": .object([
+                "nodes": .array([.object(["nodes_file": "$BASE_DIR/nodes.h5", "populations": .object(nodePops)])]),
+                "edges": .array([.object(["edges_file": "$BASE_DIR/edges.h5", "populations": .object(edgePops)])]),
+            ]),
+        ]
+        try writeJSON(circuit, PathUtil.join(directory, "circuit_config.json"))
+
+        var sets: JSONObject = ["All": .object(["population": .array(names.map { .string($0) })])]
+        for name in names { sets[name] = .object(["population": .string(name)]) }
+        sets["Excitatory"] = .object(["synapse_class": "EXC"])
+        sets["Inhibitory"] = .object(["synapse_class": "INH"])
+        var seenTypes: Set<String> = []
+        for type in types where seenTypes.insert(type.mtype).inserted { sets[type.mtype] = .object(["mtype": .string(type.mtype)]) }
+        try writeJSON(sets, PathUtil.join(directory, "node_sets.json"))
+
+        // One current clamp per mtype, scaled by the membrane area of its morphologies, so
+        // that every type is driven above threshold.
+        var inputs = JSONObject()
+        for type in types where inputs["stim_" + type.mtype] == nil {
+            let areas = morphologies.filter { types[$0.type].mtype == type.mtype }.map { membraneAreaUm2($0.morphology) }
+            let meanArea = areas.reduce(0, +) / Double(max(areas.count, 1))
+            // ~0.25 nA for a 2,000 µm² cell, in proportion to area.
+            let amp = (0.25 * meanArea / 2000 * 1000).rounded() / 1000
+            inputs["stim_" + type.mtype] = .object([
+                "input_type": "current_clamp", "module": "linear", "node_set": .string(type.mtype),
+                "amp_start": .double(amp), "delay": 5.0, "duration": .double(options.tstopMs - 10),
+            ])
+        }
+        let simulation: JSONObject = [
+            "version": 1,
+            "manifest": .object(["$OUTPUT_DIR": "./output"]),
+            "network": "circuit_config.json",
+            "run": .object(["tstop": .double(options.tstopMs), "dt": .double(options.dtMs), "random_seed": .int(Int64(options.seed))]),
+            "conditions": .object(["celsius": 6.3, "v_init": -65.0]),
+            "node_set": "All",
+            "inputs": .object(inputs),
+            "output": .object(["output_dir": "$OUTPUT_DIR", "spikes_file": "out.h5"]),
+        ]
+        try writeJSON(simulation, PathUtil.join(directory, "simulation_config.json"))
+    }
+
+    private func writeJSON(_ object: JSONObject, _ path: String) throws {
+        try AtomicFile.write(Array(try JSONCodec.encodePretty(.object(object)).utf8), to: path)
+    }
+}
+
+/// Lateral membrane area [µm²] of a morphology: soma sphere-equivalent cylinder plus frusta.
+func membraneAreaUm2(_ m: Morphology) -> Double {
+    let d = m.soma.diameter
+    var area = Double.pi * d * d
+    for s in m.sections {
+        for (a, b) in zip(s.points, s.points.dropFirst()) {
+            area += Double.pi * (a.diameter + b.diameter) / 2 * a.distance(to: b)
+        }
+    }
+    return area
+}
+
+private func makeDirectory(_ path: String) throws {
+    if mkdir(path, 0o755) != 0 && errno != EEXIST {
+        throw NDError(file: path, "cannot create folder: \(errnoDescription())")
+    }
+}
+
+private func renameInto(_ temp: String, _ path: String) throws {
+    if rename(temp, path) != 0 {
+        unlink(temp)
+        throw NDError(file: path, "cannot rename \(temp) into place: \(errnoDescription())")
+    }
+}
