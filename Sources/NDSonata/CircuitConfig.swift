@@ -21,6 +21,15 @@ public struct NodePopulationConfig: Equatable, Sendable {
     public var morphologyDirectories: [MorphologyFormat: String]
     /// Where `model_template` files live.
     public var biophysicalModelsDirectory: String?
+
+    public init(name: String, nodesFile: String, type: String, morphologyDirectories: [MorphologyFormat: String],
+                biophysicalModelsDirectory: String?) {
+        self.name = name
+        self.nodesFile = nodesFile
+        self.type = type
+        self.morphologyDirectories = morphologyDirectories
+        self.biophysicalModelsDirectory = biophysicalModelsDirectory
+    }
 }
 
 /// One edge population as the circuit config describes it.

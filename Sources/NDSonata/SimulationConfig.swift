@@ -8,6 +8,10 @@ public struct RunParameters: Equatable, Sendable {
     /// Time step [ms] (SONATA's default 0.025).
     public var dtMs: Double
     public var randomSeed: Int64
+
+    public init(tstopMs: Double, dtMs: Double, randomSeed: Int64) {
+        self.tstopMs = tstopMs; self.dtMs = dtMs; self.randomSeed = randomSeed
+    }
 }
 
 /// The `conditions` section.
@@ -16,6 +20,8 @@ public struct Conditions: Equatable, Sendable {
     public var celsius: Double
     /// Initial membrane potential [mV] (default -80).
     public var vInitMV: Double
+
+    public init(celsius: Double, vInitMV: Double) { self.celsius = celsius; self.vInitMV = vInitMV }
 }
 
 /// A stimulus or spike source of the `inputs` section.

@@ -1,0 +1,79 @@
+import NDModel
+import NDSonata
+import Testing
+
+extension SonataSuite {
+    @Suite struct MorphologyTests {
+        /// cellA: two basal trees (one with a branch point), an axon; 5 sections in MorphIO's order.
+        func checkCellA(_ m: Morphology) {
+            #expect(m.sections.count == 5)
+            #expect(m.sections.map(\.type) == [.basal, .basal, .basal, .basal, .axon])
+            #expect(m.sections.map(\.parent) == [nil, 0, 0, nil, nil])
+            // A child starts at its branch point.
+            #expect(m.sections[1].points.first?.y == 10)
+            #expect(m.sections[1].points.count == 3)
+            #expect(m.sectionCount(.soma) == 1 && m.sectionCount(.axon) == 1)
+        }
+
+        @Test func swc() throws {
+            let m = try SWCReader.read(Fixture.usecase + "/CircuitA/morphologies/swc/cellA.swc")
+            checkCellA(m)
+            #expect(m.soma.points.count == 1 && m.soma.diameter == 10)
+            #expect(m.sections[0].points[0].diameter == 2)
+        }
+
+        @Test func ascSkipsMarkersAndEndTags() throws {
+            let m = try ASCReader.read(Fixture.usecase + "/CircuitA/morphologies/asc/cellA.asc")
+            checkCellA(m)
+            #expect(m.soma.points.count == 4)
+            #expect(m.soma.diameter == 10)  // a contour of radius 5
+            #expect(m.sections[2].points.count == 2)  // the (Dot ...) marker is not a point
+        }
+
+        @Test func hdf5() throws {
+            let m = try MorphologyReader.read(Fixture.path("morphology.h5"))
+            #expect(m.sections.count == 3)
+            #expect(m.sections.map(\.parent) == [nil, 0, 0])
+            #expect(m.soma.points.count == 3)
+            #expect(m.sections[1].points.count == 2)
+        }
+
+        @Test func malformedFilesNameTheLine() throws {
+            let bad = #expect(throws: NDError.self) { try MorphologyReader.read(Fixture.path("bad.swc")) }
+            #expect(bad?.line == 3)
+            let orphan = #expect(throws: NDError.self) { try MorphologyReader.read(Fixture.path("orphan.swc")) }
+            #expect(orphan?.description.contains("orphan.swc:2: sample 2: parent 7") == true)
+            let asc = #expect(throws: NDError.self) { try MorphologyReader.read(Fixture.path("bad.asc")) }
+            #expect(asc?.message.contains("unclosed") == true)
+            #expect(throws: NDError.self) { try MorphologyReader.read(Fixture.path("nope.txt")) }
+        }
+
+        @Test func lookupPrefersAscOverSwcAndNamesWhatItTried() throws {
+            let circuit = try Circuit(path: Fixture.usecase + "/circuit_config.json")
+            let a = try circuit.config.nodePopulation("NodeA")
+            #expect(try MorphologyReader.path(of: "cellA", in: a).hasSuffix("/asc/cellA.asc"))
+            #expect(try MorphologyReader.path(of: "cellB", in: a).hasSuffix("/swc/cellB.swc"))
+            let missing = #expect(throws: NDError.self) { try MorphologyReader.path(of: "cellZ", in: a) }
+            #expect(missing?.message.contains("cellZ.asc") == true)
+        }
+    }
+
+    @Suite struct ElectricalModelTests {
+        @Test func ndModelsAreReadAndOthersGetTheDefaultOnce() throws {
+            var warnings: [String] = []
+            let catalog = ElectricalModelCatalog(directory: Fixture.usecase + "/CircuitB/models") { warnings.append($0) }
+            let simple = try catalog.model(for: "nd:simple")
+            #expect(simple.compartments == .fixedLength(lengthUm: 20))
+            #expect(simple.model(for: .soma).raOhmCm == 150)
+            #expect(simple.model(for: .soma).mechanisms.map(\.name) == ["hh"])
+            #expect(simple.model(for: .basal).cmUFPerCm2 == 2)
+            #expect(simple.model(for: .apical) == simple.model(for: .basal))  // not named: basal stands in
+            _ = try catalog.model(for: "hoc:cADpyr_L2TPC")
+            _ = try catalog.model(for: "hoc:cADpyr_L2TPC")
+            #expect(warnings.count == 1)
+            #expect(catalog.defaulted == ["hoc:cADpyr_L2TPC"])
+            let missing = #expect(throws: NDError.self) { try catalog.model(for: "nd:absent") }
+            #expect(missing?.file?.hasSuffix("absent.json") == true)
+        }
+    }
+}

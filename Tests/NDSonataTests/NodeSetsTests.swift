@@ -1,0 +1,39 @@
+import NDModel
+import NDSonata
+import Testing
+
+extension SonataSuite {
+    @Suite struct NodeSetsTests {
+        let circuit: Circuit
+        let sets: NodeSets
+
+        init() throws {
+            circuit = try Circuit(path: Fixture.usecase + "/circuit_config.json")
+            sets = try NodeSets(path: Fixture.usecase + "/node_sets.json")
+        }
+
+        @Test func byPopulation() throws {
+            #expect(try sets.resolve("nodesPopA", in: circuit) == ["NodeA": [0, 1, 2]])
+            #expect(try sets.resolve("Mosaic", in: circuit) == ["NodeA": [0, 1, 2], "NodeB": [0, 1]])
+        }
+
+        @Test func byAttributeAcrossPopulationsAndEnumerations() throws {
+            // NodeA stores mtype as strings, NodeB through @library.
+            #expect(try sets.resolve("l4pc", in: circuit) == ["NodeA": [0], "NodeB": [1]])
+            // layer exists in NodeA only, as an integer column.
+            #expect(try sets.resolve("layer5", in: circuit) == ["NodeA": [2], "NodeB": []])
+        }
+
+        @Test func byNodeIDAndCompound() throws {
+            #expect(try sets.resolve("someA", in: circuit) == ["NodeA": [0, 2]])
+            #expect(try sets.resolve("l4mc", in: circuit) == ["NodeA": [1], "NodeB": []])
+            #expect(try sets.resolve("mc_or_l5", in: circuit) == ["NodeA": [1, 2], "NodeB": []])
+        }
+
+        @Test func cyclesAndUnknownNamesAreErrors() throws {
+            let cycle = #expect(throws: NDError.self) { try sets.resolve("loop1", in: circuit) }
+            #expect(cycle?.message.contains("loop1 -> loop2 -> loop1") == true)
+            #expect(throws: NDError.self) { try sets.resolve("nope", in: circuit) }
+        }
+    }
+}
