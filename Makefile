@@ -15,7 +15,7 @@ REF_TOOLS ?=
 BENCH_ENTRIES ?= 200000
 BENCH_RUNS ?= 5
 
-.PHONY: build deps test unit-tests mpi-test bench clean
+.PHONY: build deps test unit-tests mpi-test bench bench-rebalance bench-circuit example check-sonata clean
 
 build: deps
 	swift build $(SWIFT_BUILD_FLAGS)
@@ -50,8 +50,28 @@ mpi-test:
 	@out="$$($(MPIRUN) -np 2 bin/nd-mpi-check)"; echo "mpirun -np 2 nd-mpi-check: $$out"; \
 	test "$$out" = "ranks=2 sum=1 gathered=0,1" || { echo "MPI smoke test (2 ranks) failed"; exit 1; }
 
-bench: build
+bench: bench-rebalance bench-circuit
+
+bench-rebalance: build
 	REF_TOOLS="$(REF_TOOLS)" ENTRIES=$(BENCH_ENTRIES) RUNS=$(BENCH_RUNS) python3 scripts/bench-rebalance.py
 
+bench-circuit: build
+	RUNS=$(BENCH_RUNS) python3 scripts/bench-circuit.py
+
+# The bundled example circuit (committed; a test checks it is what this writes).
+example: build
+	rm -rf examples/circuit
+	bin/nd-circuit synth --cells 500 --populations 2 --seed 1 --synapses-per-cell 50 examples/circuit
+
+# NDSonata against the reference readers (libsonata, MorphIO from PyPI) on a synthesized
+# circuit, the bundled example and the hand-made fixtures.
+check-sonata: build
+	pip install -q libsonata morphio numpy
+	rm -rf .check && bin/nd-circuit synth --cells 3000 --populations 3 --seed 5 .check/circuit
+	python3 scripts/check-sonata.py .check/circuit/simulation_config.json examples/circuit/simulation_config.json \
+	    Tests/NDSonataTests/Fixtures/usecase/simulation_config.json
+	python3 scripts/check-morphologies.py .check/circuit/morphologies/*.swc \
+	    Tests/NDSonataTests/Fixtures/usecase/CircuitA/morphologies/*/* Tests/NDSonataTests/Fixtures/morphology.h5
+
 clean:
-	rm -rf .build bin/nd-* .bench
+	rm -rf .build bin/nd-* .bench .check

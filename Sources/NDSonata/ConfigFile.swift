@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NDFormats
 import NDModel
 
@@ -12,7 +15,8 @@ struct ConfigFile {
 
     init(path: String) throws {
         self.path = path
-        directory = PathUtil.directory(of: path)
+        // Absolute, so that manifest values (resolved against it) are never resolved twice.
+        directory = PathUtil.absolute(PathUtil.directory(of: path))
         let bytes = try FileBytes.read(path)
         let value = try bytes.withUnsafeBufferPointer { try JSONCodec.decode($0, file: path) }
         guard let object = value.objectValue else { throw NDError(file: path, "expected a JSON object at the top level") }
@@ -130,6 +134,14 @@ public enum PathUtil {
         }
         let joined = parts.joined(separator: "/")
         return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
+    }
+
+    /// `path` made absolute against the current folder, normalised.
+    public static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return normalize(path) }
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buffer, buffer.count) != nil else { return normalize(path) }
+        return resolve(path, against: String(cString: buffer))
     }
 
     /// `name` inside `directory`.

@@ -8,9 +8,9 @@ import Testing
     @Test func describeShowsPopulationsMetypesAndEdges() throws {
         let r = try Tool.run("nd-circuit", ["describe", "simulation_config.json"], in: Self.usecase)
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("node population NodeA (biophysical, nodes_A.h5): 3 cells"))
+        #expect(r.stdout.contains("node population NodeA (biophysical, \(Self.usecase)/nodes_A.h5): 3 cells"))
         #expect(r.stdout.contains("L5_PC-dSTUT"))
-        #expect(r.stdout.contains("edge population NodeB__NodeA__chemical (chemical, edges_AB.h5): NodeB -> NodeA, 3 edges, target index: no"))
+        #expect(r.stdout.contains("edge population NodeB__NodeA__chemical (chemical, \(Self.usecase)/edges_AB.h5): NodeB -> NodeA, 3 edges, target index: no"))
     }
 
     @Test func describeJSONAndCells() throws {
