@@ -64,14 +64,15 @@ example: build
 	bin/nd-circuit synth --cells 500 --populations 2 --seed 1 --synapses-per-cell 50 examples/circuit
 
 # NDSonata against the reference readers (libsonata, MorphIO from PyPI) on a synthesized
-# circuit, the bundled example and the hand-made fixtures.
+# circuit, the bundled example and the hand-made fixtures; the example's stimuli in NEURON.
 check-sonata: build
-	pip install -q libsonata morphio numpy
+	pip install -q libsonata morphio numpy neuron
 	rm -rf .check && bin/nd-circuit synth --cells 3000 --populations 3 --seed 5 .check/circuit
 	python3 scripts/check-sonata.py .check/circuit/simulation_config.json examples/circuit/simulation_config.json \
 	    Tests/NDSonataTests/Fixtures/usecase/simulation_config.json
 	python3 scripts/check-morphologies.py .check/circuit/morphologies/*.swc \
 	    Tests/NDSonataTests/Fixtures/usecase/CircuitA/morphologies/*/* Tests/NDSonataTests/Fixtures/morphology.h5
+	python3 scripts/check-synth-spikes.py examples/circuit/simulation_config.json
 
 clean:
 	rm -rf .build bin/nd-* .bench .check

@@ -102,7 +102,10 @@ public struct CircuitSynthesizer {
         for type in types where seen.insert(type.etype).inserted {
             let hh: JSONObject = ["gnabar": .double(SynthCellType.somaticSodium(type.etype)), "gkbar": 0.036,
                                   "gl": 0.0003, "el": -54.3]
-            let pas: JSONObject = ["g": 0.0001, "e": -65.0]
+            // Dendrites carry hh at 30% of the somatic densities: with passive dendrites the
+            // large cells go into depolarisation block instead of firing repetitively.
+            let dendritic: JSONObject = ["gnabar": .double((SynthCellType.somaticSodium(type.etype) * 0.3 * 1e6).rounded() / 1e6),
+                                         "gkbar": 0.0108, "gl": 0.00009, "el": -54.3]
             func mechanisms(_ name: String, _ params: JSONObject) -> JSONValue {
                 .object(["mechanisms": .object([name: .object(params)])])
             }
@@ -112,7 +115,7 @@ public struct CircuitSynthesizer {
                 "compartments": .object(["rule": "d_lambda", "d_lambda": 0.1, "frequency": 100.0]),
                 "sections": .object([
                     "soma": mechanisms("hh", hh), "axon": mechanisms("hh", hh),
-                    "basal": mechanisms("pas", pas), "apical": mechanisms("pas", pas),
+                    "basal": mechanisms("hh", dendritic), "apical": mechanisms("hh", dendritic),
                 ]),
             ]
             try AtomicFile.write(Array(try JSONCodec.encodePretty(.object(model)).utf8),
@@ -302,8 +305,9 @@ public struct CircuitSynthesizer {
         for type in types where inputs["stim_" + type.mtype] == nil {
             let areas = morphologies.filter { types[$0.type].mtype == type.mtype }.map { membraneAreaUm2($0.morphology) }
             let meanArea = areas.reduce(0, +) / Double(max(areas.count, 1))
-            // ~0.25 nA for a 2,000 µm² cell, in proportion to area.
-            let amp = (0.25 * meanArea / 2000 * 1000).rounded() / 1000
+            // 0.15 nA per 2,000 µm² of membrane: repetitive firing for every type (checked in
+            // NEURON by scripts/check-synth-spikes.py).
+            let amp = (0.15 * meanArea / 2000 * 1000).rounded() / 1000
             inputs["stim_" + type.mtype] = .object([
                 "input_type": "current_clamp", "module": "linear", "node_set": .string(type.mtype),
                 "amp_start": .double(amp), "delay": 5.0, "duration": .double(options.tstopMs - 10),
@@ -339,9 +343,14 @@ func membraneAreaUm2(_ m: Morphology) -> Double {
     return area
 }
 
+/// Creates `path` and its missing parents.
 private func makeDirectory(_ path: String) throws {
-    if mkdir(path, 0o755) != 0 && errno != EEXIST {
-        throw NDError(file: path, "cannot create folder: \(errnoDescription())")
+    var prefix = path.hasPrefix("/") ? "/" : ""
+    for part in path.split(separator: "/") {
+        prefix += part + "/"
+        if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+            throw NDError(file: path, "cannot create folder \(prefix): \(errnoDescription())")
+        }
     }
 }
 

@@ -38,12 +38,17 @@ enum SynthMorphology {
             let start = MorphologyPoint(somaR * direction.0 / norm, somaR * direction.1 / norm, somaR * direction.2 / norm, diameter: diameter)
             grow(parent: nil, start: start, dir: direction, level: 0, d: diameter)
         }
+        // Trees one level shallower or deeper now and then: variants of a type differ in size too.
+        func varied(_ depth: Int) -> Int {
+            let u = rng.unit()
+            return max(1, depth + (u < 0.25 ? -1 : (u > 0.8 ? 1 : 0)))
+        }
         for t in 0..<type.basalTrees {
             let angle = 2 * Double.pi * (Double(t) + rng.unit() * 0.5) / Double(type.basalTrees)
-            tree(.basal, direction: (cos(angle), -0.5 - rng.unit(), sin(angle)), depth: type.basalDepth, diameter: 1.2 + rng.unit())
+            tree(.basal, direction: (cos(angle), -0.5 - rng.unit(), sin(angle)), depth: varied(type.basalDepth), diameter: 1.2 + rng.unit())
         }
         if type.apicalDepth > 0 {
-            tree(.apical, direction: (0.1 * rng.normal(), 1, 0.1 * rng.normal()), depth: type.apicalDepth, diameter: 2.5 + rng.unit())
+            tree(.apical, direction: (0.1 * rng.normal(), 1, 0.1 * rng.normal()), depth: varied(type.apicalDepth), diameter: 2.5 + rng.unit())
         }
         tree(.axon, direction: (0.1 * rng.normal(), -1, 0.1 * rng.normal()), depth: 2, diameter: 1.0)
         let soma = Soma(points: [MorphologyPoint(0, 0, 0, diameter: type.somaDiameterUm)])
