@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "NDSonata", dependencies: ["NDModel", "NDFormats", "CHDF5"]),
         .target(name: "NDComm", dependencies: ["NDModel", "CMPI"]),
         .target(name: "NDBalance", dependencies: ["NDModel"]),
+        .target(name: "NDSim", dependencies: ["NDModel", "NDSonata", "NDComm"]),
         .target(name: "NDCLI", dependencies: [
             "NDModel", "NDFormats", "NDBalance",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -54,6 +55,7 @@ let package = Package(
         .testTarget(name: "NDFormatsTests", dependencies: ["NDFormats", "NDModel"]),
         .testTarget(name: "NDBalanceTests", dependencies: ["NDBalance", "NDModel"]),
         .testTarget(name: "NDSonataTests", dependencies: ["NDSonata", "NDModel", "NDFormats"], exclude: ["Fixtures"]),
+        .testTarget(name: "NDSimTests", dependencies: ["NDSim", "NDModel", "NDSonata"], exclude: ["Fixtures"]),
         .testTarget(name: "NDCommTests", dependencies: ["NDComm", "NDModel"]),
         .testTarget(name: "NDCLITests", dependencies: ["NDCLI", "NDModel", "NDBalance", "NDFormats"]),
         // Runs the built executables (bin/ or the build folder); reads Fixtures/ in place.

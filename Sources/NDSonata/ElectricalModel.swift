@@ -18,6 +18,10 @@ public struct MechanismSpec: Equatable, Sendable {
     /// Parameter values by NEURON name (e.g. `gnabar` [S/cm²], `e` [mV]), sorted by name.
     public var parameters: [(name: String, value: Double)]
 
+    public init(name: String, parameters: [(name: String, value: Double)]) {
+        self.name = name; self.parameters = parameters
+    }
+
     public static func == (a: MechanismSpec, b: MechanismSpec) -> Bool {
         a.name == b.name && a.parameters.map(\.name) == b.parameters.map(\.name)
             && a.parameters.map(\.value) == b.parameters.map(\.value)
@@ -31,6 +35,10 @@ public struct SectionModel: Equatable, Sendable {
     /// Axial resistance [Ω·cm].
     public var raOhmCm: Double
     public var mechanisms: [MechanismSpec]
+
+    public init(cmUFPerCm2: Double, raOhmCm: Double, mechanisms: [MechanismSpec]) {
+        self.cmUFPerCm2 = cmUFPerCm2; self.raOhmCm = raOhmCm; self.mechanisms = mechanisms
+    }
 }
 
 /// An electrical model: per section type, which mechanisms with which parameters, plus

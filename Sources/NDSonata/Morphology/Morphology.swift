@@ -25,7 +25,8 @@ public struct MorphologyPoint: Equatable, Sendable {
     /// Same coordinates (the diameter may differ).
     func samePlace(as other: MorphologyPoint) -> Bool { x == other.x && y == other.y && z == other.z }
 
-    func distance(to other: MorphologyPoint) -> Double {
+    /// Straight-line distance [µm].
+    public func distance(to other: MorphologyPoint) -> Double {
         let dx = x - other.x, dy = y - other.y, dz = z - other.z
         return (dx * dx + dy * dy + dz * dz).squareRoot()
     }
@@ -38,6 +39,10 @@ public struct Section: Equatable, Sendable {
     public var parent: Int?
     public var points: [MorphologyPoint]
 
+    public init(type: SectionType, parent: Int?, points: [MorphologyPoint]) {
+        self.type = type; self.parent = parent; self.points = points
+    }
+
     /// Path length [µm].
     public var length: Double {
         zip(points, points.dropFirst()).reduce(0) { $0 + $1.0.distance(to: $1.1) }
@@ -47,6 +52,8 @@ public struct Section: Equatable, Sendable {
 /// The soma as read: its outline or samples, and the cylinder that stands for it.
 public struct Soma: Equatable, Sendable {
     public var points: [MorphologyPoint]
+
+    public init(points: [MorphologyPoint]) { self.points = points }
 
     /// Centre of the soma points.
     public var center: MorphologyPoint {
@@ -75,6 +82,10 @@ public struct Morphology: Equatable, Sendable {
     public var path: String
     public var soma: Soma
     public var sections: [Section]
+
+    public init(path: String, soma: Soma, sections: [Section]) {
+        self.path = path; self.soma = soma; self.sections = sections
+    }
 
     /// Total neurite length [µm].
     public var neuriteLength: Double { sections.reduce(0) { $0 + $1.length } }

@@ -1,0 +1,101 @@
+import NDModel
+import NDSonata
+
+/// Builds a cell's compartments into a `ModelGroup` the way NEURON does: each section has
+/// a node at the centre of each of its segments and a node without membrane at its 1 end
+/// (the soma also one at its 0 end, the cell's root); a section hangs from its parent's 1
+/// end, a neurite from the soma's centre. Nodes come in Hines order (parents first).
+public struct CellBuilder {
+    /// Where a cell's sections ended up: per SONATA section id (0 = soma) its centre nodes
+    /// and its end node, as group-local node indices.
+    public struct Layout {
+        public var centerNodes: [[Int32]]
+        public var endNode: [Int32]
+        public var somaNode: Int32
+
+        /// The node for a synapse or stimulus at `position` (0...1) of section `id`:
+        /// the centre of the segment holding it; 1 is the end node.
+        public func node(section id: Int, position: Double) -> Int32? {
+            guard id >= 0, id < centerNodes.count else { return nil }
+            let centers = centerNodes[id]
+            if position >= 1 { return endNode[id] }
+            let k = min(max(Int(position * Double(centers.count)), 0), centers.count - 1)
+            return centers[k]
+        }
+    }
+
+    /// Appends the cell `gid` to `group`; returns where its sections went.
+    public static func append(gid: Int64, morphology: Morphology, model: ElectricalModel,
+                              thresholdMV: Double, to group: inout ModelGroup) -> Layout {
+        let first = Int32(group.nodes.count)
+        var centers: [[Int32]] = []
+        var ends: [Int32] = []
+
+        func addNode(parent: Int32, area: Double, cm: Double, rInv: Double) -> Int32 {
+            group.nodes.parent.append(parent)
+            group.nodes.areaUm2.append(area)
+            group.nodes.cmUFPerCm2.append(cm)
+            group.nodes.rInvPerMOhm.append(rInv)
+            return Int32(group.nodes.count - 1)
+        }
+
+        func addSection(_ geometry: SectionGeometry, type: SectionType, attachedTo parentNode: Int32) {
+            let sm = model.model(for: type)
+            let nseg = geometry.segmentCount(model.compartments, raOhmCm: sm.raOhmCm, cmUFPerCm2: sm.cmUFPerCm2)
+            let L = geometry.length
+            var previous = parentNode
+            var pendingFactor = 0.0  // right half of the previous segment
+            var nodes: [Int32] = []
+            for j in 0..<nseg {
+                let x0 = L * Double(j) / Double(nseg), xm = L * (Double(j) + 0.5) / Double(nseg), x1 = L * Double(j + 1) / Double(nseg)
+                let left = geometry.integrate(x0, xm), right = geometry.integrate(xm, x1)
+                let ri = 1e-2 * sm.raOhmCm * (pendingFactor + left.resistanceFactor)  // [MΩ]
+                let node = addNode(parent: previous, area: left.area + right.area, cm: sm.cmUFPerCm2, rInv: ri > 0 ? 1 / ri : 1e9)
+                for mechanism in sm.mechanisms { insert(mechanism, at: node, into: &group) }
+                nodes.append(node)
+                previous = node
+                pendingFactor = right.resistanceFactor
+            }
+            let ri = 1e-2 * sm.raOhmCm * pendingFactor
+            let end = addNode(parent: previous, area: 0, cm: 0, rInv: ri > 0 ? 1 / ri : 1e9)
+            centers.append(nodes)
+            ends.append(end)
+        }
+
+        // The soma: a cylinder as long as it is wide, with its own root node at x = 0.
+        let somaDiameter = max(morphology.soma.diameter, 1)
+        let root = addNode(parent: -1, area: 0, cm: 0, rInv: 0)
+        addSection(SectionGeometry(cylinderLength: somaDiameter, diameter: somaDiameter), type: .soma, attachedTo: root)
+        let somaCenter = centers[0][centers[0].count / 2]
+        for section in morphology.sections {
+            let parentNode = section.parent.map { ends[$0 + 1] } ?? somaCenter
+            addSection(SectionGeometry(points: section.points), type: section.type, attachedTo: parentNode)
+        }
+        group.cells.gid.append(gid)
+        group.cells.firstNode.append(first)
+        group.cells.nodeCount.append(Int32(group.nodes.count) - first)
+        group.cells.somaNode.append(somaCenter)
+        group.cells.thresholdMV.append(thresholdMV)
+        return Layout(centerNodes: centers, endNode: ends, somaNode: somaCenter)
+    }
+
+    static func insert(_ mechanism: MechanismSpec, at node: Int32, into group: inout ModelGroup) {
+        func p(_ name: String, _ fallback: Double) -> Double {
+            mechanism.parameters.first { $0.name == name }?.value ?? fallback
+        }
+        switch mechanism.name {
+        case "pas":
+            group.pas.node.append(node); group.pas.g.append(p("g", 0.001)); group.pas.e.append(p("e", -70))
+        case "hh":
+            group.hh.node.append(node); group.hh.gnabar.append(p("gnabar", 0.12)); group.hh.gkbar.append(p("gkbar", 0.036))
+            group.hh.gl.append(p("gl", 0.0003)); group.hh.el.append(p("el", -54.3))
+        default:
+            break  // checked when the model is chosen (Mechanisms.supported)
+        }
+    }
+}
+
+/// Mechanisms the engine simulates.
+public enum Mechanisms {
+    public static let supported: Set<String> = ["pas", "hh"]
+}

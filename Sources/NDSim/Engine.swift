@@ -1,0 +1,358 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NDModel
+
+/// Simulation parameters.
+public struct SimulationSettings: Sendable {
+    public var dtMs: Double
+    public var tstopMs: Double
+    public var celsius: Double
+    public var vInitMV: Double
+
+    public init(dtMs: Double, tstopMs: Double, celsius: Double, vInitMV: Double) {
+        self.dtMs = dtMs; self.tstopMs = tstopMs; self.celsius = celsius; self.vInitMV = vInitMV
+    }
+}
+
+/// A spike: time [ms] and gid.
+public struct Spike: Equatable, Comparable, Sendable {
+    public var timeMs: Double
+    public var gid: Int64
+    public init(timeMs: Double, gid: Int64) { self.timeMs = timeMs; self.gid = gid }
+    public static func < (a: Spike, b: Spike) -> Bool { a.timeMs < b.timeMs || (a.timeMs == b.timeMs && a.gid < b.gid) }
+}
+
+/// The simulator: NEURON's fixed-step backward Euler on the compartment trees of the
+/// loaded groups, as structure-of-arrays with no allocation in the step.
+///
+/// One step from t (as NEURON's `nrn_fixed_step`): threshold detection on v(t); events
+/// due by t + dt/2 delivered; membrane currents at v(t) with stimuli at t + dt/2; the
+/// tree solved for Δv (Hines); v += Δv; gating states and synapses advanced with the new
+/// v (cnexp); t += dt.
+public final class Engine {
+    public let settings: SimulationSettings
+    public private(set) var t = 0.0
+
+    // Nodes (all cells of all groups, concatenated).
+    var v: [Double], rhs: [Double], d: [Double], a: [Double], b: [Double]
+    var parent: [Int32]
+    var scaledArea: [Double]  // area, or 100 µm² for nodes without membrane (NEURON's choice)
+    var capacitance: [Double]  // cm * 1e-3 / dt
+    var rInv: [Double]
+
+    // Mechanisms.
+    var pasNode: [Int32], pasG: [Double], pasE: [Double]
+    var hhNode: [Int32], hhGna: [Double], hhGk: [Double], hhGl: [Double], hhEl: [Double]
+    var hhM: [Double], hhH: [Double], hhN: [Double]
+    var synNode: [Int32], synTau: [Double], synE: [Double], synG: [Double], synDecay: [Double]
+    var clampNode: [Int32], clampDelay: [Double], clampDuration: [Double], clampStart: [Double], clampEnd: [Double]
+    var clampWidth: [Double], clampPeriod: [Double]
+
+    // Spike sources and connections.
+    public private(set) var gids: [Int64]
+    var sourceNode: [Int32], threshold: [Double], above: [Bool]
+    /// Connections by source gid: (synapse, weight, delay), in load order.
+    var connections: [Int64: [(synapse: Int32, weight: Double, delay: Double)]] = [:]
+    var events = EventQueue()
+    /// Spikes of this process not yet exchanged.
+    public private(set) var pendingSpikes: [Spike] = []
+
+    let q10: Double
+    static let ena = 50.0, ek = -77.0  // NEURON's default reversal potentials [mV]
+
+    public var nodeCount: Int { v.count }
+    public var cellCount: Int { gids.count }
+    public var synapseCount: Int { synNode.count }
+    public var connectionCount: Int { connections.values.reduce(0) { $0 + $1.count } }
+    /// Smallest connection delay [ms] (infinity when none).
+    public var minimumDelayMs: Double {
+        connections.values.flatMap { $0.map(\.delay) }.min() ?? .infinity
+    }
+
+    public init(groups: [ModelGroup], settings: SimulationSettings) {
+        self.settings = settings
+        q10 = pow(3, (settings.celsius - 6.3) / 10)
+        var parent: [Int32] = [], area: [Double] = [], cap: [Double] = [], rInv: [Double] = []
+        pasNode = []; pasG = []; pasE = []
+        hhNode = []; hhGna = []; hhGk = []; hhGl = []; hhEl = []
+        synNode = []; synTau = []; synE = []
+        clampNode = []; clampDelay = []; clampDuration = []; clampStart = []; clampEnd = []; clampWidth = []; clampPeriod = []
+        gids = []; sourceNode = []; threshold = []
+        for g in groups {
+            let offset = Int32(parent.count)
+            let synOffset = Int32(synNode.count)
+            parent += g.nodes.parent.map { $0 < 0 ? -1 : $0 + offset }
+            area += g.nodes.areaUm2.map { $0 > 0 ? $0 : 100 }
+            cap += g.nodes.cmUFPerCm2.map { $0 * 1e-3 / settings.dtMs }
+            rInv += g.nodes.rInvPerMOhm
+            pasNode += g.pas.node.map { $0 + offset }; pasG += g.pas.g; pasE += g.pas.e
+            hhNode += g.hh.node.map { $0 + offset }; hhGna += g.hh.gnabar; hhGk += g.hh.gkbar; hhGl += g.hh.gl; hhEl += g.hh.el
+            synNode += g.expSyn.node.map { $0 + offset }; synTau += g.expSyn.tauMs; synE += g.expSyn.eMV
+            clampNode += g.iClamp.node.map { $0 + offset }; clampDelay += g.iClamp.delayMs; clampDuration += g.iClamp.durationMs
+            clampStart += g.iClamp.ampStartNA; clampEnd += g.iClamp.ampEndNA; clampWidth += g.iClamp.widthMs
+            clampPeriod += g.iClamp.periodMs
+            gids += g.cells.gid
+            sourceNode += g.cells.somaNode.map { $0 + offset }
+            threshold += g.cells.thresholdMV
+            for k in 0..<g.netCons.count {
+                connections[g.netCons.sourceGid[k], default: []].append(
+                    (g.netCons.target[k] + synOffset, g.netCons.weightUS[k], g.netCons.delayMs[k]))
+            }
+        }
+        let n = parent.count
+        self.parent = parent
+        scaledArea = area
+        capacitance = cap
+        self.rInv = rInv
+        v = [Double](repeating: settings.vInitMV, count: n)
+        rhs = [Double](repeating: 0, count: n)
+        d = [Double](repeating: 0, count: n)
+        // NEURON's axial coefficients: A couples a node into its parent's row, B the parent into the node's.
+        a = [Double](repeating: 0, count: n)
+        b = [Double](repeating: 0, count: n)
+        for i in 0..<n where parent[i] >= 0 {
+            a[i] = -1e2 * rInv[i] / area[Int(parent[i])]
+            b[i] = -1e2 * rInv[i] / area[i]
+        }
+        hhM = [Double](repeating: 0, count: hhNode.count)
+        hhH = hhM; hhN = hhM
+        synG = [Double](repeating: 0, count: synNode.count)
+        synDecay = synTau.map { exp(-settings.dtMs / $0) }
+        above = [Bool](repeating: false, count: gids.count)
+        initialize()
+    }
+
+    /// NEURON's finitialize(v_init): voltages, gating states at steady state, synapses closed.
+    public func initialize() {
+        t = 0
+        for i in v.indices { v[i] = settings.vInitMV }
+        for k in hhNode.indices {
+            let r = hhRates(v[Int(hhNode[k])])
+            hhM[k] = r.minf; hhH[k] = r.hinf; hhN[k] = r.ninf
+        }
+        for k in synG.indices { synG[k] = 0 }
+        for k in above.indices { above[k] = v[Int(sourceNode[k])] >= threshold[k] }
+        events = EventQueue()
+        pendingSpikes = []
+    }
+
+    /// hh's rate tables, as NEURON's hh.mod builds them (`TABLE ... FROM -100 TO 100 WITH
+    /// 200`, used by default): the six rates at every mV, linearly interpolated.
+    lazy var hhTable: [(minf: Double, mtau: Double, hinf: Double, htau: Double, ninf: Double, ntau: Double)] =
+        (0...200).map { exactRates(-100 + Double($0)) }
+
+    @inline(__always)
+    func hhRates(_ v: Double) -> (minf: Double, mtau: Double, hinf: Double, htau: Double, ninf: Double, ntau: Double) {
+        let x = v + 100  // (v - tmin) * 200 / (tmax - tmin)
+        if x <= 0 { return hhTable[0] }
+        if x >= 200 { return hhTable[200] }
+        let i = Int(x)
+        let f = x - Double(i)
+        let lo = hhTable[i], hi = hhTable[i + 1]
+        return (lo.minf + f * (hi.minf - lo.minf), lo.mtau + f * (hi.mtau - lo.mtau),
+                lo.hinf + f * (hi.hinf - lo.hinf), lo.htau + f * (hi.htau - lo.htau),
+                lo.ninf + f * (hi.ninf - lo.ninf), lo.ntau + f * (hi.ntau - lo.ntau))
+    }
+
+    func exactRates(_ v: Double) -> (minf: Double, mtau: Double, hinf: Double, htau: Double, ninf: Double, ntau: Double) {
+        func vtrap(_ x: Double, _ y: Double) -> Double {
+            abs(x / y) < 1e-6 ? y * (1 - x / y / 2) : x / (exp(x / y) - 1)
+        }
+        var alpha = 0.1 * vtrap(-(v + 40), 10)
+        var beta = 4 * exp(-(v + 65) / 18)
+        var sum = alpha + beta
+        let mtau = 1 / (q10 * sum), minf = alpha / sum
+        alpha = 0.07 * exp(-(v + 65) / 20)
+        beta = 1 / (exp(-(v + 35) / 10) + 1)
+        sum = alpha + beta
+        let htau = 1 / (q10 * sum), hinf = alpha / sum
+        alpha = 0.01 * vtrap(-(v + 55), 10)
+        beta = 0.125 * exp(-(v + 65) / 80)
+        sum = alpha + beta
+        let ntau = 1 / (q10 * sum), ninf = alpha / sum
+        return (minf, mtau, hinf, htau, ninf, ntau)
+    }
+
+    /// Queues the events of spikes from anywhere (this process included): each connection
+    /// from the spike's gid delivers its weight at spike time + delay.
+    public func receive(_ spikes: [Spike]) {
+        for spike in spikes {
+            guard let targets = connections[spike.gid] else { continue }
+            for (k, c) in targets.enumerated() {
+                events.push(Event(timeMs: spike.timeMs + c.delay, sourceGid: spike.gid, order: Int32(k),
+                                  synapse: c.synapse, weight: c.weight))
+            }
+        }
+    }
+
+    /// Takes the spikes detected since the last call.
+    public func takeSpikes() -> [Spike] {
+        defer { pendingSpikes.removeAll(keepingCapacity: true) }
+        return pendingSpikes
+    }
+
+    /// Advances one time step.
+    public func step() {
+        let dt = settings.dtMs
+        // Threshold detection on v(t).
+        for k in sourceNode.indices {
+            let vs = v[Int(sourceNode[k])]
+            if vs >= threshold[k] {
+                if !above[k] { pendingSpikes.append(Spike(timeMs: t, gid: gids[k])); above[k] = true }
+            } else {
+                above[k] = false
+            }
+        }
+        // Events due by the middle of the step.
+        while let e = events.peek(), e.timeMs <= t + dt / 2 {
+            events.pop()
+            synG[Int(e.synapse)] += e.weight
+        }
+        let tMid = t + dt / 2
+        let n = v.count
+        v.withUnsafeMutableBufferPointer { v in
+        rhs.withUnsafeMutableBufferPointer { rhs in
+        d.withUnsafeMutableBufferPointer { d in
+            for i in 0..<n { rhs[i] = 0; d[i] = capacitance[i] }
+            for k in pasNode.indices {
+                let i = Int(pasNode[k])
+                rhs[i] -= pasG[k] * (v[i] - pasE[k])
+                d[i] += pasG[k]
+            }
+            for k in hhNode.indices {
+                let i = Int(hhNode[k])
+                let m = hhM[k], h = hhH[k], nn = hhN[k]
+                let gna = hhGna[k] * m * m * m * h, gk = hhGk[k] * nn * nn * nn * nn, gl = hhGl[k]
+                rhs[i] -= gna * (v[i] - Self.ena) + gk * (v[i] - Self.ek) + gl * (v[i] - hhEl[k])
+                d[i] += gna + gk + gl
+            }
+            for k in synNode.indices where synG[k] != 0 {
+                let i = Int(synNode[k])
+                let scale = 1e2 / scaledArea[i]
+                rhs[i] -= synG[k] * (v[i] - synE[k]) * scale
+                d[i] += synG[k] * scale
+            }
+            for k in clampNode.indices {
+                let amp = clampAmplitude(k, at: tMid)
+                if amp != 0 { rhs[Int(clampNode[k])] += amp * 1e2 / scaledArea[Int(clampNode[k])] }
+            }
+            // Axial currents and the matrix, then the Hines solve (parents come first).
+            for i in 0..<n {
+                let p = Int(parent[i])
+                if p < 0 { continue }
+                let dv = v[p] - v[i]
+                rhs[i] -= b[i] * dv
+                rhs[p] += a[i] * dv
+                d[i] -= b[i]
+                d[p] -= a[i]
+            }
+            var i = n - 1
+            while i >= 0 {
+                let p = Int(parent[i])
+                if p >= 0 {
+                    let f = a[i] / d[i]
+                    d[p] -= f * b[i]
+                    rhs[p] -= f * rhs[i]
+                }
+                i -= 1
+            }
+            for i in 0..<n {
+                let p = Int(parent[i])
+                if p >= 0 { rhs[i] -= b[i] * rhs[p] }
+                rhs[i] /= d[i]
+                v[i] += rhs[i]
+            }
+        }}}
+        t += dt
+        // States with the new voltages (cnexp).
+        for k in hhNode.indices {
+            let r = hhRates(v[Int(hhNode[k])])
+            hhM[k] += (1 - exp(-dt / r.mtau)) * (r.minf - hhM[k])
+            hhH[k] += (1 - exp(-dt / r.htau)) * (r.hinf - hhH[k])
+            hhN[k] += (1 - exp(-dt / r.ntau)) * (r.ninf - hhN[k])
+        }
+        for k in synG.indices where synG[k] != 0 { synG[k] *= synDecay[k] }
+    }
+
+    @inline(__always)
+    func clampAmplitude(_ k: Int, at time: Double) -> Double {
+        let start = clampDelay[k]
+        guard time >= start && time < start + clampDuration[k] else { return 0 }
+        if clampPeriod[k] > 0 {
+            return fmod(time - start, clampPeriod[k]) < clampWidth[k] ? clampStart[k] : 0
+        }
+        if clampEnd[k] == clampStart[k] { return clampStart[k] }
+        return clampStart[k] + (clampEnd[k] - clampStart[k]) * (time - start) / clampDuration[k]
+    }
+
+    /// Membrane potential [mV] of node `i`.
+    public func voltage(node i: Int) -> Double { v[i] }
+
+    /// Bytes the engine holds for the model: every per-node, per-mechanism, per-synapse
+    /// and per-connection array (the account nd-estimate uses).
+    public var modelBytes: Int {
+        let nodeBytes = v.count * (8 * 8 + 4)  // v rhs d a b area cap rInv + parent
+        let pasBytes = pasNode.count * (4 + 2 * 8)
+        let hhBytes = hhNode.count * (4 + 7 * 8)
+        let synBytes = synNode.count * (4 + 4 * 8)
+        let clampBytes = clampNode.count * (4 + 6 * 8)
+        let cellBytes = gids.count * (8 + 4 + 8 + 1)
+        let connectionBytes = connectionCount * (4 + 8 + 8) + connections.count * 48
+        return nodeBytes + pasBytes + hhBytes + synBytes + clampBytes + cellBytes + connectionBytes
+    }
+}
+
+/// A scheduled synaptic event.
+struct Event {
+    var timeMs: Double
+    var sourceGid: Int64
+    var order: Int32
+    var synapse: Int32
+    var weight: Double
+
+    /// Delivery order: time, then source gid, then connection — independent of which
+    /// process the spike came from, so results do not depend on the number of ranks.
+    @inline(__always)
+    static func before(_ x: Event, _ y: Event) -> Bool {
+        if x.timeMs != y.timeMs { return x.timeMs < y.timeMs }
+        if x.sourceGid != y.sourceGid { return x.sourceGid < y.sourceGid }
+        return x.order < y.order
+    }
+}
+
+/// A binary min-heap of events.
+struct EventQueue {
+    private var heap: [Event] = []
+
+    var count: Int { heap.count }
+
+    func peek() -> Event? { heap.first }
+
+    mutating func push(_ e: Event) {
+        heap.append(e)
+        var i = heap.count - 1
+        while i > 0 {
+            let p = (i - 1) / 2
+            if !Event.before(heap[i], heap[p]) { break }
+            heap.swapAt(i, p)
+            i = p
+        }
+    }
+
+    mutating func pop() {
+        let last = heap.removeLast()
+        guard !heap.isEmpty else { return }
+        heap[0] = last
+        var i = 0
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var m = i
+            if l < heap.count && Event.before(heap[l], heap[m]) { m = l }
+            if r < heap.count && Event.before(heap[r], heap[m]) { m = r }
+            if m == i { return }
+            heap.swapAt(i, m)
+            i = m
+        }
+    }
+}
