@@ -9,6 +9,8 @@ let package = Package(
         .executable(name: "nd-stats", targets: ["nd-stats"]),
         .executable(name: "nd-mpi-check", targets: ["nd-mpi-check"]),
         .executable(name: "nd-circuit", targets: ["nd-circuit"]),
+        .executable(name: "nd-instantiate", targets: ["nd-instantiate"]),
+        .executable(name: "nd-core", targets: ["nd-core"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -45,6 +47,14 @@ let package = Package(
         ]),
         .executableTarget(name: "nd-circuit", dependencies: [
             "NDCLI", "NDFormats", "NDSonata", "NDModel",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "nd-instantiate", dependencies: [
+            "NDCLI", "NDFormats", "NDSim", "NDSonata", "NDComm", "NDModel",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "nd-core", dependencies: [
+            "NDCLI", "NDFormats", "NDSim", "NDSonata", "NDComm", "NDModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "nd-mpi-check", dependencies: [

@@ -11,6 +11,8 @@ public protocol Communicator: AnyObject {
     func allMax(_ values: [Double]) throws -> [Double]
     /// Every rank's `values` (each the same length), concatenated in rank order, on every rank.
     func allGather(_ values: [Double]) throws -> [Double]
+    /// Every rank's `values` (any length), concatenated in rank order, on every rank.
+    func allGatherVariable(_ values: [Double]) throws -> [Double]
     /// Waits until every rank gets here.
     func barrier() throws
 }
@@ -23,5 +25,6 @@ public final class LocalCommunicator: Communicator {
     public func allSum(_ values: [Double]) throws -> [Double] { values }
     public func allMax(_ values: [Double]) throws -> [Double] { values }
     public func allGather(_ values: [Double]) throws -> [Double] { values }
+    public func allGatherVariable(_ values: [Double]) throws -> [Double] { values }
     public func barrier() throws {}
 }

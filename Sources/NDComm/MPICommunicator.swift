@@ -54,6 +54,26 @@ public final class MPICommunicator: Communicator {
         return result
     }
 
+    public func allGatherVariable(_ values: [Double]) throws -> [Double] {
+        let counts = try allGather([Double(values.count)]).map { Int32($0) }
+        var displacements = [Int32](repeating: 0, count: size)
+        for r in 1..<max(size, 1) { displacements[r] = displacements[r - 1] + counts[r - 1] }
+        let total = Int(counts.reduce(0, +))
+        var result = [Double](repeating: 0, count: total)
+        let status = values.withUnsafeBufferPointer { inp in
+            result.withUnsafeMutableBufferPointer { out in
+                counts.withUnsafeBufferPointer { c in
+                    displacements.withUnsafeBufferPointer { d in
+                        MPI_Allgatherv(inp.baseAddress, Int32(values.count), nd_MPI_DOUBLE(),
+                                       out.baseAddress, c.baseAddress, d.baseAddress, nd_MPI_DOUBLE(), comm)
+                    }
+                }
+            }
+        }
+        guard status == MPI_SUCCESS else { throw NDError("MPI_Allgatherv failed on rank \(rank) (\(status))") }
+        return result
+    }
+
     public func barrier() throws {
         guard MPI_Barrier(comm) == MPI_SUCCESS else { throw NDError("MPI_Barrier failed on rank \(rank)") }
     }

@@ -48,6 +48,7 @@ public final class Engine {
     var synNode: [Int32], synTau: [Double], synE: [Double], synG: [Double], synDecay: [Double]
     var clampNode: [Int32], clampDelay: [Double], clampDuration: [Double], clampStart: [Double], clampEnd: [Double]
     var clampWidth: [Double], clampPeriod: [Double]
+    var clampNow: [Double] = []
 
     // Spike sources and connections.
     public private(set) var gids: [Int64]
@@ -62,6 +63,8 @@ public final class Engine {
     static let ena = 50.0, ek = -77.0  // NEURON's default reversal potentials [mV]
 
     public var nodeCount: Int { v.count }
+    /// Nodes with membrane (section ends and the root have none).
+    public private(set) var compartmentCount = 0
     public var cellCount: Int { gids.count }
     public var synapseCount: Int { synNode.count }
     public var connectionCount: Int { connections.values.reduce(0) { $0 + $1.count } }
@@ -102,6 +105,7 @@ public final class Engine {
         }
         let n = parent.count
         self.parent = parent
+        compartmentCount = cap.filter { $0 > 0 }.count
         scaledArea = area
         capacitance = cap
         self.rInv = rInv
@@ -118,8 +122,13 @@ public final class Engine {
         hhM = [Double](repeating: 0, count: hhNode.count)
         hhH = hhM; hhN = hhM
         synG = [Double](repeating: 0, count: synNode.count)
+        clampNow = [Double](repeating: 0, count: clampNode.count)
         synDecay = synTau.map { exp(-settings.dtMs / $0) }
         above = [Bool](repeating: false, count: gids.count)
+        hhTable = (0...200).flatMap { k -> [Double] in
+            let r = exactRates(-100 + Double(k))
+            return [r.minf, r.mtau, r.hinf, r.htau, r.ninf, r.ntau]
+        }
         initialize()
     }
 
@@ -138,21 +147,28 @@ public final class Engine {
     }
 
     /// hh's rate tables, as NEURON's hh.mod builds them (`TABLE ... FROM -100 TO 100 WITH
-    /// 200`, used by default): the six rates at every mV, linearly interpolated.
-    lazy var hhTable: [(minf: Double, mtau: Double, hinf: Double, htau: Double, ninf: Double, ntau: Double)] =
-        (0...200).map { exactRates(-100 + Double($0)) }
+    /// 200`, used by default): minf, mtau, hinf, htau, ninf, ntau at every mV, interleaved,
+    /// linearly interpolated.
+    var hhTable: [Double] = []
 
     @inline(__always)
     func hhRates(_ v: Double) -> (minf: Double, mtau: Double, hinf: Double, htau: Double, ninf: Double, ntau: Double) {
+        hhTable.withUnsafeBufferPointer { Engine.interpolate($0, v) }
+    }
+
+    @inline(__always)
+    static func interpolate(_ table: UnsafeBufferPointer<Double>, _ v: Double)
+        -> (minf: Double, mtau: Double, hinf: Double, htau: Double, ninf: Double, ntau: Double)
+    {
         let x = v + 100  // (v - tmin) * 200 / (tmax - tmin)
-        if x <= 0 { return hhTable[0] }
-        if x >= 200 { return hhTable[200] }
+        if x <= 0 { return (table[0], table[1], table[2], table[3], table[4], table[5]) }
+        if x >= 200 { let o = 1200; return (table[o], table[o + 1], table[o + 2], table[o + 3], table[o + 4], table[o + 5]) }
         let i = Int(x)
         let f = x - Double(i)
-        let lo = hhTable[i], hi = hhTable[i + 1]
-        return (lo.minf + f * (hi.minf - lo.minf), lo.mtau + f * (hi.mtau - lo.mtau),
-                lo.hinf + f * (hi.hinf - lo.hinf), lo.htau + f * (hi.htau - lo.htau),
-                lo.ninf + f * (hi.ninf - lo.ninf), lo.ntau + f * (hi.ntau - lo.ntau))
+        let o = 6 * i
+        return (table[o] + f * (table[o + 6] - table[o]), table[o + 1] + f * (table[o + 7] - table[o + 1]),
+                table[o + 2] + f * (table[o + 8] - table[o + 2]), table[o + 3] + f * (table[o + 9] - table[o + 3]),
+                table[o + 4] + f * (table[o + 10] - table[o + 4]), table[o + 5] + f * (table[o + 11] - table[o + 5]))
     }
 
     func exactRates(_ v: Double) -> (minf: Double, mtau: Double, hinf: Double, htau: Double, ninf: Double, ntau: Double) {
@@ -210,32 +226,53 @@ public final class Engine {
             synG[Int(e.synapse)] += e.weight
         }
         let tMid = t + dt / 2
+        for k in clampNode.indices {
+            clampNow[k] = clampAmplitude(k, at: tMid)
+        }
         let n = v.count
+        let ena = Self.ena, ek = Self.ek
         v.withUnsafeMutableBufferPointer { v in
         rhs.withUnsafeMutableBufferPointer { rhs in
         d.withUnsafeMutableBufferPointer { d in
-            for i in 0..<n { rhs[i] = 0; d[i] = capacitance[i] }
-            for k in pasNode.indices {
-                let i = Int(pasNode[k])
-                rhs[i] -= pasG[k] * (v[i] - pasE[k])
-                d[i] += pasG[k]
-            }
-            for k in hhNode.indices {
-                let i = Int(hhNode[k])
-                let m = hhM[k], h = hhH[k], nn = hhN[k]
-                let gna = hhGna[k] * m * m * m * h, gk = hhGk[k] * nn * nn * nn * nn, gl = hhGl[k]
-                rhs[i] -= gna * (v[i] - Self.ena) + gk * (v[i] - Self.ek) + gl * (v[i] - hhEl[k])
-                d[i] += gna + gk + gl
-            }
+        capacitance.withUnsafeBufferPointer { cap in
+        parent.withUnsafeBufferPointer { parent in
+        a.withUnsafeBufferPointer { a in
+        b.withUnsafeBufferPointer { b in
+            for i in 0..<n { rhs[i] = 0; d[i] = cap[i] }
+            pasNode.withUnsafeBufferPointer { node in
+            pasG.withUnsafeBufferPointer { g in
+            pasE.withUnsafeBufferPointer { e in
+                for k in 0..<node.count {
+                    let i = Int(node[k])
+                    rhs[i] -= g[k] * (v[i] - e[k])
+                    d[i] += g[k]
+                }
+            }}}
+            hhNode.withUnsafeBufferPointer { node in
+            hhM.withUnsafeBufferPointer { mm in
+            hhH.withUnsafeBufferPointer { hh in
+            hhN.withUnsafeBufferPointer { nn in
+            hhGna.withUnsafeBufferPointer { gnabar in
+            hhGk.withUnsafeBufferPointer { gkbar in
+            hhGl.withUnsafeBufferPointer { gl in
+            hhEl.withUnsafeBufferPointer { el in
+                for k in 0..<node.count {
+                    let i = Int(node[k])
+                    let m = mm[k], h = hh[k], nk = nn[k]
+                    let gna = gnabar[k] * m * m * m * h, gk = gkbar[k] * nk * nk * nk * nk
+                    rhs[i] -= gna * (v[i] - ena) + gk * (v[i] - ek) + gl[k] * (v[i] - el[k])
+                    d[i] += gna + gk + gl[k]
+                }
+            }}}}}}}}
             for k in synNode.indices where synG[k] != 0 {
                 let i = Int(synNode[k])
                 let scale = 1e2 / scaledArea[i]
                 rhs[i] -= synG[k] * (v[i] - synE[k]) * scale
                 d[i] += synG[k] * scale
             }
-            for k in clampNode.indices {
-                let amp = clampAmplitude(k, at: tMid)
-                if amp != 0 { rhs[Int(clampNode[k])] += amp * 1e2 / scaledArea[Int(clampNode[k])] }
+            for k in clampNode.indices where clampNow[k] != 0 {
+                let i = Int(clampNode[k])
+                rhs[i] += clampNow[k] * 1e2 / scaledArea[i]
             }
             // Axial currents and the matrix, then the Hines solve (parents come first).
             for i in 0..<n {
@@ -263,15 +300,22 @@ public final class Engine {
                 rhs[i] /= d[i]
                 v[i] += rhs[i]
             }
-        }}}
+        }}}}}}}
         t += dt
         // States with the new voltages (cnexp).
-        for k in hhNode.indices {
-            let r = hhRates(v[Int(hhNode[k])])
-            hhM[k] += (1 - exp(-dt / r.mtau)) * (r.minf - hhM[k])
-            hhH[k] += (1 - exp(-dt / r.htau)) * (r.hinf - hhH[k])
-            hhN[k] += (1 - exp(-dt / r.ntau)) * (r.ninf - hhN[k])
-        }
+        v.withUnsafeBufferPointer { v in
+        hhTable.withUnsafeBufferPointer { table in
+        hhNode.withUnsafeBufferPointer { node in
+        hhM.withUnsafeMutableBufferPointer { m in
+        hhH.withUnsafeMutableBufferPointer { h in
+        hhN.withUnsafeMutableBufferPointer { nn in
+            for k in 0..<node.count {
+                let r = Engine.interpolate(table, v[Int(node[k])])
+                m[k] += (1 - exp(-dt / r.mtau)) * (r.minf - m[k])
+                h[k] += (1 - exp(-dt / r.htau)) * (r.hinf - h[k])
+                nn[k] += (1 - exp(-dt / r.ntau)) * (r.ninf - nn[k])
+            }
+        }}}}}}
         for k in synG.indices where synG[k] != 0 { synG[k] *= synDecay[k] }
     }
 

@@ -8,9 +8,11 @@ public struct RunParameters: Equatable, Sendable {
     /// Time step [ms] (SONATA's default 0.025).
     public var dtMs: Double
     public var randomSeed: Int64
+    /// Somatic voltage [mV] whose upward crossing is a spike (SONATA's default -30).
+    public var spikeThresholdMV: Double = -30
 
-    public init(tstopMs: Double, dtMs: Double, randomSeed: Int64) {
-        self.tstopMs = tstopMs; self.dtMs = dtMs; self.randomSeed = randomSeed
+    public init(tstopMs: Double, dtMs: Double, randomSeed: Int64, spikeThresholdMV: Double = -30) {
+        self.tstopMs = tstopMs; self.dtMs = dtMs; self.randomSeed = randomSeed; self.spikeThresholdMV = spikeThresholdMV
     }
 }
 
@@ -76,7 +78,8 @@ public struct SimulationConfig: Sendable {
         self.run = RunParameters(
             tstopMs: try file.require(try file.number(run, "tstop", at: "run"), "run", "tstop"),
             dtMs: try file.number(run, "dt", at: "run") ?? 0.025,
-            randomSeed: Int64(try file.number(run, "random_seed", at: "run") ?? 0))
+            randomSeed: Int64(try file.number(run, "random_seed", at: "run") ?? 0),
+            spikeThresholdMV: try file.number(run, "spike_threshold", at: "run") ?? -30)
         guard self.run.dtMs > 0, self.run.tstopMs >= 0 else {
             throw NDError(file: path, "run: expected dt > 0 and tstop >= 0, got dt \(self.run.dtMs), tstop \(self.run.tstopMs)")
         }

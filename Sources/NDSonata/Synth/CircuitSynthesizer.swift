@@ -211,7 +211,8 @@ public struct CircuitSynthesizer {
                             sectionPos.append(Float(rng.unit()))
                             delay.append(Float(0.5 + 2.5 * rng.unit()))
                             weight.append(Float(0.5 + rng.unit()))
-                            conductance.append(Float(sourceType.excitatory ? 0.0005 : 0.001) * Float(0.5 + rng.unit()))
+                            // Peak conductance [nS], as SONATA circuits give it.
+                            conductance.append(Float(sourceType.excitatory ? 1.0 : 2.0) * Float(0.5 + rng.unit()))
                             decay.append(sourceType.excitatory ? 1.7 : 8.3)
                             synType.append(sourceType.excitatory ? 113 : 13)
                         }

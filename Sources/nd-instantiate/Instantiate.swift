@@ -1,0 +1,170 @@
+import ArgumentParser
+import NDCLI
+import NDComm
+import NDFormats
+import NDModel
+import NDSim
+import NDSonata
+
+enum LBMode: String, ExpressibleByArgument, CaseIterable {
+    case RoundRobin, Memory
+}
+
+@main
+struct Instantiate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nd-instantiate",
+        abstract: "Build the model of every rank and cycle and write it, without simulating.",
+        discussion: """
+            Writes DIR/coreneuron_input/: files.dat (cycle by cycle, rank by rank), per bucket \
+            <id>_1.dat (network), <id>_2.dat (cells: the bulk), <id>_3.dat (gap junctions), and \
+            run.json. RoundRobin gives cell i (population by population, node order) to bucket \
+            i mod (R*C): rank b mod R, cycle b div R. Memory builds the buckets of an \
+            nd-allocate allocation. Under mpirun each process builds its ranks' buckets; \
+            files.dat is written last, once every bucket is on disk. Prints one JSON-line per \
+            bucket: entry, rank, cycle, cells, compartments, synapses, bytes.
+
+            Examples:
+              nd-instantiate examples/circuit/simulation_config.json --output-path out --ranks 4
+              mpirun -np 4 nd-instantiate CONFIG --output-path out --lb-mode Memory \\
+                  --allocation allocation.jsonl
+            """)
+
+    @Argument(help: "The SONATA simulation_config.json.")
+    var simulationConfig: String
+
+    @Option(help: "Output folder; the model goes to OUTPUT_PATH/coreneuron_input.")
+    var outputPath: String
+
+    @Option(help: "RoundRobin or Memory (from --allocation).")
+    var lbMode: LBMode = .RoundRobin
+
+    @Option(help: "Allocation JSON-lines from nd-allocate (Memory mode).")
+    var allocation: String?
+
+    @Option(help: "Target ranks R (default: the allocation's, else the number of processes).")
+    var ranks: Int?
+
+    @Option(help: "Model-building cycles C (default: the allocation's, else 1).")
+    var modelbuildingSteps: Int?
+
+    @OptionGroup var reporting: ReportingOptions
+
+    func validate() throws {
+        if lbMode == .Memory && allocation == nil { throw ValidationError("--lb-mode Memory needs --allocation FILE.") }
+        if let r = ranks, r < 1 { throw ValidationError("--ranks must be at least 1.") }
+        if let c = modelbuildingSteps, c < 1 { throw ValidationError("--modelbuilding-steps must be at least 1.") }
+    }
+
+    func run() throws {
+        let comm = try makeCommunicator()
+        defer { finish(comm) }
+        let diagnostics = Diagnostics(tool: "nd-instantiate", verbose: reporting.verbose)
+        let rank0 = comm.rank == 0
+        var plan: (builder: ModelBuilder, allocation: Allocation, entries: [Int64])? = nil
+        var localError: Error? = nil
+        do {
+            let builder = try ModelBuilder(simulationConfig: simulationConfig) { if rank0 { diagnostics.warning($0) } }
+            let cells = try builder.simulatedCells()
+            let alloc: Allocation
+            if lbMode == .Memory, let path = allocation {
+                if path.hasSuffix(".pkl.gz") {
+                    throw NDError(file: path, "pickle allocations are read by nd-allocate --from (not yet available); give the JSON-lines allocation")
+                }
+                alloc = try AllocationJSONLines.read(path)
+                if let r = ranks, r != alloc.ranks { throw NDError(file: path, "the allocation has \(alloc.ranks) ranks, --ranks says \(r)") }
+                if let c = modelbuildingSteps, c != alloc.cycles {
+                    throw NDError(file: path, "the allocation has \(alloc.cycles) cycles, --modelbuilding-steps says \(c)")
+                }
+            } else {
+                alloc = Allocation.roundRobin(cells, ranks: ranks ?? comm.size, cycles: modelbuildingSteps ?? 1)
+            }
+            try alloc.checkCovers(cells, source: allocation ?? simulationConfig)
+            let entries = alloc.buckets.enumerated().map { b, bucket in
+                bucket.map { builder.gid($0) }.min() ?? builder.totalNodes + Int64(b)
+            }
+            plan = (builder, alloc, entries)
+        } catch { localError = error }
+        try agree(comm, localError, diagnostics)
+        let (builder, alloc, entries) = plan!
+
+        let folder = PathUtil.join(outputPath, "coreneuron_input")
+        var summaries: [Double] = []  // per built bucket: index, cells, compartments, synapses, bytes
+        do {
+            if rank0 { try makeFolders(folder) }
+            try comm.barrier()
+            for b in alloc.buckets.indices where (b % alloc.ranks) % comm.size == comm.rank {
+                let group = try builder.build(entry: entries[b], cells: alloc.buckets[b])
+                var bytes = 0
+                for (suffix, file) in [("_1.dat", group.networkFile()), ("_2.dat", group.cellsFile()), ("_3.dat", group.gapJunctionFile())] {
+                    let data = file.encoded()
+                    bytes += data.count
+                    try AtomicFile.write(data, to: PathUtil.join(folder, "\(entries[b])\(suffix)"))
+                }
+                let compartments = group.nodes.areaUm2.filter { $0 > 0 }.count
+                summaries += [Double(b), Double(group.cells.count), Double(compartments), Double(group.expSyn.node.count), Double(bytes)]
+            }
+        } catch { localError = error }
+        try agree(comm, localError, diagnostics)
+
+        let all = try comm.allGatherVariable(summaries)
+        if rank0 {
+            do {
+                let sim = builder.simulation
+                try AtomicFile.write(try RunParametersFile(
+                    tstopMs: sim.run.tstopMs, dtMs: sim.run.dtMs, celsius: sim.conditions.celsius,
+                    vInitMV: sim.conditions.vInitMV, spikeThresholdMV: sim.run.spikeThresholdMV).encoded(),
+                    to: PathUtil.join(folder, "run.json"))
+                var order: [Int64] = []
+                for c in 0..<alloc.cycles { for r in 0..<alloc.ranks { order.append(entries[alloc.index(rank: r, cycle: c)]) } }
+                // NEURON pads the count to 10 columns for one cycle and writes it bare for several.
+                let count = alloc.cycles == 1 ? String(repeating: " ", count: max(0, 10 - String(order.count).count)) + String(order.count) : String(order.count)
+                let text = RunParametersFile.filesDatVersion + "\n" + count + "\n" + order.map { "\($0)\n" }.joined()
+                try AtomicFile.write(Array(text.utf8), to: PathUtil.join(folder, "files.dat"))
+                let out = StandardOutput()
+                let writer = JSONLinesWriter(out)
+                var rows: [[Double]] = stride(from: 0, to: all.count, by: 5).map { Array(all[$0..<($0 + 5)]) }
+                rows.sort { $0[0] < $1[0] }
+                for row in rows {
+                    let b = Int(row[0])
+                    try writer.write([
+                        "entry": .int(entries[b]), "rank": .int(Int64(b % alloc.ranks)), "cycle": .int(Int64(b / alloc.ranks)),
+                        "cells": .int(Int64(row[1])), "compartments": .int(Int64(row[2])), "synapses": .int(Int64(row[3])),
+                        "bytes": .int(Int64(row[4])),
+                    ])
+                }
+                try out.flush()
+                diagnostics.info("wrote \(folder): \(alloc.buckets.count) buckets (\(alloc.ranks) ranks x \(alloc.cycles) cycles), \(alloc.buckets.reduce(0) { $0 + $1.count }) cells")
+            } catch {
+                StandardError.write("nd-instantiate: error: \(error)\n")
+                throw ExitCode(1)
+            }
+        }
+    }
+}
+
+/// Every process learns whether any failed; the failing ones print their error. All exit 1.
+func agree(_ comm: Communicator, _ error: Error?, _ diagnostics: Diagnostics) throws {
+    let failed = try comm.allMax([error == nil ? 0 : 1])[0] > 0
+    guard failed else { return }
+    if let error {
+        let where_ = comm.size > 1 ? "rank \(comm.rank): " : ""
+        StandardError.write("\(diagnostics.tool): error: \(where_)\(error)\n")
+    }
+    finish(comm)
+    throw ExitCode(1)
+}
+
+func makeFolders(_ path: String) throws {
+    var prefix = path.hasPrefix("/") ? "/" : ""
+    for part in path.split(separator: "/") {
+        prefix += part + "/"
+        if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+            throw NDError(file: path, "cannot create folder \(prefix): \(errnoDescription())")
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
