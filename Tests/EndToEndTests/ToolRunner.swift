@@ -25,15 +25,29 @@ enum Tool {
         .appendingPathComponent("Fixtures").path
 
     /// Runs `tool` with `arguments` in `directory`. Both pipes are drained while it runs.
+    /// Runs `tool` under `mpirun -np ranks` (oversubscribed: more ranks than cores is fine).
+    static func mpirun(_ ranks: Int, _ tool: String, _ arguments: [String], in directory: String) throws -> ToolResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["mpirun", "--oversubscribe", "--allow-run-as-root", "-np", String(ranks), binDirectory + "/" + tool] + arguments
+        return try run(process, in: directory)
+    }
+
     /// `stdoutFile` sends stdout to a file instead of a pipe (e.g. /dev/full).
     static func run(_ tool: String, _ arguments: [String], in directory: String, stdin: String? = nil,
                     stdoutFile: String? = nil) throws -> ToolResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binDirectory + "/" + tool)
         process.arguments = arguments
+        return try run(process, in: directory, stdin: stdin, stdoutFile: stdoutFile)
+    }
+
+    static func run(_ process: Process, in directory: String, stdin: String? = nil, stdoutFile: String? = nil) throws -> ToolResult {
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var environment = ProcessInfo.processInfo.environment
         environment["LC_ALL"] = "C"
+        environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
+        environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
         process.environment = environment
         let out = Pipe(), err = Pipe(), inp = Pipe()
         if let stdoutFile {
