@@ -68,7 +68,11 @@ public struct ModelFile: Equatable {
         var table: [(String, Int, UInt32)] = []
         for i in 0..<Int(count) {
             let tagBytes = try r.take(8, "section \(i) tag")
-            let tag = String(decoding: tagBytes.prefix { $0 != 0 }, as: UTF8.self)
+            let tagLength = tagBytes.firstIndex(of: 0) ?? 8
+            guard tagBytes[tagLength...].allSatisfy({ $0 == 0 }) else {
+                throw NDError(file: name, "section \(i): malformed tag (corrupt header)")
+            }
+            let tag = String(decoding: tagBytes[..<tagLength], as: UTF8.self)
             let length = try r.u64("section \(tag) length")
             let crc = try r.u32("section \(tag) checksum")
             guard length <= UInt64(bytes.count) else {

@@ -18,8 +18,12 @@ extension ModelGroup {
         connections.i32s(netCons.target)
         connections.f64s(netCons.weightUS)
         connections.f64s(netCons.delayMs)
+        var replayed = ByteWriter()
+        replayed.u64(UInt64(replay.gid.count))
+        replayed.i64s(replay.gid)
+        replayed.f64s(replay.timeMs)
         return ModelFile(kind: Self.networkKind, entry: entry,
-                         sections: [("sources", sources.data), ("netcons", connections.data)])
+                         sections: [("sources", sources.data), ("netcons", connections.data), ("replay", replayed.data)])
     }
 
     public func cellsFile() -> ModelFile {
@@ -35,6 +39,7 @@ extension ModelGroup {
             ("pas", table(pas.node.count) { $0.i32s(pas.node); $0.f64s(pas.g); $0.f64s(pas.e) }),
             ("hh", table(hh.node.count) { $0.i32s(hh.node); $0.f64s(hh.gnabar); $0.f64s(hh.gkbar); $0.f64s(hh.gl); $0.f64s(hh.el) }),
             ("expsyn", table(expSyn.node.count) { $0.i32s(expSyn.node); $0.f64s(expSyn.tauMs); $0.f64s(expSyn.eMV) }),
+            ("exp2syn", table(exp2Syn.node.count) { $0.i32s(exp2Syn.node); $0.f64s(exp2Syn.tau1Ms); $0.f64s(exp2Syn.tau2Ms); $0.f64s(exp2Syn.eMV) }),
             ("iclamp", table(iClamp.node.count) {
                 $0.i32s(iClamp.node); $0.f64s(iClamp.delayMs); $0.f64s(iClamp.durationMs); $0.f64s(iClamp.ampStartNA)
                 $0.f64s(iClamp.ampEndNA); $0.f64s(iClamp.widthMs); $0.f64s(iClamp.periodMs)
@@ -87,6 +92,10 @@ extension ModelGroup {
         try table(body, "expsyn", n1, rowBytes: 20) { r, n in
             expSyn.node = try r.i32s(n, "node"); expSyn.tauMs = try r.f64s(n, "tau"); expSyn.eMV = try r.f64s(n, "e")
         }
+        try table(body, "exp2syn", n1, rowBytes: 28) { r, n in
+            exp2Syn.node = try r.i32s(n, "node"); exp2Syn.tau1Ms = try r.f64s(n, "tau1"); exp2Syn.tau2Ms = try r.f64s(n, "tau2")
+            exp2Syn.eMV = try r.f64s(n, "e")
+        }
         try table(body, "iclamp", n1, rowBytes: 52) { r, n in
             iClamp.node = try r.i32s(n, "node"); iClamp.delayMs = try r.f64s(n, "delay"); iClamp.durationMs = try r.f64s(n, "duration")
             iClamp.ampStartNA = try r.f64s(n, "amp start"); iClamp.ampEndNA = try r.f64s(n, "amp end")
@@ -103,6 +112,9 @@ extension ModelGroup {
         try table(net, "netcons", n0, rowBytes: 28) { r, n in
             netCons.sourceGid = try r.i64s(n, "source gid"); netCons.target = try r.i32s(n, "target")
             netCons.weightUS = try r.f64s(n, "weight"); netCons.delayMs = try r.f64s(n, "delay")
+        }
+        try table(net, "replay", n0, rowBytes: 16) { r, n in
+            replay.gid = try r.i64s(n, "gid"); replay.timeMs = try r.f64s(n, "time")
         }
         try validate(names: names)
     }
@@ -122,12 +134,16 @@ extension ModelGroup {
             try check(first >= 0 && count > 0 && first + count <= n && soma >= first && soma < first + count,
                       names[1], "cell \(cells.gid[c]): node range \(first)+\(count) or soma \(soma) outside the \(n) nodes")
         }
-        for (tag, list) in [("pas", pas.node), ("hh", hh.node), ("expsyn", expSyn.node), ("iclamp", iClamp.node)] {
+        for (tag, list) in [("pas", pas.node), ("hh", hh.node), ("expsyn", expSyn.node), ("exp2syn", exp2Syn.node), ("iclamp", iClamp.node)] {
             for x in list { try check(x >= 0 && Int(x) < n, names[1], "section '\(tag)': node \(x) outside the \(n) nodes") }
         }
         for t in netCons.target {
-            try check(t >= 0 && Int(t) < expSyn.node.count, names[0], "netcon target \(t) outside the \(expSyn.node.count) synapses")
+            try check(t >= 0 && Int(t) < synapseCount, names[0], "netcon target \(t) outside the \(synapseCount) synapses")
         }
         for d in netCons.delayMs { try check(d > 0 && d.isFinite, names[0], "netcon delay \(d) ms: expected > 0") }
+        for k in exp2Syn.node.indices {
+            try check(exp2Syn.tau1Ms[k] > 0 && exp2Syn.tau1Ms[k] < exp2Syn.tau2Ms[k], names[1],
+                      "exp2syn \(k): tau1 \(exp2Syn.tau1Ms[k]) must be > 0 and below tau2 \(exp2Syn.tau2Ms[k])")
+        }
     }
 }

@@ -10,6 +10,10 @@ public struct ModelGroup: Equatable, Sendable {
     public var pas: Pas = .init()
     public var hh: HH = .init()
     public var expSyn: ExpSyn = .init()
+    public var exp2Syn: Exp2Syn = .init()
+    /// Spikes replayed into the network (SONATA `spikes` inputs) from sources with
+    /// connections in this group.
+    public var replay: Replay = .init()
     public var iClamp: IClamp = .init()
     public var netCons: NetCons = .init()
 
@@ -56,6 +60,21 @@ public struct ModelGroup: Equatable, Sendable {
         public init() {}
     }
 
+    /// Conductance with rise and decay (NEURON's Exp2Syn): tau1 (rise) < tau2 (decay) [ms].
+    public struct Exp2Syn: Equatable, Sendable {
+        public var node: [Int32] = [], tau1Ms: [Double] = [], tau2Ms: [Double] = [], eMV: [Double] = []
+        public init() {}
+    }
+
+    /// Replayed spikes: source gid and time [ms].
+    public struct Replay: Equatable, Sendable {
+        public var gid: [Int64] = [], timeMs: [Double] = []
+        public init() {}
+    }
+
+    /// Number of synapses; a connection's target indexes ExpSyns first, then Exp2Syns.
+    public var synapseCount: Int { expSyn.node.count + exp2Syn.node.count }
+
     /// Current clamps: from `delay` for `duration` [ms]; amplitude ramps from `ampStart` to
     /// `ampEnd` [nA]; with `periodMs` > 0, pulses of `widthMs` every period.
     public struct IClamp: Equatable, Sendable {
@@ -64,7 +83,8 @@ public struct ModelGroup: Equatable, Sendable {
         public init() {}
     }
 
-    /// Connections into this group's synapses: source gid, target ExpSyn index, weight
+    /// Connections into this group's synapses: source gid, target synapse (ExpSyn index, or
+    /// ExpSyn count + Exp2Syn index), weight
     /// [µS], delay [ms].
     public struct NetCons: Equatable, Sendable {
         public var sourceGid: [Int64] = [], target: [Int32] = [], weightUS: [Double] = [], delayMs: [Double] = []

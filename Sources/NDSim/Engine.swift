@@ -46,6 +46,9 @@ public final class Engine {
     var hhNode: [Int32], hhGna: [Double], hhGk: [Double], hhGl: [Double], hhEl: [Double]
     var hhM: [Double], hhH: [Double], hhN: [Double]
     var synNode: [Int32], synTau: [Double], synE: [Double], synG: [Double], synDecay: [Double]
+    var syn2Node: [Int32] = [], syn2E: [Double] = [], syn2A: [Double] = [], syn2B: [Double] = []
+    var syn2Factor: [Double] = [], syn2Decay1: [Double] = [], syn2Decay2: [Double] = []
+    var replaySpikes: [Spike] = []
     var clampNode: [Int32], clampDelay: [Double], clampDuration: [Double], clampStart: [Double], clampEnd: [Double]
     var clampWidth: [Double], clampPeriod: [Double]
     var clampNow: [Double] = []
@@ -66,7 +69,7 @@ public final class Engine {
     /// Nodes with membrane (section ends and the root have none).
     public private(set) var compartmentCount = 0
     public var cellCount: Int { gids.count }
-    public var synapseCount: Int { synNode.count }
+    public var synapseCount: Int { synNode.count + syn2Node.count }
     public var connectionCount: Int { connections.values.reduce(0) { $0 + $1.count } }
     /// Smallest connection delay [ms] (infinity when none).
     public var minimumDelayMs: Double {
@@ -84,7 +87,6 @@ public final class Engine {
         gids = []; sourceNode = []; threshold = []
         for g in groups {
             let offset = Int32(parent.count)
-            let synOffset = Int32(synNode.count)
             parent += g.nodes.parent.map { $0 < 0 ? -1 : $0 + offset }
             area += g.nodes.areaUm2.map { $0 > 0 ? $0 : 100 }
             cap += g.nodes.cmUFPerCm2.map { $0 * 1e-3 / settings.dtMs }
@@ -98,10 +100,29 @@ public final class Engine {
             gids += g.cells.gid
             sourceNode += g.cells.somaNode.map { $0 + offset }
             threshold += g.cells.thresholdMV
-            for k in 0..<g.netCons.count {
-                connections[g.netCons.sourceGid[k], default: []].append(
-                    (g.netCons.target[k] + synOffset, g.netCons.weightUS[k], g.netCons.delayMs[k]))
+            // Engine synapse ids: ExpSyns as 0..., Exp2Syns as -1, -2, ... (one space, two arrays).
+            let expBase = Int32(synNode.count) - Int32(g.expSyn.node.count), exp2Base = Int32(syn2Node.count)
+            let exp2Tau1 = g.exp2Syn.tau1Ms, exp2Tau2 = g.exp2Syn.tau2Ms
+            syn2Node += g.exp2Syn.node.map { $0 + offset }
+            syn2E += g.exp2Syn.eMV
+            for k in g.exp2Syn.node.indices {
+                // NEURON's Exp2Syn INITIAL: tau1 kept below tau2, the peak normalised to the weight.
+                var tau1 = exp2Tau1[k]
+                let tau2 = exp2Tau2[k]
+                if tau1 / tau2 > 0.9999 { tau1 = 0.9999 * tau2 }
+                if tau1 / tau2 < 1e-9 { tau1 = tau2 * 1e-9 }
+                let tp = (tau1 * tau2) / (tau2 - tau1) * log(tau2 / tau1)
+                syn2Factor.append(1 / (-exp(-tp / tau1) + exp(-tp / tau2)))
+                syn2Decay1.append(1 - exp(settings.dtMs * (-1.0 / tau1)))
+                syn2Decay2.append(1 - exp(settings.dtMs * (-1.0 / tau2)))
             }
+            let expCount = Int32(g.expSyn.node.count)
+            for k in 0..<g.netCons.count {
+                let t = g.netCons.target[k]
+                let id = t < expCount ? expBase + t : -(exp2Base + (t - expCount)) - 1
+                connections[g.netCons.sourceGid[k], default: []].append((id, g.netCons.weightUS[k], g.netCons.delayMs[k]))
+            }
+            for k in g.replay.gid.indices { replaySpikes.append(Spike(timeMs: g.replay.timeMs[k], gid: g.replay.gid[k])) }
         }
         let n = parent.count
         self.parent = parent
@@ -122,8 +143,13 @@ public final class Engine {
         hhM = [Double](repeating: 0, count: hhNode.count)
         hhH = hhM; hhN = hhM
         synG = [Double](repeating: 0, count: synNode.count)
+        syn2A = [Double](repeating: 0, count: syn2Node.count)
+        syn2B = syn2A
+        // A spike replayed by several groups of this process is one spike.
+        var seen = Set<[UInt64]>()
+        replaySpikes = replaySpikes.filter { seen.insert([UInt64(bitPattern: $0.gid), $0.timeMs.bitPattern]).inserted }
         clampNow = [Double](repeating: 0, count: clampNode.count)
-        synDecay = synTau.map { exp(-settings.dtMs / $0) }
+        synDecay = synTau.map { 1 - exp(settings.dtMs * (-1.0 / $0)) }
         above = [Bool](repeating: false, count: gids.count)
         hhTable = (0...200).flatMap { k -> [Double] in
             let r = exactRates(-100 + Double(k))
@@ -141,9 +167,11 @@ public final class Engine {
             hhM[k] = r.minf; hhH[k] = r.hinf; hhN[k] = r.ninf
         }
         for k in synG.indices { synG[k] = 0 }
+        for k in syn2A.indices { syn2A[k] = 0; syn2B[k] = 0 }
         for k in above.indices { above[k] = v[Int(sourceNode[k])] >= threshold[k] }
         events = EventQueue()
         pendingSpikes = []
+        receive(replaySpikes)
     }
 
     /// hh's rate tables, as NEURON's hh.mod builds them (`TABLE ... FROM -100 TO 100 WITH
@@ -223,7 +251,13 @@ public final class Engine {
         // Events due by the middle of the step.
         while let e = events.peek(), e.timeMs <= t + dt / 2 {
             events.pop()
-            synG[Int(e.synapse)] += e.weight
+            if e.synapse >= 0 {
+                synG[Int(e.synapse)] += e.weight
+            } else {
+                let k = Int(-e.synapse - 1)
+                syn2A[k] += e.weight * syn2Factor[k]
+                syn2B[k] += e.weight * syn2Factor[k]
+            }
         }
         let tMid = t + dt / 2
         for k in clampNode.indices {
@@ -270,6 +304,14 @@ public final class Engine {
                 rhs[i] -= synG[k] * (v[i] - synE[k]) * scale
                 d[i] += synG[k] * scale
             }
+            for k in syn2Node.indices {
+                let g = syn2B[k] - syn2A[k]
+                if g == 0 { continue }
+                let i = Int(syn2Node[k])
+                let scale = 1e2 / scaledArea[i]
+                rhs[i] -= g * (v[i] - syn2E[k]) * scale
+                d[i] += g * scale
+            }
             for k in clampNode.indices where clampNow[k] != 0 {
                 let i = Int(clampNode[k])
                 rhs[i] += clampNow[k] * 1e2 / scaledArea[i]
@@ -311,12 +353,17 @@ public final class Engine {
         hhN.withUnsafeMutableBufferPointer { nn in
             for k in 0..<node.count {
                 let r = Engine.interpolate(table, v[Int(node[k])])
-                m[k] += (1 - exp(-dt / r.mtau)) * (r.minf - m[k])
-                h[k] += (1 - exp(-dt / r.htau)) * (r.hinf - h[k])
-                nn[k] += (1 - exp(-dt / r.ntau)) * (r.ninf - nn[k])
+                // cnexp exactly as nocmodl writes it for x' = (xinf - x)/xtau.
+                m[k] += (1 - exp(dt * (-1.0 / r.mtau))) * (-(r.minf / r.mtau) / (-1.0 / r.mtau) - m[k])
+                h[k] += (1 - exp(dt * (-1.0 / r.htau))) * (-(r.hinf / r.htau) / (-1.0 / r.htau) - h[k])
+                nn[k] += (1 - exp(dt * (-1.0 / r.ntau))) * (-(r.ninf / r.ntau) / (-1.0 / r.ntau) - nn[k])
             }
         }}}}}}
-        for k in synG.indices where synG[k] != 0 { synG[k] *= synDecay[k] }
+        for k in synG.indices where synG[k] != 0 { synG[k] += synDecay[k] * (-synG[k]) }
+        for k in syn2A.indices {
+            syn2A[k] += syn2Decay1[k] * (-syn2A[k])
+            syn2B[k] += syn2Decay2[k] * (-syn2B[k])
+        }
     }
 
     @inline(__always)
@@ -339,7 +386,7 @@ public final class Engine {
         let nodeBytes = v.count * (8 * 8 + 4)  // v rhs d a b area cap rInv + parent
         let pasBytes = pasNode.count * (4 + 2 * 8)
         let hhBytes = hhNode.count * (4 + 7 * 8)
-        let synBytes = synNode.count * (4 + 4 * 8)
+        let synBytes = synNode.count * (4 + 4 * 8) + syn2Node.count * (4 + 6 * 8)
         let clampBytes = clampNode.count * (4 + 6 * 8)
         let cellBytes = gids.count * (8 + 4 + 8 + 1)
         let connectionBytes = connectionCount * (4 + 8 + 8) + connections.count * 48

@@ -14,6 +14,8 @@ public final class ModelBuilder {
     private var catalogs: [String: ElectricalModelCatalog] = [:]
     private var morphologies: [String: Morphology] = [:]
     private var clamps: [CellRef: [CurrentClamp]] = [:]
+    /// Replayed spikes by source gid: times [ms], the input's delay added.
+    private var replay: [Int64: [Double]] = [:]
     private let warn: (String) -> Void
 
     public init(simulationConfig path: String, warn: @escaping (String) -> Void = { _ in }) throws {
@@ -29,8 +31,13 @@ public final class ModelBuilder {
             switch input {
             case .currentClamp(let clamp):
                 for (pop, ids) in try select(clamp.nodeSet) { for id in ids { clamps[CellRef(population: pop, nodeID: id), default: []].append(clamp) } }
-            case .spikes(let name, _, _, _):
-                warn("input \(name) (spike replay) is not simulated yet")
+            case .spikes(_, let file, _, let delay):
+                for spike in try SpikeFile.read(file) {
+                    guard let offset = gidOffsets[spike.population] else {
+                        throw NDError(file: file, "spikes of population '\(spike.population)', which the circuit does not have")
+                    }
+                    replay[offset + Int64(spike.nodeID), default: []].append(spike.timeMs + delay)
+                }
             }
         }
     }
@@ -95,6 +102,15 @@ public final class ModelBuilder {
                 group.iClamp.periodMs.append(clamp.shape == .pulse ? 1000 / max(clamp.frequencyHz ?? 1, 1e-9) : 0)
             }
         }
+        // Exp2Syn targets were numbered -1, -2, ... while ExpSyns were still being added.
+        let expCount = Int32(group.expSyn.node.count)
+        for k in group.netCons.target.indices where group.netCons.target[k] < 0 {
+            group.netCons.target[k] = expCount + (-group.netCons.target[k] - 1)
+        }
+        // Replayed spikes of the sources this group listens to.
+        for gid in Set(group.netCons.sourceGid).sorted() {
+            for t in replay[gid] ?? [] { group.replay.gid.append(gid); group.replay.timeMs.append(t) }
+        }
         return group
     }
 
@@ -105,10 +121,11 @@ public final class ModelBuilder {
         return c
     }
 
-    /// Every afferent edge becomes an ExpSyn at its section and position, and a connection
-    /// from its source gid: weight = syn_weight × conductance [nS] × 1e-3 [µS]; tau =
-    /// decay_time (2 ms when absent); reversal 0 mV, or -80 mV for inhibitory types
-    /// (`syn_type_id` < 100, as in BBP circuits).
+    /// Every afferent edge becomes a synapse at its section and position, and a connection
+    /// from its source gid: an Exp2Syn (tau1 = rise_time, tau2 = decay_time) when the edge
+    /// has a rise_time > 0, else an ExpSyn (tau = decay_time, 2 ms when absent); weight =
+    /// syn_weight × conductance [nS] × 1e-3 [µS]; reversal 0 mV, or -80 mV for inhibitory
+    /// types (`syn_type_id` < 100, as in BBP circuits).
     private func addSynapses(of cell: CellRef, layout: CellBuilder.Layout, morphology: Morphology,
                              to group: inout ModelGroup) throws {
         for edges in try circuit.afferentEdges(of: cell.population) {
@@ -130,6 +147,7 @@ public final class ModelBuilder {
                 let conductances = edges.hasAttribute("conductance") ? try edges.doubles("conductance", rows: range) : [Double](repeating: 1, count: range.count)
                 let taus = edges.hasAttribute("decay_time") ? try edges.doubles("decay_time", rows: range) : [Double](repeating: 2, count: range.count)
                 let types = edges.hasAttribute("syn_type_id") ? try edges.integers("syn_type_id", rows: range) : [Int64](repeating: 100, count: range.count)
+                let rises = edges.hasAttribute("rise_time") ? try edges.doubles("rise_time", rows: range) : [Double](repeating: 0, count: range.count)
                 for k in 0..<range.count {
                     guard let node = layout.node(section: Int(sections[k]), position: positions[k]) else {
                         throw NDError(file: edges.config.edgesFile,
@@ -138,11 +156,21 @@ public final class ModelBuilder {
                     guard delays[k] > 0 else {
                         throw NDError(file: edges.config.edgesFile, "edge \(range.lowerBound + k) of '\(edges.name)': delay \(delays[k]) ms, expected > 0")
                     }
-                    group.expSyn.node.append(node)
-                    group.expSyn.tauMs.append(taus[k] > 0 ? taus[k] : 2)
-                    group.expSyn.eMV.append(types[k] < 100 ? -80 : 0)
+                    let decay = taus[k] > 0 ? taus[k] : 2
+                    let reversal: Double = types[k] < 100 ? -80 : 0
+                    if rises[k] > 0 && rises[k] < decay {
+                        group.exp2Syn.node.append(node)
+                        group.exp2Syn.tau1Ms.append(rises[k])
+                        group.exp2Syn.tau2Ms.append(decay)
+                        group.exp2Syn.eMV.append(reversal)
+                        group.netCons.target.append(-Int32(group.exp2Syn.node.count))
+                    } else {
+                        group.expSyn.node.append(node)
+                        group.expSyn.tauMs.append(decay)
+                        group.expSyn.eMV.append(reversal)
+                        group.netCons.target.append(Int32(group.expSyn.node.count - 1))
+                    }
                     group.netCons.sourceGid.append(sourceOffset + sources[k])
-                    group.netCons.target.append(Int32(group.expSyn.node.count - 1))
                     group.netCons.weightUS.append(weights[k] * conductances[k] * 1e-3)
                     group.netCons.delayMs.append(delays[k])
                 }

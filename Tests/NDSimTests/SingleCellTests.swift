@@ -19,7 +19,8 @@ import Testing
         return (spikes, voltages)
     }
 
-    static func engine() -> (Engine, Int32) {
+    /// The test cell as a model group, with its 0.3 nA clamp or without.
+    static func group(withClamp: Bool) -> ModelGroup {
         let morphology = Morphology(
             path: "", soma: Soma(points: [MorphologyPoint(0, 0, 0, diameter: 20)]),
             sections: [Section(type: .basal, parent: nil,
@@ -32,12 +33,23 @@ import Testing
         ])
         var group = ModelGroup(entry: 0)
         let layout = CellBuilder.append(gid: 0, morphology: morphology, model: model, thresholdMV: -30, to: &group)
-        group.iClamp.node.append(layout.somaNode)
-        group.iClamp.delayMs.append(5); group.iClamp.durationMs.append(100)
-        group.iClamp.ampStartNA.append(0.3); group.iClamp.ampEndNA.append(0.3)
-        group.iClamp.widthMs.append(0); group.iClamp.periodMs.append(0)
+        if withClamp {
+            group.iClamp.node.append(layout.somaNode)
+            group.iClamp.delayMs.append(5); group.iClamp.durationMs.append(100)
+            group.iClamp.ampStartNA.append(0.3); group.iClamp.ampEndNA.append(0.3)
+            group.iClamp.widthMs.append(0); group.iClamp.periodMs.append(0)
+        }
+        return group
+    }
+
+    /// Node of the centre of dendrite segment `k`: nodes are root, soma centre, soma end,
+    /// then the dendrite's centres.
+    static func dendriteCenter(_ k: Int, of group: ModelGroup) -> Int { 3 + k }
+
+    static func engine() -> (Engine, Int32) {
+        let group = group(withClamp: true)
         let settings = SimulationSettings(dtMs: 0.025, tstopMs: 120, celsius: 6.3, vInitMV: -65)
-        return (Engine(groups: [group], settings: settings), layout.somaNode)
+        return (Engine(groups: [group], settings: settings), group.cells.somaNode[0])
     }
 
     @Test func sameSpikesAsNeuronWithinOneStep() throws {

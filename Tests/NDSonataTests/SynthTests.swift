@@ -75,7 +75,7 @@ extension SonataSuite {
             #expect(sorted.last! >= 4 * median)  // heavy-tailed
             let sets = try NodeSets(path: circuit.config.nodeSetsFile!)
             #expect(try sets.resolve("All", in: circuit).values.map(\.count).reduce(0, +) == 400)
-            #expect(sim.inputs.count == 8)
+            #expect(sim.inputs.count == 9)
         }
     }
 }

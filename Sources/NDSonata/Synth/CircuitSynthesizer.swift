@@ -187,7 +187,7 @@ public struct CircuitSynthesizer {
                     let share = Double(sources.count) / Double(totalCells)
                     var target: [Int64] = [], source: [Int64] = []
                     var sectionID: [Int64] = [], sectionPos: [Float] = [], delay: [Float] = []
-                    var weight: [Float] = [], conductance: [Float] = [], decay: [Float] = [], synType: [Int64] = []
+                    var weight: [Float] = [], conductance: [Float] = [], decay: [Float] = [], rise: [Float] = [], synType: [Int64] = []
                     for (tid, cell) in targets.enumerated() {
                         var n = Int((Double(perTarget[tid]) * share).rounded())
                         if s == populations.count - 1 { n = perTarget[tid] }  // the last pair takes the rest
@@ -214,6 +214,8 @@ public struct CircuitSynthesizer {
                             // Peak conductance [nS], as SONATA circuits give it.
                             conductance.append(Float(sourceType.excitatory ? 1.0 : 2.0) * Float(0.5 + rng.unit()))
                             decay.append(sourceType.excitatory ? 1.7 : 8.3)
+                            // Inhibitory synapses rise and decay (Exp2Syn); excitatory ones only decay (ExpSyn).
+                            rise.append(sourceType.excitatory ? 0 : 1.0)
                             synType.append(sourceType.excitatory ? 113 : 13)
                         }
                     }
@@ -229,6 +231,7 @@ public struct CircuitSynthesizer {
                     try file.write(weight, to: g + "/0/syn_weight")
                     try file.write(conductance, to: g + "/0/conductance")
                     try file.write(decay, to: g + "/0/decay_time")
+                    try file.write(rise, to: g + "/0/rise_time")
                     try file.write(synType, to: g + "/0/syn_type_id")
                     try writeIndex(file, g + "/indices/target_to_source", keys: target, nodeCount: targets.count)
                     try writeIndex(file, g + "/indices/source_to_target", keys: source, nodeCount: sources.count)
@@ -314,6 +317,13 @@ public struct CircuitSynthesizer {
                 "amp_start": .double(amp), "delay": 5.0, "duration": .double(options.tstopMs - 10),
             ])
         }
+        // Spike replay: the first ten cells of the first population fire early, every 2 ms.
+        let replayed = (0..<min(10, populations[0].count)).map { (nodeID: $0, timeMs: 1.0 + 2.0 * Double($0)) }
+        try SpikeFile.write(replayed, population: names[0], to: PathUtil.join(directory, "input_spikes.h5"))
+        inputs["replay_" + names[0]] = .object([
+            "input_type": "spikes", "module": "synapse_replay", "spike_file": "input_spikes.h5",
+            "delay": 0.0, "duration": .double(options.tstopMs), "node_set": "All",
+        ])
         let simulation: JSONObject = [
             "version": 1,
             "manifest": .object(["$OUTPUT_DIR": "./output"]),
