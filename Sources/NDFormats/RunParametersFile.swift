@@ -11,16 +11,20 @@ public struct RunParametersFile: Equatable, Sendable {
     public var celsius: Double
     public var vInitMV: Double
     public var spikeThresholdMV: Double
+    /// The simulation config's output folder (nd-core's default -o), absolute.
+    public var outputDirectory: String?
 
-    public init(tstopMs: Double, dtMs: Double, celsius: Double, vInitMV: Double, spikeThresholdMV: Double) {
+    public init(tstopMs: Double, dtMs: Double, celsius: Double, vInitMV: Double, spikeThresholdMV: Double,
+                outputDirectory: String? = nil) {
         self.tstopMs = tstopMs; self.dtMs = dtMs; self.celsius = celsius; self.vInitMV = vInitMV
-        self.spikeThresholdMV = spikeThresholdMV
+        self.spikeThresholdMV = spikeThresholdMV; self.outputDirectory = outputDirectory
     }
 
     public func encoded() throws -> [UInt8] {
         Array(try JSONCodec.encodePretty(.object([
             "version": .int(Int64(Self.formatVersion)), "tstop": .double(tstopMs), "dt": .double(dtMs),
             "celsius": .double(celsius), "v_init": .double(vInitMV), "spike_threshold": .double(spikeThresholdMV),
+            "output_dir": outputDirectory.map { .string($0) } ?? .null,
         ])).utf8)
     }
 
@@ -35,6 +39,7 @@ public struct RunParametersFile: Equatable, Sendable {
             return x
         }
         self.init(tstopMs: try number("tstop"), dtMs: try number("dt"), celsius: try number("celsius"),
-                  vInitMV: try number("v_init"), spikeThresholdMV: try number("spike_threshold"))
+                  vInitMV: try number("v_init"), spikeThresholdMV: try number("spike_threshold"),
+                  outputDirectory: o["output_dir"]?.stringValue)
     }
 }

@@ -85,7 +85,9 @@ public final class Engine {
         synNode = []; synTau = []; synE = []
         clampNode = []; clampDelay = []; clampDuration = []; clampStart = []; clampEnd = []; clampWidth = []; clampPeriod = []
         gids = []; sourceNode = []; threshold = []
+        var account = MemoryAccount()
         for g in groups {
+            account = account + MemoryAccount(g)
             let offset = Int32(parent.count)
             parent += g.nodes.parent.map { $0 < 0 ? -1 : $0 + offset }
             area += g.nodes.areaUm2.map { $0 > 0 ? $0 : 100 }
@@ -124,6 +126,7 @@ public final class Engine {
             }
             for k in g.replay.gid.indices { replaySpikes.append(Spike(timeMs: g.replay.timeMs[k], gid: g.replay.gid[k])) }
         }
+        self.account = account
         let n = parent.count
         self.parent = parent
         compartmentCount = cap.filter { $0 > 0 }.count
@@ -380,18 +383,12 @@ public final class Engine {
     /// Membrane potential [mV] of node `i`.
     public func voltage(node i: Int) -> Double { v[i] }
 
-    /// Bytes the engine holds for the model: every per-node, per-mechanism, per-synapse
-    /// and per-connection array (the account nd-estimate uses).
-    public var modelBytes: Int {
-        let nodeBytes = v.count * (8 * 8 + 4)  // v rhs d a b area cap rInv + parent
-        let pasBytes = pasNode.count * (4 + 2 * 8)
-        let hhBytes = hhNode.count * (4 + 7 * 8)
-        let synBytes = synNode.count * (4 + 4 * 8) + syn2Node.count * (4 + 6 * 8)
-        let clampBytes = clampNode.count * (4 + 6 * 8)
-        let cellBytes = gids.count * (8 + 4 + 8 + 1)
-        let connectionBytes = connectionCount * (4 + 8 + 8) + connections.count * 48
-        return nodeBytes + pasBytes + hhBytes + synBytes + clampBytes + cellBytes + connectionBytes
-    }
+    /// The engine's byte account of the loaded model (see `MemoryAccount`).
+    public private(set) var account = MemoryAccount()
+
+    /// Bytes the engine holds for the model.
+    public var modelBytes: Int { account.total }
+
 }
 
 /// A scheduled synaptic event.

@@ -37,8 +37,8 @@ struct Core: ParsableCommand {
     @Option(help: "Time step [ms] (default: run.json's).")
     var dt: Double?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Folder for out.dat and memory.jsonl.", valueName: "OUTDIR"))
-    var output: String = "."
+    @Option(name: .shortAndLong, help: ArgumentHelp("Folder for out.dat and memory.jsonl (default: the simulation config's output_dir).", valueName: "OUTDIR"))
+    var output: String?
 
     @Option(help: "Ranks per machine, for the machine field of memory.jsonl.")
     var ranksPerMachine: Int = 1
@@ -54,12 +54,14 @@ struct Core: ParsableCommand {
         defer { finish(comm) }
         let loadStart = monotonicSeconds()
         var engine: Engine? = nil
+        var outputFolder = output ?? "."
         var entries = 0
         var failure: Error? = nil
         do {
             let list = filesDat ?? PathUtil.join(dataDir, "files.dat")
             try requireInputFile(list)
             let parameters = try RunParametersFile(contentsOf: PathUtil.join(dataDir, "run.json"))
+            outputFolder = output ?? parameters.outputDirectory ?? "."
             let index = try FilesDat(contentsOf: list)
             // A files.dat this tool did not write is not an ndtools model (e.g. CoreNEURON's own).
             guard index.version == RunParametersFile.filesDatVersion else {
@@ -112,6 +114,7 @@ struct Core: ParsableCommand {
         let records = try comm.allGather(record)
         if comm.rank == 0 {
             do {
+                let output = outputFolder
                 try makeFolder(output)
                 var spikes = stride(from: 0, to: flat.count, by: 2).map { Spike(timeMs: flat[$0], gid: Int64(flat[$0 + 1])) }
                 spikes.sort()

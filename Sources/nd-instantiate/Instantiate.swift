@@ -113,7 +113,8 @@ struct Instantiate: ParsableCommand {
                 let sim = builder.simulation
                 try AtomicFile.write(try RunParametersFile(
                     tstopMs: sim.run.tstopMs, dtMs: sim.run.dtMs, celsius: sim.conditions.celsius,
-                    vInitMV: sim.conditions.vInitMV, spikeThresholdMV: sim.run.spikeThresholdMV).encoded(),
+                    vInitMV: sim.conditions.vInitMV, spikeThresholdMV: sim.run.spikeThresholdMV,
+                    outputDirectory: sim.outputDirectory).encoded(),
                     to: PathUtil.join(folder, "run.json"))
                 var order: [Int64] = []
                 for c in 0..<alloc.cycles { for r in 0..<alloc.ranks { order.append(entries[alloc.index(rank: r, cycle: c)]) } }

@@ -1,0 +1,77 @@
+import NDModel
+
+/// The bytes the engine holds for a model, item by item: what nd-core reports as model
+/// bytes and what nd-estimate predicts from (per cell, per mechanism, per synapse).
+public struct MemoryAccount: Equatable, Sendable {
+    /// Per node: v, rhs, d, a, b, area, capacitance, 1/ri (8 bytes each) and the parent index.
+    public static let bytesPerNode = 8 * 8 + 4
+    /// Per mechanism instance: node index, parameters and states.
+    public static let bytesPerInstance: [String: Int] = [
+        "pas": 4 + 2 * 8,            // g, e
+        "hh": 4 + 7 * 8,             // gnabar, gkbar, gl, el, m, h, n
+        "ExpSyn": 4 + 4 * 8,         // tau, e, g, decay factor
+        "Exp2Syn": 4 + 6 * 8,        // e, A, B, factor, two decay factors
+        "IClamp": 4 + 7 * 8,         // delay, duration, two amplitudes, width, period, current now
+    ]
+    /// Per cell: gid, spike-source node, threshold, crossing flag.
+    public static let bytesPerCell = 8 + 4 + 8 + 1
+    /// Per connection: target synapse, weight, delay.
+    public static let bytesPerConnection = 4 + 8 + 8
+    /// Per distinct source gid: the dictionary entry and its array header.
+    public static let bytesPerSource = 48
+
+    public var nodes = 0
+    /// Bytes per mechanism name (density mechanisms, synapses and clamps).
+    public var mechanisms: [String: Int] = [:]
+    public var cells = 0
+    public var connections = 0
+
+    public var total: Int { nodes + mechanisms.values.reduce(0, +) + cells + connections }
+
+    public init() {}
+
+    /// The account of one group.
+    public init(_ g: ModelGroup) {
+        nodes = g.nodes.count * Self.bytesPerNode
+        for (name, count) in [("pas", g.pas.node.count), ("hh", g.hh.node.count), ("ExpSyn", g.expSyn.node.count),
+                              ("Exp2Syn", g.exp2Syn.node.count), ("IClamp", g.iClamp.node.count)] where count > 0 {
+            mechanisms[name] = count * Self.bytesPerInstance[name]!
+        }
+        cells = g.cells.count * Self.bytesPerCell
+        connections = g.netCons.count * Self.bytesPerConnection + Set(g.netCons.sourceGid).count * Self.bytesPerSource
+    }
+
+    /// Adds another account.
+    public static func + (a: MemoryAccount, b: MemoryAccount) -> MemoryAccount {
+        var r = a
+        r.nodes += b.nodes
+        r.cells += b.cells
+        r.connections += b.connections
+        for (k, v) in b.mechanisms { r.mechanisms[k, default: 0] += v }
+        return r
+    }
+
+    /// Bytes of each cell of `g` (its nodes, the mechanisms, synapses and clamps on them,
+    /// the connections into its synapses), in cell order; source entries are not
+    /// attributed to cells.
+    public static func perCell(_ g: ModelGroup) -> [Int] {
+        var owner = [Int](repeating: -1, count: g.nodes.count)
+        var bytes = [Int](repeating: bytesPerCell, count: g.cells.count)
+        for c in 0..<g.cells.count {
+            let first = Int(g.cells.firstNode[c]), n = Int(g.cells.nodeCount[c])
+            for i in first..<(first + n) { owner[i] = c }
+            bytes[c] += n * bytesPerNode
+        }
+        func add(_ nodes: [Int32], _ name: String) {
+            for node in nodes where owner[Int(node)] >= 0 { bytes[owner[Int(node)]] += bytesPerInstance[name]! }
+        }
+        add(g.pas.node, "pas"); add(g.hh.node, "hh"); add(g.expSyn.node, "ExpSyn")
+        add(g.exp2Syn.node, "Exp2Syn"); add(g.iClamp.node, "IClamp")
+        let synapseNodes = g.expSyn.node + g.exp2Syn.node
+        for t in g.netCons.target {
+            let c = owner[Int(synapseNodes[Int(t)])]
+            if c >= 0 { bytes[c] += bytesPerConnection }
+        }
+        return bytes
+    }
+}
