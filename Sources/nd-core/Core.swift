@@ -43,6 +43,9 @@ struct Core: ParsableCommand {
     @Option(help: "Ranks per machine, for the machine field of memory.jsonl.")
     var ranksPerMachine: Int = 1
 
+    @Flag(help: "Show a progress bar on stderr (rank 0) even when it is not a terminal.")
+    var progress = false
+
     func validate() throws {
         if let dt, dt <= 0 { throw ValidationError("--dt must be > 0.") }
         if let tstop, tstop < 0 { throw ValidationError("--tstop must be >= 0.") }
@@ -92,7 +95,9 @@ struct Core: ParsableCommand {
         let steps = Int((engine_.settings.tstopMs / dtMs).rounded())
         let interval = max(1, Int((minDelay / dtMs + 1e-9).rounded(.down)))
         var mine: [Spike] = []
+        let bar = ProgressBar("simulate \(cFormat("%g", engine_.settings.tstopMs)) ms", total: comm.rank == 0 ? steps : 0, force: progress)
         for s in 0..<steps {
+            if s % 100 == 0 { bar.advance(by: s == 0 ? 0 : 100) }
             engine_.step()
             if (s + 1) % interval == 0 || s + 1 == steps {
                 let local = engine_.takeSpikes()
@@ -101,6 +106,8 @@ struct Core: ParsableCommand {
                 engine_.receive(stride(from: 0, to: flat.count, by: 2).map { Spike(timeMs: flat[$0], gid: Int64(flat[$0 + 1])) })
             }
         }
+        bar.advance(by: steps % 100 == 0 ? 100 : steps % 100)
+        bar.finish()
         let runSeconds = monotonicSeconds() - runStart
 
         // Output: every rank's spikes and memory record to rank 0, which writes both files.

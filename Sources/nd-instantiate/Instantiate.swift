@@ -93,7 +93,11 @@ struct Instantiate: ParsableCommand {
         do {
             if rank0 { try makeFolders(folder) }
             try comm.barrier()
-            for b in alloc.buckets.indices where (b % alloc.ranks) % comm.size == comm.rank {
+            let mine = alloc.buckets.indices.filter { ($0 % alloc.ranks) % comm.size == comm.rank }
+            let bar = ProgressBar("build \(mine.count) buckets", total: rank0 ? mine.count : 0, force: reporting.progress)
+            defer { bar.finish() }
+            for b in mine {
+                defer { bar.advance() }
                 let group = try builder.build(entry: entries[b], cells: alloc.buckets[b])
                 var bytes = 0
                 for (suffix, file) in [("_1.dat", group.networkFile()), ("_2.dat", group.cellsFile()), ("_3.dat", group.gapJunctionFile())] {
