@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "nd-mpi-check", targets: ["nd-mpi-check"]),
         .executable(name: "nd-circuit", targets: ["nd-circuit"]),
         .executable(name: "nd-instantiate", targets: ["nd-instantiate"]),
+        .executable(name: "nd-estimate", targets: ["nd-estimate"]),
         .executable(name: "nd-core", targets: ["nd-core"]),
     ],
     dependencies: [
@@ -31,7 +32,7 @@ let package = Package(
         .target(name: "NDSonata", dependencies: ["NDModel", "NDFormats", "CHDF5"]),
         .target(name: "NDComm", dependencies: ["NDModel", "CMPI"]),
         .target(name: "NDBalance", dependencies: ["NDModel"]),
-        .target(name: "NDSim", dependencies: ["NDModel", "NDSonata", "NDComm"]),
+        .target(name: "NDSim", dependencies: ["NDModel", "NDSonata", "NDComm", "NDBalance"]),
         .target(name: "NDCLI", dependencies: [
             "NDModel", "NDFormats", "NDBalance",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -47,6 +48,10 @@ let package = Package(
         ]),
         .executableTarget(name: "nd-circuit", dependencies: [
             "NDCLI", "NDFormats", "NDSonata", "NDModel",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "nd-estimate", dependencies: [
+            "NDCLI", "NDFormats", "NDSim", "NDSonata", "NDBalance", "NDModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "nd-instantiate", dependencies: [

@@ -64,8 +64,9 @@ public final class ModelBuilder {
 
     public func gid(_ cell: CellRef) -> Int64 { gidOffsets[cell.population]! + Int64(cell.nodeID) }
 
-    /// One group holding `cells`.
-    public func build(entry: Int64, cells: [CellRef]) throws -> ModelGroup {
+    /// One group holding `cells`; without `synapses` or `stimuli` the cells alone (what
+    /// nd-estimate measures).
+    public func build(entry: Int64, cells: [CellRef], synapses: Bool = true, stimuli: Bool = true) throws -> ModelGroup {
         var group = ModelGroup(entry: entry)
         // Per population: the attribute columns once.
         var columns: [String: (morphology: [String], template: [String])] = [:]
@@ -91,8 +92,8 @@ public final class ModelBuilder {
             }
             let layout = CellBuilder.append(gid: gid(cell), morphology: morphology, model: model,
                                             thresholdMV: simulation.run.spikeThresholdMV, to: &group)
-            try addSynapses(of: cell, layout: layout, morphology: morphology, to: &group)
-            for clamp in clamps[cell] ?? [] {
+            if synapses { try addSynapses(of: cell, layout: layout, morphology: morphology, to: &group) }
+            for clamp in stimuli ? clamps[cell] ?? [] : [] {
                 group.iClamp.node.append(layout.somaNode)
                 group.iClamp.delayMs.append(clamp.delayMs)
                 group.iClamp.durationMs.append(clamp.durationMs)

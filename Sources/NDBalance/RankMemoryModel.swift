@@ -1,0 +1,46 @@
+/// What a rank of nd-core costs beyond its model: the fixed footprint of a process and the
+/// ratio of its peak RSS to the model bytes, measured on nd-core itself
+/// (scripts/measure-core-overhead.sh; the README quotes the run).
+public struct RankMemoryModel: Equatable, Sendable {
+    /// Peak RSS [bytes] of an nd-core rank that loads nothing, under mpirun.
+    public var baseBytesPerMPIRank: Double
+    /// The same for a process started alone (no MPI).
+    public var baseBytesSingleProcess: Double
+    /// Peak RSS growth per byte of model (file buffers while loading, the decoded
+    /// group, the engine's arrays).
+    public var simulationFactor: Double
+
+    /// Measured here on 2026-11-25 (Open MPI 4.1.4, Swift 6.3.1, release build).
+    public static let measured = RankMemoryModel(
+        baseBytesPerMPIRank: 31_350_000, baseBytesSingleProcess: 21_400_000, simulationFactor: 1.65)
+
+    public init(baseBytesPerMPIRank: Double, baseBytesSingleProcess: Double, simulationFactor: Double) {
+        self.baseBytesPerMPIRank = baseBytesPerMPIRank
+        self.baseBytesSingleProcess = baseBytesSingleProcess
+        self.simulationFactor = simulationFactor
+    }
+
+    /// Predicted peak RSS [bytes] of a rank holding `modelBytes`.
+    public func peakRSS(modelBytes: Double, ranks: Int) -> Double {
+        (ranks > 1 ? baseBytesPerMPIRank : baseBytesSingleProcess) + simulationFactor * modelBytes
+    }
+
+    /// The memory of a whole run [bytes]: every rank's base plus the model's share.
+    public func total(modelBytes: Double, ranks: Int) -> Double {
+        Double(ranks) * (ranks > 1 ? baseBytesPerMPIRank : baseBytesSingleProcess) + simulationFactor * modelBytes
+    }
+
+    /// Nodes needed for `modelBytes` with `ranksPerNode` ranks each on nodes of
+    /// `nodeMemoryBytes`, with a safety `margin` (0.3 = 30%); as neurodamus iterates it,
+    /// the overhead grows with the ranks of the nodes found.
+    public func suggestedNodes(modelBytes: Double, ranksPerNode: Int, nodeMemoryBytes: Double, margin: Double = 0.3) -> Int {
+        var nodes = 1
+        for _ in 0..<20 {
+            let need = total(modelBytes: modelBytes, ranks: max(1, nodes * ranksPerNode)) * (1 + margin)
+            let next = max(1, Int((need / nodeMemoryBytes).rounded(.up)))
+            if next == nodes { break }
+            nodes = next
+        }
+        return nodes
+    }
+}

@@ -1,0 +1,109 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NDModel
+import NDSonata
+
+/// nd-estimate's measurements: memory per metype from cells built in the engine's own
+/// account, afferent synapses per cell from the edge indices (or sampled), and bytes per
+/// synapse from the synapse types of each edge population.
+public final class MemoryEstimator {
+    public let builder: ModelBuilder
+    /// Cells built per metype to measure it.
+    public var sampleSize = 50
+
+    /// A metype's measurement.
+    public struct MetypeMemory: Equatable, Sendable {
+        public var kibPerCell: Double
+        public var cellsMeasured: Int
+        /// The RSS growth per cell while building them [KiB] (a cross-check; noisy).
+        public var rssKiBPerCell: Double
+    }
+
+    public init(builder: ModelBuilder) { self.builder = builder }
+
+    /// The metype of every simulated cell (`MTYPE-ETYPE`).
+    public func metypes(of cells: [CellRef]) throws -> [String] {
+        var columns: [String: [String]] = [:]
+        return try cells.map { cell in
+            if columns[cell.population] == nil {
+                columns[cell.population] = try CircuitDescription.metypes(of: try builder.circuit.nodes(cell.population))
+            }
+            return columns[cell.population]![cell.nodeID]
+        }
+    }
+
+    /// Builds up to `sampleSize` cells of a metype (the first ones in node order) without
+    /// synapses and averages the engine's account of them.
+    public func measure(_ cells: [CellRef]) throws -> MetypeMemory {
+        let sample = Array(cells.prefix(sampleSize))
+        let before = residentBytes()
+        let group = try builder.build(entry: 0, cells: sample, synapses: false, stimuli: false)
+        let after = residentBytes()
+        let perCell = MemoryAccount.perCell(group)
+        let n = Double(max(sample.count, 1))
+        return MetypeMemory(kibPerCell: Double(perCell.reduce(0, +)) / n / 1024, cellsMeasured: sample.count,
+                            rssKiBPerCell: Double(max(0, after - before)) / n / 1024)
+    }
+
+    /// Synapse bytes of one edge population: an ExpSyn or an Exp2Syn (edges with a
+    /// rise_time > 0) and the connection into it.
+    public func bytesPerSynapse(_ edges: EdgePopulation) throws -> Double {
+        let exp = Double(MemoryAccount.bytesPerInstance["ExpSyn"]! + MemoryAccount.bytesPerConnection)
+        let exp2 = Double(MemoryAccount.bytesPerInstance["Exp2Syn"]! + MemoryAccount.bytesPerConnection)
+        guard edges.hasAttribute("rise_time"), edges.size > 0 else { return exp }
+        var rising = 0, start = 0
+        while start < edges.size {
+            let rows = start..<min(start + EdgePopulation.chunkRows, edges.size)
+            let rise = try edges.doubles("rise_time", rows: rows)
+            let decay = edges.hasAttribute("decay_time") ? try edges.doubles("decay_time", rows: rows) : [Double](repeating: 2, count: rows.count)
+            for k in rise.indices where rise[k] > 0 && rise[k] < decay[k] { rising += 1 }
+            start = rows.upperBound
+        }
+        let f = Double(rising) / Double(edges.size)
+        return f * exp2 + (1 - f) * exp
+    }
+
+    /// Per population and cell, the afferent synapses of every edge population targeting it.
+    public func exactSynapseCounts(population: String) throws -> [(edges: EdgePopulation, counts: [Int])] {
+        let pop = try builder.circuit.nodes(population)
+        return try builder.circuit.afferentEdges(of: population).map { ($0, try $0.afferentCounts(targetCount: pop.size)) }
+    }
+
+    /// neurodamus's sampling: node ids in blocks growing by 10% (from 100), up to 100
+    /// cells per block counted exactly, means per metype. Returns per edge population the
+    /// mean count per metype.
+    public func sampledSynapseMeans(population: String, metypeOfNode: [String]) throws -> [(edges: EdgePopulation, meanByMetype: [String: Double])] {
+        var sample: [Int] = []
+        var start = 0, block = 100.0
+        while start < metypeOfNode.count {
+            let size = Int(block.rounded(.up))
+            let end = min(start + size, metypeOfNode.count)
+            let take = min(100, end - start)
+            for k in 0..<take { sample.append(start + k * (end - start) / take) }
+            start = end
+            block *= 1.1
+        }
+        return try builder.circuit.afferentEdges(of: population).map { edges in
+            var sum: [String: Double] = [:], count: [String: Double] = [:]
+            let exact = edges.hasTargetIndex ? nil : try edges.afferentCounts(targetCount: metypeOfNode.count)
+            for node in sample {
+                let n = try exact.map { $0[node] } ?? edges.afferentEdgeRanges(of: node).reduce(0) { $0 + $1.count }
+                sum[metypeOfNode[node], default: 0] += Double(n)
+                count[metypeOfNode[node], default: 0] += 1
+            }
+            return (edges, sum.mapValues { $0 } .merging(count) { s, c in s / c })
+        }
+    }
+}
+
+/// Resident set size of this process [bytes] (/proc/self/statm).
+func residentBytes() -> Int {
+    guard let f = fopen("/proc/self/statm", "r") else { return 0 }
+    defer { fclose(f) }
+    var size = 0, resident = 0
+    _ = withUnsafeMutablePointer(to: &size) { s in withUnsafeMutablePointer(to: &resident) { r in
+        withVaList([s, r]) { vfscanf(f, "%ld %ld", $0) }
+    } }
+    return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
+}

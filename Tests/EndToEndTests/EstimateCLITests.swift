@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+/// nd-estimate on the bundled example against what nd-instantiate and nd-core then really do.
+@Suite(.serialized) struct EstimateCLITests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+    static let config = root + "/examples/circuit/simulation_config.json"
+
+    func lines(_ text: String) throws -> [[String: Any]] {
+        try text.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+    }
+
+    @Test func predictsWhatNdCoreHoldsPerRank() throws {
+        let dir = NSTemporaryDirectory() + "nd-estimate-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let est = try Tool.run("nd-estimate", [Self.config, "--num-target-ranks", "4", "--json", "--output-dir", "est"], in: dir)
+        #expect(est.status == 0, "\(est.stderr)")
+        let cells = try lines(est.stdout)
+        #expect(cells.count == 500)
+        let totals = try JSONSerialization.jsonObject(with: Data(est.stderr.split(separator: "\n").last!.utf8)) as! [String: Any]
+        // Exact synapse counts: the edge index's per-target counts.
+        let described = try lines(try Tool.run("nd-circuit", ["describe", "--cells", Self.config], in: dir).stdout)
+        #expect(cells.map { $0["synapses"] as! Int } == described.map { $0["afferent_synapses"] as! Int })
+        // RoundRobin over 4 ranks: cell i on rank i mod 4.
+        var predicted = [Double](repeating: 0, count: 4)
+        for (i, c) in cells.enumerated() { predicted[i % 4] += (c["total_kb"] as! Double) * 1024 }
+        let inst = try Tool.run("nd-instantiate", [Self.config, "--output-path", "m", "--ranks", "4"], in: dir)
+        #expect(inst.status == 0, "\(inst.stderr)")
+        let run = try Tool.mpirun(4, "nd-core", ["-d", "m/coreneuron_input", "-o", "out", "--tstop", "0.5"], in: dir)
+        #expect(run.status == 0, "\(run.stderr)")
+        let ranks = try lines(try String(contentsOfFile: dir + "/out/memory.jsonl", encoding: .utf8))
+        let base = totals["rank_base_bytes"] as! Double, factor = totals["simulation_factor"] as! Double
+        for r in 0..<4 {
+            let model = Double(ranks[r]["model_bytes"] as! Int), rss = Double(ranks[r]["peak_rss_bytes"] as! Int)
+            #expect(abs(predicted[r] - model) / model <= 0.05, "rank \(r): predicted \(predicted[r]) model bytes, nd-core \(model)")
+            let predictedRSS = base + factor * predicted[r]
+            #expect(abs(predictedRSS - rss) / rss <= 0.15, "rank \(r): predicted \(predictedRSS) peak RSS, nd-core \(rss)")
+        }
+        // The usage file is reused: a second run measures nothing and predicts the same.
+        let usage = try String(contentsOfFile: dir + "/est/cell_memory_usage.json", encoding: .utf8)
+        #expect(usage.contains("\"metype_memory\": {"))
+        #expect(usage.contains("\"pop_metype_gids\": {"))
+        let again = try Tool.run("nd-estimate", [Self.config, "--num-target-ranks", "4", "--output-dir", "est"], in: dir)
+        #expect(again.stdout == est.stdout)
+        #expect(again.stderr.contains("cached"))
+    }
+
+    @Test func samplingIsCloseToExact() throws {
+        let dir = NSTemporaryDirectory() + "nd-estimate-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let exact = try lines(try Tool.run("nd-estimate", [Self.config, "--output-dir", "a"], in: dir).stdout)
+        let sampled = try lines(try Tool.run("nd-estimate", [Self.config, "--output-dir", "b", "--sample"], in: dir).stdout)
+        let e = exact.reduce(0.0) { $0 + Double(truncating: $1["synapses"] as! NSNumber) }
+        let s = sampled.reduce(0.0) { $0 + Double(truncating: $1["synapses"] as! NSNumber) }
+        #expect(abs(s - e) / e < 0.05, "sampled \(s), exact \(e)")
+    }
+
+    @Test func readsNeurodamusUsageFilesAndRejectsBadSizes() throws {
+        let dir = NSTemporaryDirectory() + "nd-estimate-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // An older neurodamus file: a flat metype -> KiB map.
+        try "{\"L5_TPC-cADpyr\": 1000.5}".write(toFile: dir + "/old.json", atomically: false, encoding: .utf8)
+        let r = try Tool.run("nd-estimate", [Self.config, "--cell-memory-usage", "old.json"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let tpc = try lines(r.stdout).first { $0["metype"] as? String == "L5_TPC-cADpyr" }!
+        #expect(tpc["cell_kb"] as? Double == 1000.5)
+        #expect(try Tool.run("nd-estimate", [Self.config, "--node-memory", "lots"], in: dir).status == 64)
+    }
+}
