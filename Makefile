@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
-TOOLS := nd-rebalance nd-stats nd-circuit nd-estimate nd-instantiate nd-core nd-mpi-check
+TOOLS := nd-rebalance nd-stats nd-circuit nd-estimate nd-allocate nd-instantiate nd-core nd-mpi-check
 # Debian packages the C library targets and the MPI runs need.
 APT_PACKAGES := pkg-config libjansson-dev zlib1g-dev libhdf5-dev libopenmpi-dev openmpi-bin
 PKG_CONFIG_NAMES := jansson zlib hdf5 ompi-c

@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "nd-circuit", targets: ["nd-circuit"]),
         .executable(name: "nd-instantiate", targets: ["nd-instantiate"]),
         .executable(name: "nd-estimate", targets: ["nd-estimate"]),
+        .executable(name: "nd-allocate", targets: ["nd-allocate"]),
         .executable(name: "nd-core", targets: ["nd-core"]),
     ],
     dependencies: [
@@ -48,6 +49,10 @@ let package = Package(
         ]),
         .executableTarget(name: "nd-circuit", dependencies: [
             "NDCLI", "NDFormats", "NDSonata", "NDModel",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "nd-allocate", dependencies: [
+            "NDCLI", "NDFormats", "NDBalance", "NDSonata", "NDModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "nd-estimate", dependencies: [

@@ -1,0 +1,174 @@
+import NDModel
+
+/// How nd-allocate distributes cells over the (rank, cycle) buckets.
+public enum AllocationAlgorithm: String, CaseIterable, Sendable {
+    /// neurodamus's `DryRunStats.distribute_cells`, exactly.
+    case neurodamus
+    /// Longest processing time first: each cell, largest first, to the least-loaded bucket.
+    case lpt
+    /// lpt, then moves and swaps between the fullest and the emptiest bucket.
+    case refine
+}
+
+/// A min-heap of buckets keyed by (load, bucket order): Python's heapq on
+/// `(memory, (rank, cycle))` pops the same bucket, as the key is a total order.
+struct BucketHeap {
+    private var load: [Double]
+    private var key: [Int]  // rank * cycles + cycle: (rank, cycle) order
+    init(keys: [Int]) { load = [Double](repeating: 0, count: keys.count); key = keys; for i in stride(from: keys.count / 2 - 1, through: 0, by: -1) { down(i) } }
+    private func less(_ i: Int, _ j: Int) -> Bool { load[i] < load[j] || (load[i] == load[j] && key[i] < key[j]) }
+    /// Pops the least-loaded bucket, adds `amount`, pushes it back; returns its key.
+    mutating func add(_ amount: Double) -> Int {
+        let k = key[0]
+        load[0] += amount
+        down(0)
+        return k
+    }
+    private mutating func down(_ start: Int) {
+        var i = start
+        while true {
+            let l = 2 * i + 1
+            if l >= load.count { return }
+            var m = l
+            if l + 1 < load.count && less(l + 1, l) { m = l + 1 }
+            if !less(m, i) { return }
+            load.swapAt(i, m); key.swapAt(i, m); i = m
+        }
+    }
+}
+
+public enum Allocators {
+    /// Bucket keys in (rank, cycle) order, as neurodamus builds its heap.
+    static func keys(ranks: Int, cycles: Int) -> [Int] { (0..<ranks).flatMap { r in (0..<cycles).map { r * cycles + $0 } } }
+
+    static func bucketIndex(key: Int, ranks: Int, cycles: Int) -> Int {
+        let rank = key / cycles, cycle = key % cycles
+        return cycle * ranks + rank
+    }
+
+    /// neurodamus's greedy: per population (a fresh heap each), metypes by memory per cell
+    /// (metype memory + 1.9 KiB × mean synapses), largest first, equal ones in file
+    /// order; their cells in order, in batches of `max(1, ceil(cells / (R·C) / 10))` that
+    /// run across metype boundaries; each batch to the least-loaded bucket.
+    public static func neurodamus(_ p: AllocationProblem, ranks: Int, cycles: Int) -> Allocation {
+        var perMetype: [(metype: String, kib: Double)] = p.metypeMemoryKiB.map {
+            ($0.metype, $0.kib + (p.metypeSynapseAverage[$0.metype] ?? 0) * AllocationProblem.neurodamusSynapseKiB)
+        }
+        // Python's sorted(reverse=True) is stable: equal values keep the file order.
+        perMetype = perMetype.enumerated().sorted { $0.element.kib > $1.element.kib || ($0.element.kib == $1.element.kib && $0.offset < $1.offset) }.map(\.element)
+        var buckets = [[CellRef]](repeating: [], count: ranks * cycles)
+        for pop in p.populations {
+            var byMetype: [String: [CellRef]] = [:]
+            for c in p.cells where c.ref.population == pop { byMetype[c.metype, default: []].append(c.ref) }
+            let total = byMetype.values.reduce(0) { $0 + $1.count }
+            let batchSize = max(1, Int((Double(total) / Double(ranks * cycles) / 10).rounded(.up)))
+            var heap = BucketHeap(keys: keys(ranks: ranks, cycles: cycles))
+            var batch: [CellRef] = []
+            var batchMemory = 0.0
+            func assign() {
+                let key = heap.add(batchMemory)
+                buckets[bucketIndex(key: key, ranks: ranks, cycles: cycles)] += batch
+                batch = []
+                batchMemory = 0
+            }
+            for (metype, kib) in perMetype {
+                for ref in byMetype[metype] ?? [] {
+                    batch.append(ref)
+                    batchMemory += kib
+                    if batch.count == batchSize { assign() }
+                }
+            }
+            if !batch.isEmpty { assign() }
+        }
+        return Allocation(ranks: ranks, cycles: cycles, buckets: buckets)
+    }
+
+    /// Each cell, largest first (ties in input order), to the least-loaded bucket; all
+    /// populations together, or each with a fresh heap (`perPopulation`).
+    public static func lpt(_ p: AllocationProblem, ranks: Int, cycles: Int, perPopulation: Bool = false) -> Allocation {
+        var buckets = [[CellRef]](repeating: [], count: ranks * cycles)
+        let groups: [[Int]] = perPopulation
+            ? p.populations.map { pop in p.cells.indices.filter { p.cells[$0].ref.population == pop } }
+            : [Array(p.cells.indices)]
+        for group in groups {
+            let order = group.sorted { p.cells[$0].kib > p.cells[$1].kib || (p.cells[$0].kib == p.cells[$1].kib && $0 < $1) }
+            var heap = BucketHeap(keys: keys(ranks: ranks, cycles: cycles))
+            for i in order {
+                let key = heap.add(p.cells[i].kib)
+                buckets[bucketIndex(key: key, ranks: ranks, cycles: cycles)].append(p.cells[i].ref)
+            }
+        }
+        return Allocation(ranks: ranks, cycles: cycles, buckets: buckets)
+    }
+
+    /// lpt, then repeatedly the best move (one cell) or swap (two cells) between the fullest
+    /// and the emptiest bucket that lowers the larger of the two, until none does or the
+    /// time budget is spent.
+    public static func refine(_ p: AllocationProblem, ranks: Int, cycles: Int, perPopulation: Bool = false,
+                              timeBudgetSeconds: Double = 5, clock: () -> Double) -> Allocation {
+        let start = lpt(p, ranks: ranks, cycles: cycles, perPopulation: perPopulation)
+        let index = Dictionary(uniqueKeysWithValues: p.cells.enumerated().map { ($1.ref, $0) })
+        // Per bucket: cells sorted by memory (with their index, for ties).
+        var members: [[(kib: Double, cell: Int)]] = start.buckets.map { b in b.map { (p.cells[index[$0]!].kib, index[$0]!) }.sorted { $0.kib < $1.kib || ($0.kib == $1.kib && $0.cell < $1.cell) } }
+        var load = members.map { $0.reduce(0) { $0 + $1.kib } }
+        let began = clock()
+        var iterations = 0
+        func insert(_ x: (kib: Double, cell: Int), into b: Int) {
+            let at = members[b].firstIndex { $0.kib > x.kib || ($0.kib == x.kib && $0.cell > x.cell) } ?? members[b].count
+            members[b].insert(x, at: at)
+        }
+        func closest(_ list: [(kib: Double, cell: Int)], to target: Double, below limit: Double) -> Int? {
+            // Largest-index search for the value nearest `target` among those < limit.
+            var lo = 0, hi = list.count
+            while lo < hi { let mid = (lo + hi) / 2; if list[mid].kib < target { lo = mid + 1 } else { hi = mid } }
+            var best: Int? = nil
+            for k in [lo - 1, lo] where k >= 0 && k < list.count && list[k].kib > 0 && list[k].kib < limit {
+                if best == nil || abs(list[k].kib - target) < abs(list[best!].kib - target) { best = k }
+            }
+            return best
+        }
+        while iterations < 200 * max(1, load.count) {
+            iterations += 1
+            if iterations % 64 == 0 && clock() - began > timeBudgetSeconds { break }
+            guard let hiB = load.indices.max(by: { load[$0] < load[$1] || (load[$0] == load[$1] && $0 > $1) }),
+                  let loB = load.indices.min(by: { load[$0] < load[$1] || (load[$0] == load[$1] && $0 < $1) }) else { break }
+            let diff = load[hiB] - load[loB]
+            if diff <= 1e-9 * max(load[hiB], 1) { break }
+            // Best move: a cell of the fullest bucket near diff/2 (and below diff).
+            var bestGain = 0.0
+            var action: (move: Int?, swap: (Int, Int)?) = (nil, nil)
+            if let k = closest(members[hiB], to: diff / 2, below: diff) {
+                let s = members[hiB][k].kib
+                let gain = load[hiB] - max(load[hiB] - s, load[loB] + s)
+                if gain > bestGain { bestGain = gain; action = (k, nil) }
+            }
+            // Best swap: a in the fullest, b in the emptiest, a - b near diff/2.
+            for (j, b) in members[loB].enumerated() {
+                if let k = closest(members[hiB], to: b.kib + diff / 2, below: b.kib + diff), members[hiB][k].kib > b.kib {
+                    let d = members[hiB][k].kib - b.kib
+                    let gain = load[hiB] - max(load[hiB] - d, load[loB] + d)
+                    if gain > bestGain { bestGain = gain; action = (nil, (k, j)) }
+                }
+            }
+            if bestGain <= 1e-12 * max(load[hiB], 1) { break }
+            if let k = action.move {
+                let x = members[hiB].remove(at: k)
+                load[hiB] -= x.kib; load[loB] += x.kib
+                insert(x, into: loB)
+            } else if let (k, j) = action.swap {
+                let a = members[hiB].remove(at: k), b = members[loB].remove(at: j)
+                load[hiB] += b.kib - a.kib; load[loB] += a.kib - b.kib
+                insert(a, into: loB); insert(b, into: hiB)
+            }
+        }
+        // Cells keep lpt's order inside each bucket, moved ones last.
+        let final = members.map { Set($0.map(\.cell)) }
+        var buckets = [[CellRef]](repeating: [], count: start.buckets.count)
+        for (b, cells) in start.buckets.enumerated() { buckets[b] = cells.filter { final[b].contains(index[$0]!) } }
+        for (b, set) in final.enumerated() {
+            let kept = Set(buckets[b].map { index[$0]! })
+            buckets[b] += set.subtracting(kept).sorted().map { p.cells[$0].ref }
+        }
+        return Allocation(ranks: ranks, cycles: cycles, buckets: buckets)
+    }
+}

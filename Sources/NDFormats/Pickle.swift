@@ -1,0 +1,247 @@
+import NDModel
+
+/// The subset of Python pickles an allocation needs.
+///
+/// Writing: protocol 2, plain `dict`, `tuple`, `list`, `int` and `str` — loadable by
+/// `pickle.load` with the standard library alone. Reading: protocols 2–5 as Python and
+/// neurodamus write allocations, including neurodamus's `collections.defaultdict` and
+/// its `array.array` subclass rebuilt through `array._array_reconstructor`. Only those
+/// globals are accepted; anything else is an error, never code execution.
+public indirect enum PickleValue: Equatable, Sendable {
+    case none
+    case bool(Bool)
+    case int(Int64)
+    case double(Double)
+    case string(String)
+    case bytes([UInt8])
+    case tuple([PickleValue])
+    case list([PickleValue])
+    /// Keys and values in insertion order.
+    case dict([(PickleValue, PickleValue)])
+    /// A global that is allowed (module, name), before it is called.
+    case global(String, String)
+
+    public static func == (a: PickleValue, b: PickleValue) -> Bool {
+        switch (a, b) {
+        case (.none, .none): return true
+        case let (.bool(x), .bool(y)): return x == y
+        case let (.int(x), .int(y)): return x == y
+        case let (.double(x), .double(y)): return x == y
+        case let (.string(x), .string(y)): return x == y
+        case let (.bytes(x), .bytes(y)): return x == y
+        case let (.tuple(x), .tuple(y)), let (.list(x), .list(y)): return x == y
+        case let (.dict(x), .dict(y)): return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case let (.global(m1, n1), .global(m2, n2)): return m1 == m2 && n1 == n2
+        default: return false
+        }
+    }
+}
+
+public enum Pickle {
+    static let allowedGlobals: Set<String> = [
+        "collections defaultdict", "builtins dict", "builtins list", "array array", "array _array_reconstructor",
+        "neurodamus.utils.memory DryRunStats.defaultdict_vector", "neurodamus.utils.memory DryRunStats.defaultdict_float",
+        "neurodamus.utils.compat Vector", "_codecs encode",
+    ]
+
+    // MARK: writing
+
+    /// Protocol-2 bytes of `value` (none, bool, int, string, tuple, list, dict only).
+    public static func encode(_ value: PickleValue) throws -> [UInt8] {
+        var out: [UInt8] = [0x80, 2]
+        try write(value, &out)
+        out.append(0x2E)  // STOP
+        return out
+    }
+
+    private static func write(_ value: PickleValue, _ out: inout [UInt8]) throws {
+        func u32(_ v: Int) { withUnsafeBytes(of: UInt32(v).littleEndian) { out += $0 } }
+        switch value {
+        case .none: out.append(0x4E)
+        case .bool(let b): out.append(b ? 0x88 : 0x89)
+        case .int(let i):
+            if i >= 0 && i < 256 { out += [0x4B, UInt8(i)] }                      // BININT1
+            else if i >= 0 && i < 65536 { out += [0x4D, UInt8(i & 0xFF), UInt8(i >> 8)] }  // BININT2
+            else if i >= Int64(Int32.min) && i <= Int64(Int32.max) {               // BININT
+                out.append(0x4A); withUnsafeBytes(of: Int32(i).littleEndian) { out += $0 }
+            } else {                                                               // LONG1, 8 bytes
+                out += [0x8A, 8]; withUnsafeBytes(of: i.littleEndian) { out += $0 }
+            }
+        case .double(let d):
+            out.append(0x47); withUnsafeBytes(of: d.bitPattern.bigEndian) { out += $0 }
+        case .string(let s):
+            let utf8 = Array(s.utf8)
+            out.append(0x58); u32(utf8.count); out += utf8                        // BINUNICODE
+        case .tuple(let items):
+            if items.isEmpty { out.append(0x29); return }
+            out.append(0x28)                                                        // MARK
+            for item in items { try write(item, &out) }
+            out.append(0x74)                                                        // TUPLE
+        case .list(let items):
+            out.append(0x5D)                                                        // EMPTY_LIST
+            var k = 0
+            while k < items.count {
+                out.append(0x28)
+                for item in items[k..<min(k + 1000, items.count)] { try write(item, &out) }
+                out.append(0x65)                                                    // APPENDS
+                k += 1000
+            }
+        case .dict(let pairs):
+            out.append(0x7D)                                                        // EMPTY_DICT
+            var k = 0
+            while k < pairs.count {
+                out.append(0x28)
+                for (key, v) in pairs[k..<min(k + 1000, pairs.count)] { try write(key, &out); try write(v, &out) }
+                out.append(0x75)                                                    // SETITEMS
+                k += 1000
+            }
+        case .bytes, .global:
+            throw NDError("pickle: cannot write \(value)")
+        }
+    }
+
+    // MARK: reading
+
+    /// Reads a pickle; `name` is used in errors.
+    public static func decode(_ bytes: [UInt8], name: String) throws -> PickleValue {
+        var stack: [PickleValue] = []
+        var marks: [Int] = []
+        var memo: [Int: PickleValue] = [:]
+        var i = 0
+        func fail(_ message: String) -> NDError { NDError(file: name, "pickle: \(message) at byte \(i)") }
+        func take(_ n: Int) throws -> ArraySlice<UInt8> {
+            guard n >= 0, i + n <= bytes.count else { throw fail("truncated") }
+            defer { i += n }
+            return bytes[i..<(i + n)]
+        }
+        func le(_ s: ArraySlice<UInt8>) -> UInt64 { s.reversed().reduce(0) { $0 << 8 | UInt64($1) } }
+        func pop() throws -> PickleValue { guard let v = stack.popLast() else { throw fail("stack underflow") }; return v }
+        func popMark() throws -> [PickleValue] {
+            guard let m = marks.popLast(), m <= stack.count else { throw fail("no mark") }
+            defer { stack.removeSubrange(m...) }
+            return Array(stack[m...])
+        }
+        func text(_ s: ArraySlice<UInt8>) throws -> String {
+            guard let t = String(validatingUTF8: Array(s).map { CChar(bitPattern: $0) } + [0]) else { throw fail("invalid UTF-8") }
+            return t
+        }
+        while true {
+            let op = try take(1).first!
+            switch op {
+            case 0x80: _ = try take(1)                                   // PROTO
+            case 0x95: _ = try take(8)                                   // FRAME
+            case 0x2E: return try pop()                                  // STOP
+            case 0x28: marks.append(stack.count)                         // MARK
+            case 0x4E: stack.append(.none)
+            case 0x88: stack.append(.bool(true))
+            case 0x89: stack.append(.bool(false))
+            case 0x4B: stack.append(.int(Int64(try take(1).first!)))
+            case 0x4D: stack.append(.int(Int64(le(try take(2)))))
+            case 0x4A: stack.append(.int(Int64(Int32(bitPattern: UInt32(le(try take(4)))))))
+            case 0x8A:                                                    // LONG1
+                let n = Int(try take(1).first!)
+                guard n <= 8 else { throw fail("integer too large") }
+                let raw = try take(n)
+                var v = Int64(bitPattern: le(raw))
+                if n > 0 && n < 8 && raw.last! & 0x80 != 0 { v -= Int64(1) << (8 * n) }
+                stack.append(.int(v))
+            case 0x47: stack.append(.double(Double(bitPattern: try take(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) })))  // big-endian
+            case 0x8C: stack.append(.string(try text(try take(Int(try take(1).first!)))))      // SHORT_BINUNICODE
+            case 0x58: stack.append(.string(try text(try take(Int(le(try take(4)))))))          // BINUNICODE
+            case 0x8D: stack.append(.string(try text(try take(Int(le(try take(8)))))))          // BINUNICODE8
+            case 0x43: stack.append(.bytes(Array(try take(Int(try take(1).first!)))))           // SHORT_BINBYTES
+            case 0x42: stack.append(.bytes(Array(try take(Int(le(try take(4)))))))              // BINBYTES
+            case 0x8E: stack.append(.bytes(Array(try take(Int(le(try take(8)))))))              // BINBYTES8
+            case 0x29: stack.append(.tuple([]))
+            case 0x85: stack.append(.tuple([try pop()]))
+            case 0x86: let b = try pop(), a = try pop(); stack.append(.tuple([a, b]))
+            case 0x87: let c = try pop(), b = try pop(), a = try pop(); stack.append(.tuple([a, b, c]))
+            case 0x74: stack.append(.tuple(try popMark()))
+            case 0x5D: stack.append(.list([]))
+            case 0x6C: stack.append(.list(try popMark()))                                      // LIST
+            case 0x7D: stack.append(.dict([]))
+            case 0x64:                                                                         // DICT
+                let items = try popMark()
+                guard items.count % 2 == 0 else { throw fail("odd DICT") }
+                stack.append(.dict(stride(from: 0, to: items.count, by: 2).map { (items[$0], items[$0 + 1]) }))
+            case 0x61, 0x65:                                                                   // APPEND(S)
+                let items = op == 0x61 ? [try pop()] : try popMark()
+                guard case .list(let l) = try pop() else { throw fail("APPEND to a non-list") }
+                stack.append(.list(l + items))
+            case 0x73, 0x75:                                                                   // SETITEM(S)
+                var items: [PickleValue]
+                if op == 0x73 {
+                    let v = try pop(), k = try pop()
+                    items = [k, v]
+                } else {
+                    items = try popMark()
+                }
+                guard items.count % 2 == 0, case .dict(var d) = try pop() else { throw fail("SETITEMS on a non-dict") }
+                for k in stride(from: 0, to: items.count, by: 2) {
+                    if let at = d.firstIndex(where: { $0.0 == items[k] }) { d[at].1 = items[k + 1] } else { d.append((items[k], items[k + 1])) }
+                }
+                stack.append(.dict(d))
+            case 0x94: guard let top = stack.last else { throw fail("MEMOIZE on empty stack") }; memo[memo.count] = top
+            case 0x71: guard let top = stack.last else { throw fail("BINPUT") }; memo[Int(try take(1).first!)] = top
+            case 0x72: guard let top = stack.last else { throw fail("LONG_BINPUT") }; memo[Int(le(try take(4)))] = top
+            case 0x68, 0x6A:                                                                   // BINGET, LONG_BINGET
+                let key = op == 0x68 ? Int(try take(1).first!) : Int(le(try take(4)))
+                guard let v = memo[key] else { throw fail("unknown memo \(key)") }
+                stack.append(v)
+            case 0x93:                                                                         // STACK_GLOBAL
+                guard case .string(let n) = try pop(), case .string(let m) = try pop() else { throw fail("STACK_GLOBAL needs strings") }
+                guard allowedGlobals.contains(m + " " + n) else { throw fail("unknown pickle content: global \(m).\(n) is not an allocation") }
+                stack.append(.global(m, n))
+            case 0x63:                                                                         // GLOBAL "module\nname\n"
+                func line() throws -> String {
+                    guard let nl = bytes[i...].firstIndex(of: 0x0A) else { throw fail("truncated GLOBAL") }
+                    defer { i = nl + 1 }
+                    return try text(bytes[i..<nl])
+                }
+                let m = try line(), n = try line()
+                guard allowedGlobals.contains(m + " " + n) else { throw fail("unknown pickle content: global \(m).\(n) is not an allocation") }
+                stack.append(.global(m, n))
+            case 0x52:                                                                         // REDUCE
+                guard case .tuple(let args) = try pop(), case .global(let m, let n) = try pop() else { throw fail("REDUCE needs a global and a tuple") }
+                stack.append(try call(m + " " + n, args, fail))
+            default:
+                throw fail("unsupported opcode 0x\(String(op, radix: 16))")
+            }
+        }
+    }
+
+    /// The allowed callables: containers become plain values; arrays become lists of ints.
+    private static func call(_ global: String, _ args: [PickleValue], _ fail: (String) -> NDError) throws -> PickleValue {
+        switch global {
+        case "collections defaultdict", "builtins dict": return .dict([])
+        case "builtins list", "neurodamus.utils.compat Vector": return .list([])
+        case "array array":
+            if args.count == 2, case .list(let items) = args[1] { return .list(items) }
+            return .list([])
+        case "array _array_reconstructor":
+            guard args.count == 4, case .int(let code) = args[2], case .bytes(let raw) = args[3] else {
+                throw fail("unexpected array reconstruction arguments")
+            }
+            // Machine formats of CPython's arraymodule: 6/7 uint32 LE/BE, 8/9 int32, 10/11 uint64, 12/13 int64.
+            let width: Int, bigEndian = code % 2 == 1
+            switch code {
+            case 6, 7, 8, 9: width = 4
+            case 10, 11, 12, 13: width = 8
+            case 0, 1: width = 1
+            case 2, 3, 4, 5: width = 2
+            default: throw fail("array machine format \(code) is not an integer array")
+            }
+            guard raw.count % width == 0 else { throw fail("array bytes not a multiple of \(width)") }
+            let signed = [1, 4, 5, 8, 9, 12, 13].contains(Int(code))
+            return .list(stride(from: 0, to: raw.count, by: width).map { o in
+                let chunk = raw[o..<(o + width)]
+                let ordered = bigEndian ? Array(chunk) : chunk.reversed()
+                var v = ordered.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+                if signed && width < 8 && v & (UInt64(1) << (8 * width - 1)) != 0 { v |= ~((UInt64(1) << (8 * width)) - 1) }
+                return .int(Int64(bitPattern: v))
+            })
+        default:
+            throw fail("unknown pickle content: \(global)")
+        }
+    }
+}

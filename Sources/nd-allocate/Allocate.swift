@@ -1,0 +1,231 @@
+import ArgumentParser
+import NDBalance
+import NDCLI
+import NDFormats
+import NDModel
+import NDSonata
+
+extension AllocationAlgorithm: ExpressibleByArgument {}
+
+@main
+struct Allocate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nd-allocate",
+        abstract: "Distribute cells over ranks x model-building cycles by memory.",
+        discussion: """
+            Reads nd-estimate's JSON-lines (a file or stdin) or a neurodamus \
+            cell_memory_usage.json (--cell-memory-usage), and writes the allocation: \
+            allocation_rR_cC.pkl.gz (a gzip'd pickle of {population: {(rank, cycle): [gids]}}, \
+            loadable by pickle.load(gzip.open(f)) with the standard library, as neurodamus \
+            reads it) and JSON-lines on stdout or -o (one object per bucket and population: \
+            population, rank, cycle, gids, kb). The balance (per bucket and per rank: max, mean, \
+            min, stdev, max/mean, the lower bound) goes to stderr. --from reads an allocation \
+            pickle (neurodamus's too) and prints its JSON-lines and balance.
+
+            Algorithms: neurodamus (DryRunStats.distribute_cells exactly), lpt (each cell, \
+            largest first, to the least-loaded bucket, all populations together), refine \
+            (lpt, then moves and swaps between the fullest and emptiest buckets).
+
+            Examples:
+              nd-estimate CONFIG | nd-allocate --ranks 8 --cycles 2 -o allocation.jsonl
+              nd-allocate --ranks 1000 --cycles 4 --algorithm neurodamus --cell-memory-usage cell_memory_usage.json
+              nd-allocate --from allocation_r8_c2.pkl.gz estimates.jsonl | jq -c '{rank, cycle, n: (.gids | length)}'
+            """)
+
+    @Option(help: "Ranks R.")
+    var ranks: Int?
+
+    @Option(help: "Model-building cycles C.")
+    var cycles: Int = 1
+
+    @Option(help: "neurodamus, lpt or refine.")
+    var algorithm: AllocationAlgorithm = .refine
+
+    @Flag(help: "Balance each population separately (as neurodamus does) in lpt and refine.")
+    var perPopulation = false
+
+    @Option(help: "Read neurodamus's cell_memory_usage.json instead of estimates.")
+    var cellMemoryUsage: String?
+
+    @Option(help: "Read this allocation pickle (.pkl.gz) instead of allocating.")
+    var from: String?
+
+    @Option(name: .shortAndLong, help: "Write the JSON-lines here instead of stdout.")
+    var output: String?
+
+    @Option(help: "Folder for allocation_rR_cC.pkl.gz.")
+    var outputDir: String = "."
+
+    @Flag(help: "Allow more buckets than cells (some stay empty).")
+    var allowEmpty = false
+
+    @Option(help: "Time budget of refine's improvement pass [s].")
+    var timeBudget: Double = 5
+
+    @Argument(help: "nd-estimate's JSON-lines (- or nothing for stdin).")
+    var estimates: String?
+
+    func validate() throws {
+        if from == nil {
+            guard let r = ranks, r >= 1 else { throw ValidationError("--ranks R (at least 1) is required.") }
+        }
+        guard cycles >= 1 else { throw ValidationError("--cycles must be at least 1.") }
+    }
+
+    func run() throws {
+        let diagnostics = Diagnostics(tool: "nd-allocate")
+        try diagnostics.run {
+            let started = monotonicSeconds()
+            let problem: AllocationProblem
+            if let usagePath = cellMemoryUsage {
+                let usage = try CellMemoryUsage(contentsOf: usagePath)
+                guard !usage.populationMetypeNodeIDs.isEmpty else {
+                    throw NDError(file: usagePath, "no pop_metype_gids: this file has metype memories only (run nd-estimate)")
+                }
+                problem = try AllocationProblem(
+                    usage: usage.metypeMemoryKiB.keys.sorted().map { ($0, usage.metypeMemoryKiB[$0]!) },
+                    synapseAverage: usage.metypeSynapseAverage,
+                    populationMetypeNodeIDs: usage.populationMetypeNodeIDs.keys.sorted().map { pop in
+                        (pop, usage.populationMetypeNodeIDs[pop]!.keys.sorted().map { ($0, usage.populationMetypeNodeIDs[pop]![$0]!) })
+                    })
+            } else if from == nil || estimates != nil {
+                problem = AllocationProblem(estimates: try EstimatesJSONLines.read(estimates ?? "-"))
+            } else {
+                problem = AllocationProblem(cells: [], populations: [], metypeMemoryKiB: [], metypeSynapseAverage: [:])
+            }
+            let parsed = monotonicSeconds()
+            let memory = Dictionary(problem.cells.map { ($0.ref, $0.kib) }, uniquingKeysWith: { a, _ in a })
+
+            let allocation: Allocation
+            if let path = from {
+                allocation = try readAllocationPickle(path)
+            } else {
+                let r = ranks!, c = cycles
+                guard r * c <= problem.cells.count || allowEmpty else {
+                    throw NDError("\(r) ranks x \(c) cycles = \(r * c) buckets for \(problem.cells.count) cells: some would stay empty (use --allow-empty, or fewer ranks or cycles)")
+                }
+                switch algorithm {
+                case .neurodamus: allocation = Allocators.neurodamus(problem, ranks: r, cycles: c)
+                case .lpt: allocation = Allocators.lpt(problem, ranks: r, cycles: c, perPopulation: perPopulation)
+                case .refine: allocation = Allocators.refine(problem, ranks: r, cycles: c, perPopulation: perPopulation,
+                                                             timeBudgetSeconds: timeBudget, clock: monotonicSeconds)
+                }
+            }
+            let allocated = monotonicSeconds()
+
+            // Outputs: the pickle, then the JSON-lines.
+            if from == nil {
+                try makeFolder(outputDir)
+                let pickle = try Pickle.encode(.dict(pickleTree(allocation, populations: problem.populations)))
+                try Gzip.write(pickle, to: PathUtil.join(outputDir, "allocation_r\(allocation.ranks)_c\(allocation.cycles).pkl.gz"))
+            }
+            let sink: ByteSink = try output.map { try AtomicFile($0, protecting: [estimates, cellMemoryUsage, from].compactMap { $0 }) } ?? StandardOutput()
+            let writer = JSONLinesWriter(sink)
+            for c in 0..<allocation.cycles {
+                for r in 0..<allocation.ranks {
+                    let bucket = allocation.buckets[allocation.index(rank: r, cycle: c)]
+                    var pops = problem.populations
+                    for ref in bucket where !pops.contains(ref.population) { pops.append(ref.population) }
+                    var wrote = false
+                    for pop in pops {
+                        let ids = bucket.filter { $0.population == pop }
+                        if ids.isEmpty { continue }
+                        let kib = ids.reduce(0) { $0 + (memory[$1] ?? 0) }
+                        try writer.write([
+                            "population": .string(pop), "rank": .int(Int64(r)), "cycle": .int(Int64(c)),
+                            "gids": .array(ids.map { .int(Int64($0.nodeID)) }),
+                            "kb": memory.isEmpty ? .null : .double((kib * 10).rounded() / 10),
+                        ])
+                        wrote = true
+                    }
+                    if !wrote {
+                        try writer.write(["population": .string(pops.first ?? ""), "rank": .int(Int64(r)), "cycle": .int(Int64(c)),
+                                          "gids": .array([]), "kb": 0.0])
+                    }
+                }
+            }
+            if let file = sink as? AtomicFile { try file.commit() }
+            if let out = sink as? StandardOutput { try out.flush() }
+            let written = monotonicSeconds()
+
+            // The balance, on stderr.
+            let stats = AllocationStatistics(allocation, memory: memory)
+            if stats.emptyBuckets > 0 {
+                diagnostics.warning("\(stats.emptyBuckets) of \(allocation.buckets.count) buckets got no cell; consider fewer ranks or cycles")
+            }
+            if !memory.isEmpty {
+                func line(_ name: String, _ s: LoadSummary, _ bound: Double) -> String {
+                    "  \(name) n=\(s.count) max \(mib(s.max)) mean \(mib(s.mean)) min \(mib(s.min)) stdev \(mib(s.stdev)) MiB"
+                        + "  max/mean \(cFormat("%.4f", s.maxOverMean))  lower bound \(mib(bound)) MiB, max/bound \(cFormat("%.4f", bound > 0 ? s.max / bound : 0))\n"
+                }
+                StandardError.write("nd-allocate: \(from == nil ? algorithm.rawValue : "from \(from!)"): \(problem.cells.count) cells, "
+                    + "\(allocation.ranks) ranks x \(allocation.cycles) cycles (parse \(cFormat("%.2f", parsed - started)) s, "
+                    + "allocate \(cFormat("%.2f", allocated - parsed)) s, write \(cFormat("%.2f", written - allocated)) s)\n"
+                    + line("buckets", stats.bucketSummary, stats.bucketLowerBound) + line("ranks  ", stats.rankSummary, stats.rankLowerBound))
+            }
+        }
+    }
+
+    /// {population: {(rank, cycle): [gids]}} with non-empty buckets only, as neurodamus pickles it.
+    func pickleTree(_ a: Allocation, populations: [String]) -> [(PickleValue, PickleValue)] {
+        var pops = populations
+        for b in a.buckets { for ref in b where !pops.contains(ref.population) { pops.append(ref.population) } }
+        return pops.map { pop in
+            var entries: [(PickleValue, PickleValue)] = []
+            for r in 0..<a.ranks {
+                for c in 0..<a.cycles {
+                    let ids = a.buckets[a.index(rank: r, cycle: c)].filter { $0.population == pop }
+                    if !ids.isEmpty {
+                        entries.append((.tuple([.int(Int64(r)), .int(Int64(c))]), .list(ids.map { .int(Int64($0.nodeID)) })))
+                    }
+                }
+            }
+            return (.string(pop), .dict(entries))
+        }
+    }
+}
+
+func mib(_ kib: Double) -> String { cFormat("%.2f", kib / 1024) }
+
+/// An allocation pickle: {population: {(rank, cycle): [gids]}}; R and C from the largest keys.
+func readAllocationPickle(_ path: String) throws -> Allocation {
+    guard case .dict(let pops) = try Pickle.decode(try Gzip.read(path), name: path) else {
+        throw NDError(file: path, "expected a dict of populations")
+    }
+    var entries: [(CellRef, Int, Int)] = []
+    var maxRank = -1, maxCycle = -1
+    for (popKey, value) in pops {
+        guard case .string(let pop) = popKey, case .dict(let buckets) = value else {
+            throw NDError(file: path, "expected {population: {(rank, cycle): [gids]}}")
+        }
+        for (key, gids) in buckets {
+            guard case .tuple(let rc) = key, rc.count == 2, case .int(let r) = rc[0], case .int(let c) = rc[1], r >= 0, c >= 0,
+                  case .list(let list) = gids else {
+                throw NDError(file: path, "population \(pop): expected (rank, cycle) keys and lists of gids")
+            }
+            maxRank = max(maxRank, Int(r)); maxCycle = max(maxCycle, Int(c))
+            for g in list {
+                guard case .int(let id) = g, id >= 0 else { throw NDError(file: path, "population \(pop): gids must be integers >= 0") }
+                entries.append((CellRef(population: pop, nodeID: Int(id)), Int(r), Int(c)))
+            }
+        }
+    }
+    let ranks = maxRank + 1, cycles = maxCycle + 1
+    var buckets = [[CellRef]](repeating: [], count: max(ranks * cycles, 0))
+    for (ref, r, c) in entries { buckets[c * ranks + r].append(ref) }
+    return Allocation(ranks: ranks, cycles: cycles, buckets: buckets)
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func makeFolder(_ path: String) throws {
+    var prefix = path.hasPrefix("/") ? "/" : ""
+    for part in path.split(separator: "/") {
+        prefix += part + "/"
+        if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+            throw NDError(file: path, "cannot create folder \(prefix): \(errnoDescription())")
+        }
+    }
+}
