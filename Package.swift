@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "NDCommTests", dependencies: ["NDComm", "NDModel"]),
         .testTarget(name: "NDCLITests", dependencies: ["NDCLI", "NDModel", "NDBalance", "NDFormats"]),
         // Runs the built executables (bin/ or the build folder); reads Fixtures/ in place.
-        .testTarget(name: "EndToEndTests", exclude: ["Fixtures"]),
+        .testTarget(name: "EndToEndTests", exclude: ["Fixtures", "AllocationFixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -102,8 +102,8 @@ public enum Allocators {
     }
 
     /// lpt, then repeatedly the best move (one cell) or swap (two cells) between the fullest
-    /// and the emptiest bucket that lowers the larger of the two, until none does or the
-    /// time budget is spent.
+    /// bucket and any other that lowers the larger of the two, until none does or the time
+    /// budget is spent.
     public static func refine(_ p: AllocationProblem, ranks: Int, cycles: Int, perPopulation: Bool = false,
                               timeBudgetSeconds: Double = 5, clock: () -> Double) -> Allocation {
         let start = lpt(p, ranks: ranks, cycles: cycles, perPopulation: perPopulation)
@@ -129,33 +129,35 @@ public enum Allocators {
         }
         while iterations < 200 * max(1, load.count) {
             iterations += 1
-            if iterations % 64 == 0 && clock() - began > timeBudgetSeconds { break }
-            guard let hiB = load.indices.max(by: { load[$0] < load[$1] || (load[$0] == load[$1] && $0 > $1) }),
-                  let loB = load.indices.min(by: { load[$0] < load[$1] || (load[$0] == load[$1] && $0 < $1) }) else { break }
-            let diff = load[hiB] - load[loB]
-            if diff <= 1e-9 * max(load[hiB], 1) { break }
-            // Best move: a cell of the fullest bucket near diff/2 (and below diff).
-            var bestGain = 0.0
-            var action: (move: Int?, swap: (Int, Int)?) = (nil, nil)
-            if let k = closest(members[hiB], to: diff / 2, below: diff) {
-                let s = members[hiB][k].kib
-                let gain = load[hiB] - max(load[hiB] - s, load[loB] + s)
-                if gain > bestGain { bestGain = gain; action = (k, nil) }
-            }
-            // Best swap: a in the fullest, b in the emptiest, a - b near diff/2.
-            for (j, b) in members[loB].enumerated() {
-                if let k = closest(members[hiB], to: b.kib + diff / 2, below: b.kib + diff), members[hiB][k].kib > b.kib {
-                    let d = members[hiB][k].kib - b.kib
-                    let gain = load[hiB] - max(load[hiB] - d, load[loB] + d)
-                    if gain > bestGain { bestGain = gain; action = (nil, (k, j)) }
+            if clock() - began > timeBudgetSeconds { break }
+            guard let hiB = load.indices.max(by: { load[$0] < load[$1] || (load[$0] == load[$1] && $0 > $1) }) else { break }
+            // The best move or swap between the fullest bucket and any other: the one that
+            // lowers the larger of the two the most (the other must stay below the old max).
+            var bestGain = 1e-12 * max(load[hiB], 1)
+            var action: (other: Int, move: Int?, swap: (Int, Int)?)? = nil
+            for o in load.indices where o != hiB {
+                let diff = load[hiB] - load[o]
+                if diff <= bestGain { continue }
+                if let k = closest(members[hiB], to: diff / 2, below: diff) {
+                    let x = members[hiB][k].kib
+                    let gain = load[hiB] - max(load[hiB] - x, load[o] + x)
+                    if gain > bestGain { bestGain = gain; action = (o, k, nil) }
+                }
+                for (j, b) in members[o].enumerated() {
+                    if let k = closest(members[hiB], to: b.kib + diff / 2, below: b.kib + diff), members[hiB][k].kib > b.kib {
+                        let d = members[hiB][k].kib - b.kib
+                        let gain = load[hiB] - max(load[hiB] - d, load[o] + d)
+                        if gain > bestGain { bestGain = gain; action = (o, nil, (k, j)) }
+                    }
                 }
             }
-            if bestGain <= 1e-12 * max(load[hiB], 1) { break }
-            if let k = action.move {
+            guard let act = action else { break }
+            let loB = act.other
+            if let k = act.move {
                 let x = members[hiB].remove(at: k)
                 load[hiB] -= x.kib; load[loB] += x.kib
                 insert(x, into: loB)
-            } else if let (k, j) = action.swap {
+            } else if let (k, j) = act.swap {
                 let a = members[hiB].remove(at: k), b = members[loB].remove(at: j)
                 load[hiB] += b.kib - a.kib; load[loB] += a.kib - b.kib
                 insert(a, into: loB); insert(b, into: hiB)
