@@ -98,7 +98,7 @@ struct Allocate: ParsableCommand {
 
             let allocation: Allocation
             if let path = from {
-                allocation = try readAllocationPickle(path)
+                allocation = try AllocationPickle.read(path)
             } else {
                 let r = ranks!, c = cycles
                 guard r * c <= problem.cells.count || allowEmpty else {
@@ -186,35 +186,6 @@ struct Allocate: ParsableCommand {
 }
 
 func mib(_ kib: Double) -> String { cFormat("%.2f", kib / 1024) }
-
-/// An allocation pickle: {population: {(rank, cycle): [gids]}}; R and C from the largest keys.
-func readAllocationPickle(_ path: String) throws -> Allocation {
-    guard case .dict(let pops) = try Pickle.decode(try Gzip.read(path), name: path) else {
-        throw NDError(file: path, "expected a dict of populations")
-    }
-    var entries: [(CellRef, Int, Int)] = []
-    var maxRank = -1, maxCycle = -1
-    for (popKey, value) in pops {
-        guard case .string(let pop) = popKey, case .dict(let buckets) = value else {
-            throw NDError(file: path, "expected {population: {(rank, cycle): [gids]}}")
-        }
-        for (key, gids) in buckets {
-            guard case .tuple(let rc) = key, rc.count == 2, case .int(let r) = rc[0], case .int(let c) = rc[1], r >= 0, c >= 0,
-                  case .list(let list) = gids else {
-                throw NDError(file: path, "population \(pop): expected (rank, cycle) keys and lists of gids")
-            }
-            maxRank = max(maxRank, Int(r)); maxCycle = max(maxCycle, Int(c))
-            for g in list {
-                guard case .int(let id) = g, id >= 0 else { throw NDError(file: path, "population \(pop): gids must be integers >= 0") }
-                entries.append((CellRef(population: pop, nodeID: Int(id)), Int(r), Int(c)))
-            }
-        }
-    }
-    let ranks = maxRank + 1, cycles = maxCycle + 1
-    var buckets = [[CellRef]](repeating: [], count: max(ranks * cycles, 0))
-    for (ref, r, c) in entries { buckets[c * ranks + r].append(ref) }
-    return Allocation(ranks: ranks, cycles: cycles, buckets: buckets)
-}
 
 #if canImport(Glibc)
 import Glibc

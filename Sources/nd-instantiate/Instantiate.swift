@@ -39,7 +39,7 @@ struct Instantiate: ParsableCommand {
     @Option(help: "RoundRobin or Memory (from --allocation).")
     var lbMode: LBMode = .RoundRobin
 
-    @Option(help: "Allocation JSON-lines from nd-allocate (Memory mode).")
+    @Option(help: "Allocation from nd-allocate (Memory mode): its JSON-lines, or an allocation_rR_cC.pkl.gz (neurodamus's too).")
     var allocation: String?
 
     @Option(help: "Target ranks R (default: the allocation's, else the number of processes).")
@@ -68,10 +68,7 @@ struct Instantiate: ParsableCommand {
             let cells = try builder.simulatedCells()
             let alloc: Allocation
             if lbMode == .Memory, let path = allocation {
-                if path.hasSuffix(".pkl.gz") {
-                    throw NDError(file: path, "pickle allocations are read by nd-allocate --from (not yet available); give the JSON-lines allocation")
-                }
-                alloc = try AllocationJSONLines.read(path)
+                alloc = path.hasSuffix(".pkl.gz") ? try AllocationPickle.read(path) : try AllocationJSONLines.read(path)
                 if let r = ranks, r != alloc.ranks { throw NDError(file: path, "the allocation has \(alloc.ranks) ranks, --ranks says \(r)") }
                 if let c = modelbuildingSteps, c != alloc.cycles {
                     throw NDError(file: path, "the allocation has \(alloc.cycles) cycles, --modelbuilding-steps says \(c)")
