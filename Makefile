@@ -7,7 +7,7 @@ TOOLS := nd-rebalance nd-stats nd-circuit nd-estimate nd-allocate nd-instantiate
 APT_PACKAGES := pkg-config libjansson-dev zlib1g-dev libhdf5-dev libopenmpi-dev openmpi-bin
 PKG_CONFIG_NAMES := jansson zlib hdf5 ompi-c
 SWIFT_BUILD_FLAGS := -c release
-MPIRUN ?= mpirun --allow-run-as-root --oversubscribe
+MPIRUN ?= mpirun $(if $(filter 0,$(shell id -u)),--allow-run-as-root) --oversubscribe
 export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 # Where `make bench` finds neurodamus's tools/ (rebalance-corenrn-data.py, ...); empty: ours only.
@@ -15,7 +15,7 @@ REF_TOOLS ?=
 BENCH_ENTRIES ?= 200000
 BENCH_RUNS ?= 5
 
-.PHONY: build deps test unit-tests mpi-test bench bench-rebalance bench-circuit example check-sonata clean
+.PHONY: build deps test unit-tests mpi-test bench bench-rebalance bench-circuit example check-sonata clean workflow tools-built FORCE
 
 build: deps
 	swift build $(SWIFT_BUILD_FLAGS)
@@ -75,4 +75,69 @@ check-sonata: build
 	python3 scripts/check-synth-spikes.py examples/circuit/simulation_config.json
 
 clean:
-	rm -rf .build bin/nd-* .bench .check
+	rm -rf .build bin/nd-* .bench .check out
+
+# ---------------------------------------------------------------------------------------
+# The four-step workflow as file targets: dry run -> allocation -> model -> rebalance ->
+# simulation and stats. Every step reads its prerequisites and writes its target
+# atomically; a step first removes its old target, so a failed step leaves none behind
+# and make runs it again. Run `make` first (the workflow uses
+# the tools in bin/, it does not build them).
+CONFIG ?= examples/circuit/simulation_config.json
+RANKS ?= 4
+CYCLES ?= 1
+MACHINES ?= 2
+RANKS_PER_MACHINE ?= 2
+ALGORITHM ?= refine
+OUT ?= out
+# Simulated time [ms]; empty: the simulation config's tstop.
+TSTOP ?=
+BIN := $(CURDIR)/bin
+SIM_RANKS = $(shell echo $$(( $(MACHINES) * $(RANKS_PER_MACHINE) )))
+.DELETE_ON_ERROR:
+
+workflow: $(OUT)/out.dat $(OUT)/stats.txt
+	@cat $(OUT)/stats.txt
+
+tools-built:
+	@for t in nd-estimate nd-allocate nd-instantiate nd-rebalance nd-stats nd-core; do \
+	  test -x $(BIN)/$$t || { echo "bin/$$t is missing: run make first"; exit 1; }; done
+
+# Parameters as files, rewritten only when they change, so that changing a variable
+# reruns exactly the steps that use it.
+$(OUT)/.allocation-params: FORCE
+	@mkdir -p $(OUT); echo '$(RANKS) $(CYCLES) $(ALGORITHM)' | cmp -s - $@ || echo '$(RANKS) $(CYCLES) $(ALGORITHM)' > $@
+$(OUT)/.machine-params: FORCE
+	@mkdir -p $(OUT); echo '$(MACHINES) $(RANKS_PER_MACHINE)' | cmp -s - $@ || echo '$(MACHINES) $(RANKS_PER_MACHINE)' > $@
+$(OUT)/.run-params: FORCE
+	@mkdir -p $(OUT); echo '$(TSTOP)' | cmp -s - $@ || echo '$(TSTOP)' > $@
+FORCE:
+
+$(OUT)/estimates.jsonl: $(CONFIG) | tools-built
+	@rm -f $@
+	@mkdir -p $(OUT)
+	$(BIN)/nd-estimate $(CONFIG) --num-target-ranks $(RANKS) --modelbuilding-steps $(CYCLES) --output-dir $(OUT) > $@.tmp
+	@mv $@.tmp $@
+
+$(OUT)/allocation.jsonl: $(OUT)/estimates.jsonl $(OUT)/.allocation-params
+	@rm -f $@
+	$(BIN)/nd-allocate --ranks $(RANKS) --cycles $(CYCLES) --algorithm $(ALGORITHM) --output-dir $(OUT) -o $@ $<
+
+$(OUT)/coreneuron_input/files.dat: $(OUT)/allocation.jsonl $(CONFIG)
+	rm -rf $(OUT)/coreneuron_input
+	$(BIN)/nd-instantiate $(CONFIG) --output-path $(OUT) --lb-mode Memory --allocation $< > $(OUT)/buckets.jsonl
+
+$(OUT)/rebalanced.dat: $(OUT)/coreneuron_input/files.dat $(OUT)/.machine-params
+	@rm -f $@
+	$(BIN)/nd-rebalance $< $(MACHINES) --ranks-per-machine $(RANKS_PER_MACHINE) --balance ranks --output-file $@
+
+$(OUT)/out.dat: $(OUT)/rebalanced.dat $(OUT)/.run-params
+	@rm -f $@
+	$(MPIRUN) -np $(SIM_RANKS) $(BIN)/nd-core -d $(OUT)/coreneuron_input -f $< -o $(OUT) \
+	    --ranks-per-machine $(RANKS_PER_MACHINE) $(if $(TSTOP),--tstop $(TSTOP))
+
+$(OUT)/stats.txt: $(OUT)/rebalanced.dat
+	@rm -f $@
+	$(BIN)/nd-stats $< $(MACHINES) --ranks-per-machine $(RANKS_PER_MACHINE) --dat-path $(OUT)/coreneuron_input \
+	    --compare $(OUT)/coreneuron_input/files.dat --svg $(OUT)/loads.svg > $@.tmp
+	@mv $@.tmp $@

@@ -34,6 +34,9 @@ struct Stats: ParsableCommand {
     @Option(help: ArgumentHelp("Another files.dat to show side by side with INPUT_FILE.", valueName: "OTHER.dat"))
     var compare: String?
 
+    @Option(help: ArgumentHelp("Also draw the load per rank as an SVG bar chart (both files with --compare).", valueName: "FILE"))
+    var svg: String?
+
     @OptionGroup var reporting: ReportingOptions
 
     func run() throws {
@@ -41,6 +44,11 @@ struct Stats: ParsableCommand {
         try diagnostics.run {
             let first = try loadReport(cluster.inputFile, diagnostics)
             let second = try compare.map { try loadReport($0, diagnostics) }
+            if let svg {
+                // The after-state first when comparing a rebalanced file with its original.
+                let reports = [second, first].compactMap { $0 }
+                try AtomicFile.write(Array(loadPlotSVG(reports).utf8), to: svg, protecting: [cluster.inputFile] + (compare.map { [$0] } ?? []))
+            }
             let stdout = StandardOutput()
             if json {
                 try first.writeRecords(to: stdout)
