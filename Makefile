@@ -15,7 +15,7 @@ REF_TOOLS ?=
 BENCH_ENTRIES ?= 200000
 BENCH_RUNS ?= 5
 
-.PHONY: build deps test unit-tests mpi-test bench bench-rebalance bench-circuit example check-sonata clean workflow tools-built FORCE
+.PHONY: build deps test unit-tests mpi-test bench bench-rebalance bench-circuit example check-sonata clean workflow tools-built FORCE compare
 
 build: deps
 	swift build $(SWIFT_BUILD_FLAGS)
@@ -75,7 +75,7 @@ check-sonata: build
 	python3 scripts/check-synth-spikes.py examples/circuit/simulation_config.json
 
 clean:
-	rm -rf .build bin/nd-* .bench .check out
+	rm -rf .build bin/nd-* .bench .check .compare out
 
 # ---------------------------------------------------------------------------------------
 # The four-step workflow as file targets: dry run -> allocation -> model -> rebalance ->
@@ -141,3 +141,8 @@ $(OUT)/stats.txt: $(OUT)/rebalanced.dat
 	$(BIN)/nd-stats $< $(MACHINES) --ranks-per-machine $(RANKS_PER_MACHINE) --dat-path $(OUT)/coreneuron_input \
 	    --compare $(OUT)/coreneuron_input/files.dat --svg $(OUT)/loads.svg > $@.tmp
 	@mv $@.tmp $@
+
+# The balance proof (scripts/compare.py): RoundRobin, Memory, Memory + rebalance on a
+# synthesized circuit; CELLS, RANKS, MACHINES, TSTOP as environment variables.
+compare: tools-built
+	python3 scripts/compare.py

@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "NDBalance", dependencies: ["NDModel"]),
         .target(name: "NDSim", dependencies: ["NDModel", "NDSonata", "NDComm", "NDBalance"]),
         .target(name: "NDCLI", dependencies: [
-            "NDModel", "NDFormats", "NDBalance",
+            "NDModel", "NDFormats", "NDBalance", "NDComm",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

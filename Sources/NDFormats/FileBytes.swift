@@ -38,3 +38,14 @@ public enum FileBytes {
 public func errnoDescription(_ code: Int32 = errno) -> String {
     String(cString: strerror(code))
 }
+
+/// Creates `path` and its missing parents (`mkdir -p`).
+public func makeDirectories(_ path: String) throws {
+    var prefix = path.hasPrefix("/") ? "/" : ""
+    for part in path.split(separator: "/") {
+        prefix += part + "/"
+        if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+            throw NDError(file: path, "cannot create folder \(prefix): \(errnoDescription())")
+        }
+    }
+}

@@ -115,7 +115,7 @@ struct Allocate: ParsableCommand {
 
             // Outputs: the pickle, then the JSON-lines.
             if from == nil {
-                try makeFolder(outputDir)
+                try makeDirectories(outputDir)
                 let pickle = try Pickle.encode(.dict(pickleTree(allocation, populations: problem.populations)))
                 try Gzip.write(pickle, to: PathUtil.join(outputDir, "allocation_r\(allocation.ranks)_c\(allocation.cycles).pkl.gz"))
             }
@@ -191,12 +191,3 @@ func mib(_ kib: Double) -> String { cFormat("%.2f", kib / 1024) }
 import Glibc
 #endif
 
-func makeFolder(_ path: String) throws {
-    var prefix = path.hasPrefix("/") ? "/" : ""
-    for part in path.split(separator: "/") {
-        prefix += part + "/"
-        if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-            throw NDError(file: path, "cannot create folder \(prefix): \(errnoDescription())")
-        }
-    }
-}

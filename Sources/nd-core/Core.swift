@@ -84,7 +84,7 @@ struct Core: ParsableCommand {
                                               celsius: parameters.celsius, vInitMV: parameters.vInitMV)
             engine = Engine(groups: groups, settings: settings)
         } catch { failure = error }
-        try agree(comm, failure)
+        try stopAllIfAnyFailed(comm, failure, tool: "nd-core")
         let engine_ = engine!
         let loadSeconds = monotonicSeconds() - loadStart
 
@@ -122,7 +122,7 @@ struct Core: ParsableCommand {
         if comm.rank == 0 {
             do {
                 let output = outputFolder
-                try makeFolder(output)
+                try makeDirectories(output)
                 var spikes = stride(from: 0, to: flat.count, by: 2).map { Spike(timeMs: flat[$0], gid: Int64(flat[$0 + 1])) }
                 spikes.sort()
                 let text = spikes.map { cFormat("%.8g", $0.timeMs) + "\t\($0.gid)\n" }.joined()
@@ -147,26 +147,4 @@ struct Core: ParsableCommand {
     }
 }
 
-/// Every process learns whether any failed; the failing ones print their error. All exit 1.
-func agree(_ comm: Communicator, _ error: Error?) throws {
-    let failed = try comm.allMax([error == nil ? 0 : 1])[0] > 0
-    guard failed else { return }
-    let where_ = comm.size > 1 ? "rank \(comm.rank): " : ""
-    if let error {
-        StandardError.write("nd-core: error: \(where_)\(error)\n")
-    } else {
-        StandardError.write("nd-core: error: \(where_)stopping: another rank failed to load its model\n")
-    }
-    finish(comm)
-    throw ExitCode(1)
-}
 
-func makeFolder(_ path: String) throws {
-    var prefix = path.hasPrefix("/") ? "/" : ""
-    for part in path.split(separator: "/") {
-        prefix += part + "/"
-        if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-            throw NDError(file: path, "cannot create folder \(prefix): \(errnoDescription())")
-        }
-    }
-}

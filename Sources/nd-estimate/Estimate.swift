@@ -150,7 +150,7 @@ struct Estimate: ParsableCommand {
             for cell in cells {
                 usage.populationMetypeNodeIDs[cell.population, default: [:]][metypes[index[cell]!], default: []].append(cell.nodeID)
             }
-            try makeFolder(outputDir)
+            try makeDirectories(outputDir)
             try AtomicFile.write(try usage.encoded(), to: usagePath)
             try AtomicFile.write(Array(try JSONCodec.encodePretty(.object(perMetype), indent: 4, sortKeys: true).utf8),
                                  to: PathUtil.join(outputDir, "memory_per_metype.json"))
@@ -236,12 +236,3 @@ func fileExists(_ path: String) -> Bool {
     return stat(path, &st) == 0
 }
 
-func makeFolder(_ path: String) throws {
-    var prefix = path.hasPrefix("/") ? "/" : ""
-    for part in path.split(separator: "/") {
-        prefix += part + "/"
-        if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-            throw NDError(file: path, "cannot create folder \(prefix): \(errnoDescription())")
-        }
-    }
-}

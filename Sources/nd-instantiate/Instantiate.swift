@@ -82,13 +82,13 @@ struct Instantiate: ParsableCommand {
             }
             plan = (builder, alloc, entries)
         } catch { localError = error }
-        try agree(comm, localError, diagnostics)
+        try stopAllIfAnyFailed(comm, localError, tool: "nd-instantiate")
         let (builder, alloc, entries) = plan!
 
         let folder = PathUtil.join(outputPath, "coreneuron_input")
         var summaries: [Double] = []  // per built bucket: index, cells, compartments, synapses, bytes
         do {
-            if rank0 { try makeFolders(folder) }
+            if rank0 { try makeDirectories(folder) }
             try comm.barrier()
             let mine = alloc.buckets.indices.filter { ($0 % alloc.ranks) % comm.size == comm.rank }
             let bar = ProgressBar("build \(mine.count) buckets", total: rank0 ? mine.count : 0, force: reporting.progress)
@@ -106,7 +106,7 @@ struct Instantiate: ParsableCommand {
                 summaries += [Double(b), Double(group.cells.count), Double(compartments), Double(group.expSyn.node.count), Double(bytes)]
             }
         } catch { localError = error }
-        try agree(comm, localError, diagnostics)
+        try stopAllIfAnyFailed(comm, localError, tool: "nd-instantiate")
 
         let all = try comm.allGatherVariable(summaries)
         if rank0 {
@@ -145,27 +145,7 @@ struct Instantiate: ParsableCommand {
     }
 }
 
-/// Every process learns whether any failed; the failing ones print their error. All exit 1.
-func agree(_ comm: Communicator, _ error: Error?, _ diagnostics: Diagnostics) throws {
-    let failed = try comm.allMax([error == nil ? 0 : 1])[0] > 0
-    guard failed else { return }
-    if let error {
-        let where_ = comm.size > 1 ? "rank \(comm.rank): " : ""
-        StandardError.write("\(diagnostics.tool): error: \(where_)\(error)\n")
-    }
-    finish(comm)
-    throw ExitCode(1)
-}
 
-func makeFolders(_ path: String) throws {
-    var prefix = path.hasPrefix("/") ? "/" : ""
-    for part in path.split(separator: "/") {
-        prefix += part + "/"
-        if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-            throw NDError(file: path, "cannot create folder \(prefix): \(errnoDescription())")
-        }
-    }
-}
 
 #if canImport(Glibc)
 import Glibc

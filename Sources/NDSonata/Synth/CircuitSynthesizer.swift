@@ -53,8 +53,8 @@ public struct CircuitSynthesizer {
     }
 
     public func write(to directory: String, progress: (String) -> Void = { _ in }) throws -> SynthSummary {
-        try makeDirectory(directory)
-        for sub in ["morphologies", "models"] { try makeDirectory(PathUtil.join(directory, sub)) }
+        try makeDirectories(directory)
+        for sub in ["morphologies", "models"] { try makeDirectories(PathUtil.join(directory, sub)) }
         var rng = SeededRandom(seed: options.seed)
         let types = SynthCellType.table
 
@@ -354,16 +354,6 @@ func membraneAreaUm2(_ m: Morphology) -> Double {
     return area
 }
 
-/// Creates `path` and its missing parents.
-private func makeDirectory(_ path: String) throws {
-    var prefix = path.hasPrefix("/") ? "/" : ""
-    for part in path.split(separator: "/") {
-        prefix += part + "/"
-        if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-            throw NDError(file: path, "cannot create folder \(prefix): \(errnoDescription())")
-        }
-    }
-}
 
 private func renameInto(_ temp: String, _ path: String) throws {
     if rename(temp, path) != 0 {
