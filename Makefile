@@ -15,7 +15,7 @@ REF_TOOLS ?=
 BENCH_ENTRIES ?= 200000
 BENCH_RUNS ?= 5
 
-.PHONY: build deps test unit-tests mpi-test bench bench-rebalance bench-circuit example check-sonata clean workflow tools-built FORCE compare
+.PHONY: build deps test unit-tests mpi-test bench bench-rebalance bench-circuit bench-allocate example check-sonata clean workflow tools-built FORCE compare
 
 build: deps
 	swift build $(SWIFT_BUILD_FLAGS)
@@ -50,7 +50,10 @@ mpi-test:
 	@out="$$($(MPIRUN) -np 2 bin/nd-mpi-check)"; echo "mpirun -np 2 nd-mpi-check: $$out"; \
 	test "$$out" = "ranks=2 sum=1 gathered=0,1" || { echo "MPI smoke test (2 ranks) failed"; exit 1; }
 
-bench: bench-rebalance bench-circuit
+bench: bench-rebalance bench-circuit bench-allocate
+
+bench-allocate: build
+	RUNS=$(BENCH_RUNS) python3 scripts/bench-allocate.py
 
 bench-rebalance: build
 	REF_TOOLS="$(REF_TOOLS)" ENTRIES=$(BENCH_ENTRIES) RUNS=$(BENCH_RUNS) python3 scripts/bench-rebalance.py
