@@ -69,9 +69,10 @@ public enum Gzip {
         try decompress(try FileBytes.read(path), name: path)
     }
 
-    /// Compresses `bytes` into the file at `path`, atomically.
-    public static func write(_ bytes: [UInt8], to path: String) throws {
-        try AtomicFile.write(try compress(bytes), to: path)
+    /// Compresses `bytes` into the file at `path`, atomically. Level 1: allocation pickles
+    /// are read once; compressing harder costs more time than it saves space.
+    public static func write(_ bytes: [UInt8], to path: String, level: Int32 = 1) throws {
+        try AtomicFile.write(try compress(bytes, level: level), to: path)
     }
 }
 

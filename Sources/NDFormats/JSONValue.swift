@@ -1,6 +1,6 @@
 /// A JSON value as the formats use it: objects keep their key order, so that what is
 /// written is deterministic and reads the way it was designed.
-public indirect enum JSONValue: Equatable, Sendable {
+public enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
     case int(Int64)

@@ -7,7 +7,7 @@ import NDModel
 /// neurodamus write allocations, including neurodamus's `collections.defaultdict` and
 /// its `array.array` subclass rebuilt through `array._array_reconstructor`. Only those
 /// globals are accepted; anything else is an error, never code execution.
-public indirect enum PickleValue: Equatable, Sendable {
+public enum PickleValue: Equatable, Sendable {
     case none
     case bool(Bool)
     case int(Int64)
@@ -55,44 +55,51 @@ public enum Pickle {
     }
 
     private static func write(_ value: PickleValue, _ out: inout [UInt8]) throws {
-        func u32(_ v: Int) { withUnsafeBytes(of: UInt32(v).littleEndian) { out += $0 } }
+        // Byte by byte: no temporary arrays per value (allocations are millions of ints).
+        @inline(__always) func u32(_ v: UInt32) { for k in 0..<4 { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt32(k)))) } }
         switch value {
         case .none: out.append(0x4E)
         case .bool(let b): out.append(b ? 0x88 : 0x89)
         case .int(let i):
-            if i >= 0 && i < 256 { out += [0x4B, UInt8(i)] }                      // BININT1
-            else if i >= 0 && i < 65536 { out += [0x4D, UInt8(i & 0xFF), UInt8(i >> 8)] }  // BININT2
-            else if i >= Int64(Int32.min) && i <= Int64(Int32.max) {               // BININT
-                out.append(0x4A); withUnsafeBytes(of: Int32(i).littleEndian) { out += $0 }
-            } else {                                                               // LONG1, 8 bytes
-                out += [0x8A, 8]; withUnsafeBytes(of: i.littleEndian) { out += $0 }
+            if i >= 0 && i < 256 {
+                out.append(0x4B); out.append(UInt8(i))                                  // BININT1
+            } else if i >= 0 && i < 65536 {
+                out.append(0x4D); out.append(UInt8(i & 0xFF)); out.append(UInt8(i >> 8))  // BININT2
+            } else if i >= Int64(Int32.min) && i <= Int64(Int32.max) {
+                out.append(0x4A); u32(UInt32(bitPattern: Int32(i)))                     // BININT
+            } else {
+                out.append(0x8A); out.append(8)                                         // LONG1, 8 bytes
+                let u = UInt64(bitPattern: i)
+                for k in 0..<8 { out.append(UInt8(truncatingIfNeeded: u >> (8 * UInt64(k)))) }
             }
         case .double(let d):
-            out.append(0x47); withUnsafeBytes(of: d.bitPattern.bigEndian) { out += $0 }
+            out.append(0x47)
+            let u = d.bitPattern
+            for k in (0..<8).reversed() { out.append(UInt8(truncatingIfNeeded: u >> (8 * UInt64(k)))) }
         case .string(let s):
-            let utf8 = Array(s.utf8)
-            out.append(0x58); u32(utf8.count); out += utf8                        // BINUNICODE
+            out.append(0x58); u32(UInt32(s.utf8.count)); out.append(contentsOf: s.utf8)   // BINUNICODE
         case .tuple(let items):
             if items.isEmpty { out.append(0x29); return }
-            out.append(0x28)                                                        // MARK
+            out.append(0x28)                                                            // MARK
             for item in items { try write(item, &out) }
-            out.append(0x74)                                                        // TUPLE
+            out.append(0x74)                                                            // TUPLE
         case .list(let items):
-            out.append(0x5D)                                                        // EMPTY_LIST
+            out.append(0x5D)                                                            // EMPTY_LIST
+            out.reserveCapacity(out.count + items.count * 5)
             var k = 0
             while k < items.count {
                 out.append(0x28)
                 for item in items[k..<min(k + 1000, items.count)] { try write(item, &out) }
-                out.append(0x65)                                                    // APPENDS
+                out.append(0x65)                                                        // APPENDS
                 k += 1000
             }
         case .dict(let pairs):
-            out.append(0x7D)                                                        // EMPTY_DICT
+            out.append(0x7D)                                                            // EMPTY_DICT
             var k = 0
             while k < pairs.count {
                 out.append(0x28)
                 for (key, v) in pairs[k..<min(k + 1000, pairs.count)] { try write(key, &out); try write(v, &out) }
-                out.append(0x75)                                                    // SETITEMS
+                out.append(0x75)                                                        // SETITEMS
                 k += 1000
             }
         case .bytes, .global:
