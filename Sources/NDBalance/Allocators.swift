@@ -10,33 +10,6 @@ public enum AllocationAlgorithm: String, CaseIterable, Sendable {
     case refine
 }
 
-/// A min-heap of buckets keyed by (load, bucket order): Python's heapq on
-/// `(memory, (rank, cycle))` pops the same bucket, as the key is a total order.
-struct BucketHeap {
-    private var load: [Double]
-    private var key: [Int]  // rank * cycles + cycle: (rank, cycle) order
-    init(keys: [Int]) { load = [Double](repeating: 0, count: keys.count); key = keys; for i in stride(from: keys.count / 2 - 1, through: 0, by: -1) { down(i) } }
-    private func less(_ i: Int, _ j: Int) -> Bool { load[i] < load[j] || (load[i] == load[j] && key[i] < key[j]) }
-    /// Pops the least-loaded bucket, adds `amount`, pushes it back; returns its key.
-    mutating func add(_ amount: Double) -> Int {
-        let k = key[0]
-        load[0] += amount
-        down(0)
-        return k
-    }
-    private mutating func down(_ start: Int) {
-        var i = start
-        while true {
-            let l = 2 * i + 1
-            if l >= load.count { return }
-            var m = l
-            if l + 1 < load.count && less(l + 1, l) { m = l + 1 }
-            if !less(m, i) { return }
-            load.swapAt(i, m); key.swapAt(i, m); i = m
-        }
-    }
-}
-
 public enum Allocators {
     /// Bucket keys in (rank, cycle) order, as neurodamus builds its heap.
     static func keys(ranks: Int, cycles: Int) -> [Int] { (0..<ranks).flatMap { r in (0..<cycles).map { r * cycles + $0 } } }
@@ -62,11 +35,11 @@ public enum Allocators {
             for c in p.cells where c.ref.population == pop { byMetype[c.metype, default: []].append(c.ref) }
             let total = byMetype.values.reduce(0) { $0 + $1.count }
             let batchSize = max(1, Int((Double(total) / Double(ranks * cycles) / 10).rounded(.up)))
-            var heap = BucketHeap(keys: keys(ranks: ranks, cycles: cycles))
+            var heap = LeastLoadedHeap<Double>(keys: keys(ranks: ranks, cycles: cycles))
             var batch: [CellRef] = []
             var batchMemory = 0.0
             func assign() {
-                let key = heap.add(batchMemory)
+                let key = heap.addToLeastLoaded(batchMemory)
                 buckets[bucketIndex(key: key, ranks: ranks, cycles: cycles)] += batch
                 batch = []
                 batchMemory = 0
@@ -92,9 +65,9 @@ public enum Allocators {
             : [Array(p.cells.indices)]
         for group in groups {
             let order = group.sorted { p.cells[$0].kib > p.cells[$1].kib || (p.cells[$0].kib == p.cells[$1].kib && $0 < $1) }
-            var heap = BucketHeap(keys: keys(ranks: ranks, cycles: cycles))
+            var heap = LeastLoadedHeap<Double>(keys: keys(ranks: ranks, cycles: cycles))
             for i in order {
-                let key = heap.add(p.cells[i].kib)
+                let key = heap.addToLeastLoaded(p.cells[i].kib)
                 buckets[bucketIndex(key: key, ranks: ranks, cycles: cycles)].append(p.cells[i].ref)
             }
         }

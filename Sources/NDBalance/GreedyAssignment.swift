@@ -17,12 +17,12 @@ public struct GreedyAssignment: Equatable {
         // (size descending, index ascending) is a total order: an unstable sort gives the
         // stable result.
         order.sort { sizes[$0] > sizes[$1] || (sizes[$0] == sizes[$1] && $0 < $1) }
-        var heap = LeastLoadedHeap(buckets: buckets)
+        var heap = LeastLoadedHeap<ByteCount>(buckets: buckets)
         var members = [[Int]](repeating: [], count: buckets)
         for item in order {
             members[heap.addToLeastLoaded(sizes[item])].append(item)
         }
         self.members = members
-        self.totals = heap.totalsByBucket
+        self.totals = heap.loadsByKey
     }
 }
