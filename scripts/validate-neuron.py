@@ -1,0 +1,254 @@
+#!/usr/bin/env python3
+"""make validate: the same SONATA network in NEURON and in nd-core, spike for spike.
+
+Usage: scripts/validate-neuron.py SIMULATION_CONFIG OUT_DAT [--tstop T]
+Needs `pip install neuron h5py morphio`. Builds every biophysical cell of the circuit in
+NEURON as NDSim builds it: the soma a cylinder as long as wide (one sample: its
+diameter; else twice the mean distance of the soma points from their centre, at least
+the largest sampled diameter), neurites from MorphIO's sections with their 3-D points,
+roots on soma(0.5), children on parent(1); the nd: model's mechanisms, cm, Ra and
+d_lambda (NEURON's lambda_f); per edge an ExpSyn, or an Exp2Syn when rise_time > 0, at
+(afferent_section_id, afferent_section_pos), reversal 0 or -80 mV (syn_type_id < 100),
+a NetCon from the source's soma (threshold run.spike_threshold, default -30) with its
+delay and weight syn_weight x conductance x 1e-3; the linear current clamps; replayed
+spikes as events. Then runs with the config's dt, celsius and v_init and compares with
+OUT_DAT (nd-core's): spikes per cell and the time differences. Exit 1 unless every cell
+has the same number of spikes and every spike is within 0.025 ms.
+"""
+import argparse
+import collections
+import json
+import os
+import sys
+
+import h5py
+import morphio
+from neuron import h
+
+h.load_file("stdrun.hoc")
+morphio.set_maximum_warnings(0)
+TYPES = {2: "axon", 3: "basal", 4: "apical"}
+
+
+def load_json(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def resolve(value, manifest, base):
+    for k, v in sorted(manifest.items(), key=lambda kv: -len(kv[0])):
+        value = value.replace(k, v)
+    return value if os.path.isabs(value) else os.path.normpath(os.path.join(base, value))
+
+
+def lambda_f(sec, freq):
+    n = int(h.n3d(sec=sec))
+    if n < 2:
+        return 1e5 * (sec.diam / (4 * 3.141592653589793 * freq * sec.Ra * sec.cm)) ** 0.5
+    lam, x1, d1 = 0.0, h.arc3d(0, sec=sec), h.diam3d(0, sec=sec)
+    for i in range(1, n):
+        x2, d2 = h.arc3d(i, sec=sec), h.diam3d(i, sec=sec)
+        lam += (x2 - x1) / (d1 + d2) ** 0.5
+        x1, d1 = x2, d2
+    lam *= 2 ** 0.5 * 1e-5 * (4 * 3.141592653589793 * freq * sec.Ra * sec.cm) ** 0.5
+    return sec.L / lam
+
+
+def setup(sec, model, kind):
+    spec = model["sections"].get(kind) or model["sections"].get("basal") or model["sections"]["soma"]
+    sec.cm = spec.get("cm", model.get("cm", 1.0))
+    sec.Ra = spec.get("Ra", model.get("Ra", 100.0))
+    rule = model.get("compartments", {"rule": "d_lambda", "d_lambda": 0.1, "frequency": 100.0})
+    if rule["rule"] == "d_lambda":
+        sec.nseg = int((sec.L / (rule.get("d_lambda", 0.1) * lambda_f(sec, rule.get("frequency", 100.0))) + 0.9) / 2) * 2 + 1
+    elif rule["rule"] == "fixed_length":
+        n = int(-(-sec.L // rule["length"]))
+        sec.nseg = max(1, n + 1 if n % 2 == 0 else n)
+    else:
+        sec.nseg = int(rule["nseg"])
+    for mech, params in spec.get("mechanisms", {}).items():
+        sec.insert(mech)
+        for seg in sec:
+            for k, v in params.items():
+                setattr(seg, f"{k}_{mech}", v)
+
+
+def soma_diameter(m):
+    pts = m.soma.points
+    if len(pts) == 1:
+        return float(m.soma.diameters[0])
+    c = pts.mean(axis=0)
+    mean_r = sum(((p - c) ** 2).sum() ** 0.5 for p in pts) / len(pts)
+    return max(2 * mean_r, float(max(m.soma.diameters)))
+
+
+class Cell:
+    def __init__(self, morph_path, model):
+        m = morphio.Morphology(morph_path)
+        self.soma = h.Section(name="soma")
+        d = max(soma_diameter(m), 1.0)
+        self.soma.L = self.soma.diam = d
+        setup(self.soma, model, "soma")
+        self.secs = [self.soma]
+        by_id = {}
+        for s in m.sections:
+            sec = h.Section(name=f"s{s.id}")
+            for p, dm in zip(s.points, s.diameters):
+                h.pt3dadd(float(p[0]), float(p[1]), float(p[2]), max(float(dm), 1e-3), sec=sec)
+            if s.is_root:
+                sec.connect(self.soma(0.5), 0)
+            else:
+                sec.connect(by_id[s.parent.id](1), 0)
+            setup(sec, model, TYPES.get(int(s.type), "basal"))
+            by_id[s.id] = sec
+            self.secs.append(sec)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("config")
+    ap.add_argument("out_dat")
+    ap.add_argument("--tstop", type=float)
+    args = ap.parse_args()
+    sim_path = os.path.abspath(args.config)
+    base = os.path.dirname(sim_path)
+    sim = load_json(sim_path)
+    manifest = {k: resolve(v, {}, base) for k, v in sim.get("manifest", {}).items()}
+    circuit_path = resolve(sim.get("network", "circuit_config.json"), manifest, base)
+    circ = load_json(circuit_path)
+    cbase = os.path.dirname(circuit_path)
+    cman = {k: resolve(v, {}, cbase) for k, v in circ.get("manifest", {}).items()}
+    comp = circ.get("components", {})
+    offsets, cells, gid_cell = {}, {}, {}
+    total = 0
+    for entry in circ["networks"]["nodes"]:
+        nodes = h5py.File(resolve(entry["nodes_file"], cman, cbase), "r")
+        for pop, pconf in entry["populations"].items():
+            g = nodes["nodes"][pop]
+            n = len(g["node_type_id"])
+            offsets[pop] = total
+            total += n
+            if pconf.get("type", "biophysical") != "biophysical":
+                continue
+            def col(name):
+                raw = g["0"][name][:]
+                if f"@library/{name}" in g["0"]:
+                    lib = [x.decode() if isinstance(x, bytes) else x for x in g["0"]["@library"][name][:]]
+                    return [lib[i] for i in raw]
+                return [x.decode() if isinstance(x, bytes) else x for x in raw]
+            morph_dir = resolve(pconf.get("morphologies_dir", comp["morphologies_dir"]), cman, cbase)
+            model_dir = resolve(pconf.get("biophysical_neuron_models_dir", comp["biophysical_neuron_models_dir"]), cman, cbase)
+            models = {}
+            for i, (mname, tmpl) in enumerate(zip(col("morphology"), col("model_template"))):
+                name = tmpl.split(":", 1)[1]
+                models.setdefault(name, load_json(os.path.join(model_dir, name + ".json")))
+                cell = Cell(os.path.join(morph_dir, mname + ".swc"), models[name])
+                cells[(pop, i)] = cell
+                gid_cell[offsets[pop] + i] = cell
+    threshold = sim["run"].get("spike_threshold", -30)
+    netcons = collections.defaultdict(list)
+    synapses = []
+    for entry in circ["networks"]["edges"]:
+        f = h5py.File(resolve(entry["edges_file"], cman, cbase), "r")
+        for pop in entry["populations"]:
+            g = f["edges"][pop]
+            spop = g["source_node_id"].attrs["node_population"]
+            tpop = g["target_node_id"].attrs["node_population"]
+            src, tgt = g["source_node_id"][:], g["target_node_id"][:]
+            a = g["0"]
+            get = lambda k, d: a[k][:] if k in a else [d] * len(src)
+            secid, pos, delay = get("afferent_section_id", 0), get("afferent_section_pos", 0.5), a["delay"][:]
+            weight, cond, decay = get("syn_weight", 1.0), get("conductance", 1.0), get("decay_time", 2.0)
+            rise, stype = get("rise_time", 0.0), get("syn_type_id", 100)
+            for k in range(len(src)):
+                cell = cells[(tpop, int(tgt[k]))]
+                sec = cell.secs[int(secid[k])]
+                x = float(pos[k])
+                tau2 = float(decay[k]) if decay[k] > 0 else 2.0
+                if 0 < rise[k] < tau2:
+                    syn = h.Exp2Syn(sec(x))
+                    syn.tau1, syn.tau2 = float(rise[k]), tau2
+                else:
+                    syn = h.ExpSyn(sec(x))
+                    syn.tau = tau2
+                syn.e = -80.0 if stype[k] < 100 else 0.0
+                source_gid = offsets[spop] + int(src[k])
+                src_cell = gid_cell.get(source_gid)
+                if src_cell is not None:
+                    nc = h.NetCon(src_cell.soma(0.5)._ref_v, syn, sec=src_cell.soma)
+                    nc.threshold = threshold
+                else:
+                    nc = h.NetCon(None, syn)
+                nc.delay = float(delay[k])
+                nc.weight[0] = float(weight[k]) * float(cond[k]) * 1e-3
+                netcons[source_gid].append(nc)
+                synapses.append(syn)
+    # Inputs.
+    sets = load_json(resolve(circ["node_sets_file"], cman, cbase))
+    def select(name):
+        rule = sets[name]
+        out = []
+        for (pop, i), cell in cells.items():
+            ok = True
+            for k, v in rule.items():
+                vals = v if isinstance(v, list) else [v]
+                if k == "population":
+                    ok &= pop in vals
+                else:
+                    g = None
+                    for entry in circ["networks"]["nodes"]:
+                        nodes = h5py.File(resolve(entry["nodes_file"], cman, cbase), "r")
+                        if pop in nodes["nodes"]:
+                            g = nodes["nodes"][pop]["0"]
+                    raw = g[k][i]
+                    val = g["@library"][k][raw].decode() if f"@library/{k}" in g else raw
+                    ok &= val in vals
+            if ok:
+                out.append(cell)
+        return out
+    clamps, replay = [], []
+    for name, inp in sim.get("inputs", {}).items():
+        if inp["input_type"] == "current_clamp" and inp["module"] == "linear":
+            for cell in select(inp["node_set"]):
+                c = h.IClamp(cell.soma(0.5))
+                c.delay, c.dur, c.amp = inp["delay"], inp["duration"], inp["amp_start"]
+                clamps.append(c)
+        elif inp["input_type"] == "spikes":
+            f = h5py.File(resolve(inp["spike_file"], manifest, base), "r")
+            for pop in f["spikes"]:
+                for t, nid in zip(f["spikes"][pop]["timestamps"][:], f["spikes"][pop]["node_ids"][:]):
+                    replay.append((offsets[pop] + int(nid), float(t) + inp.get("delay", 0.0)))
+    recorders = {}
+    for gid, cell in gid_cell.items():
+        vec = h.Vector()
+        nc = h.NetCon(cell.soma(0.5)._ref_v, None, sec=cell.soma)
+        nc.threshold = threshold
+        nc.record(vec)
+        recorders[gid] = (nc, vec)
+    def schedule():
+        for gid, t in replay:
+            for nc in netcons.get(gid, []):
+                nc.event(t + nc.delay)
+    fih = h.FInitializeHandler(schedule)
+    h.celsius = sim.get("conditions", {}).get("celsius", 34.0)
+    h.dt = sim["run"].get("dt", 0.025)
+    tstop = args.tstop or sim["run"]["tstop"]
+    h.finitialize(sim.get("conditions", {}).get("v_init", -80.0))
+    h.continuerun(tstop)
+    neuron_spikes = {gid: list(vec) for gid, (nc, vec) in recorders.items()}
+    ours = collections.defaultdict(list)
+    for line in open(args.out_dat):
+        t, gid = line.split()
+        ours[int(gid)].append(float(t))
+    count_diff = [g for g in neuron_spikes if len(neuron_spikes[g]) != len(ours.get(g, []))]
+    dts = [abs(a - b) for g in neuron_spikes if g not in count_diff for a, b in zip(neuron_spikes[g], ours[g])]
+    n = sum(len(v) for v in neuron_spikes.values())
+    print(f"validate: {len(gid_cell)} cells, {len(synapses)} synapses, {tstop} ms: NEURON {n} spikes, nd-core {sum(len(v) for v in ours.values())}")
+    print(f"  cells with a different spike count: {len(count_diff)}; largest time difference among the others: {max(dts) if dts else 0:.6f} ms")
+    ok = not count_diff and (not dts or max(dts) <= 0.025 + 1e-9)
+    print("validate: " + ("same spikes as NEURON" if ok else "DIFFERENT from NEURON"))
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
