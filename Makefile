@@ -15,7 +15,7 @@ REF_TOOLS ?=
 BENCH_ENTRIES ?= 200000
 BENCH_RUNS ?= 5
 
-.PHONY: build deps test unit-tests mpi-test bench bench-rebalance bench-circuit bench-allocate example check-sonata clean workflow tools-built FORCE compare
+.PHONY: build deps test unit-tests mpi-test bench bench-rebalance bench-circuit bench-allocate example check-sonata validate clean workflow tools-built FORCE compare
 
 build: deps
 	swift build $(SWIFT_BUILD_FLAGS)
@@ -78,7 +78,7 @@ check-sonata: build
 	python3 scripts/check-synth-spikes.py examples/circuit/simulation_config.json
 
 clean:
-	rm -rf .build bin/nd-* .bench .check .compare out
+	rm -rf .build bin/nd-* .bench .check .compare .validate out
 
 # ---------------------------------------------------------------------------------------
 # The four-step workflow as file targets: dry run -> allocation -> model -> rebalance ->
@@ -149,3 +149,14 @@ $(OUT)/stats.txt: $(OUT)/rebalanced.dat
 # synthesized circuit; CELLS, RANKS, MACHINES, TSTOP as environment variables.
 compare: tools-built
 	python3 scripts/compare.py
+
+# nd-core against NEURON on the same network (pip: neuron, h5py, morphio). VALIDATE_CONFIG
+# (default: the bundled circuit) and VALIDATE_TSTOP (default: the config's tstop).
+VALIDATE_CONFIG ?= examples/circuit/simulation_config.json
+VALIDATE_TSTOP ?=
+validate: tools-built
+	pip install -q neuron h5py morphio
+	rm -rf .validate
+	$(BIN)/nd-instantiate $(VALIDATE_CONFIG) --output-path .validate --ranks 2 > /dev/null
+	$(MPIRUN) -np 2 $(BIN)/nd-core -d .validate/coreneuron_input -o .validate $(if $(VALIDATE_TSTOP),--tstop $(VALIDATE_TSTOP))
+	python3 scripts/validate-neuron.py $(VALIDATE_CONFIG) .validate/out.dat $(if $(VALIDATE_TSTOP),--tstop $(VALIDATE_TSTOP))
