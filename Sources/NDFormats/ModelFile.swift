@@ -103,7 +103,7 @@ public struct ModelFile: Equatable {
     }
 }
 
-/// Little-endian appends.
+/// Little-endian appends; whole arrays are copied at once.
 public struct ByteWriter {
     public private(set) var data: [UInt8] = []
     public init() {}
@@ -111,9 +111,17 @@ public struct ByteWriter {
     public mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { data += $0 } }
     public mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { data += $0 } }
     public mutating func i64(_ v: Int64) { withUnsafeBytes(of: v.littleEndian) { data += $0 } }
-    public mutating func i32s(_ v: [Int32]) { for x in v { withUnsafeBytes(of: x.littleEndian) { data += $0 } } }
-    public mutating func i64s(_ v: [Int64]) { for x in v { withUnsafeBytes(of: x.littleEndian) { data += $0 } } }
-    public mutating func f64s(_ v: [Double]) { for x in v { withUnsafeBytes(of: x.bitPattern.littleEndian) { data += $0 } } }
+    public mutating func i32s(_ v: [Int32]) { array(v) }
+    public mutating func i64s(_ v: [Int64]) { array(v) }
+    public mutating func f64s(_ v: [Double]) { array(v.map(\.bitPattern)) }
+
+    private mutating func array<T: FixedWidthInteger>(_ v: [T]) {
+        #if _endian(little)
+        v.withUnsafeBytes { data += $0 }
+        #else
+        for x in v { withUnsafeBytes(of: x.littleEndian) { data += $0 } }
+        #endif
+    }
 }
 
 /// Little-endian reads with bounds checks that name the file and what was being read.
@@ -133,30 +141,30 @@ public struct ByteReader {
     }
 
     private mutating func load<T: FixedWidthInteger>(_ type: T.Type, _ what: String) throws -> T {
+        try array(T.self, 1, what)[0]
+    }
+
+    /// `n` values of `T` at the current offset.
+    private mutating func array<T: FixedWidthInteger>(_ type: T.Type, _ n: Int, _ what: String) throws -> [T] {
         let size = MemoryLayout<T>.size
-        guard offset + size <= bytes.count else {
+        guard n >= 0, offset + n * size <= bytes.count else {
             throw NDError(file: name, "truncated: \(what) at offset \(offset), the file has \(bytes.count) bytes")
         }
-        var value: T = 0
-        withUnsafeMutableBytes(of: &value) { dst in
-            for i in 0..<size { dst[i] = bytes[offset + i] }
+        let start = offset
+        offset += n * size
+        return bytes.withUnsafeBytes { raw in
+            (0..<n).map { T(littleEndian: raw.loadUnaligned(fromByteOffset: start + $0 * size, as: T.self)) }
         }
-        offset += size
-        return T(littleEndian: value)
     }
 
     public mutating func u32(_ what: String) throws -> UInt32 { try load(UInt32.self, what) }
     public mutating func u64(_ what: String) throws -> UInt64 { try load(UInt64.self, what) }
     public mutating func i64(_ what: String) throws -> Int64 { try load(Int64.self, what) }
 
-    public mutating func i32s(_ n: Int, _ what: String) throws -> [Int32] {
-        try (0..<n).map { _ in Int32(bitPattern: try load(UInt32.self, what)) }
-    }
-    public mutating func i64s(_ n: Int, _ what: String) throws -> [Int64] {
-        try (0..<n).map { _ in try load(Int64.self, what) }
-    }
+    public mutating func i32s(_ n: Int, _ what: String) throws -> [Int32] { try array(Int32.self, n, what) }
+    public mutating func i64s(_ n: Int, _ what: String) throws -> [Int64] { try array(Int64.self, n, what) }
     public mutating func f64s(_ n: Int, _ what: String) throws -> [Double] {
-        try (0..<n).map { _ in Double(bitPattern: try load(UInt64.self, what)) }
+        try array(UInt64.self, n, what).map { Double(bitPattern: $0) }
     }
 
     public var atEnd: Bool { offset == bytes.count }

@@ -39,7 +39,6 @@ public final class Engine {
     var parent: [Int32]
     var scaledArea: [Double]  // area, or 100 µm² for nodes without membrane (NEURON's choice)
     var capacitance: [Double]  // cm * 1e-3 / dt
-    var rInv: [Double]
 
     // Mechanisms.
     var pasNode: [Int32], pasG: [Double], pasE: [Double]
@@ -132,7 +131,6 @@ public final class Engine {
         compartmentCount = cap.filter { $0 > 0 }.count
         scaledArea = area
         capacitance = cap
-        self.rInv = rInv
         v = [Double](repeating: settings.vInitMV, count: n)
         rhs = [Double](repeating: 0, count: n)
         d = [Double](repeating: 0, count: n)

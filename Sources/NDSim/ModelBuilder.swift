@@ -85,11 +85,6 @@ public final class ModelBuilder {
             }
             let morphology = morphologies[key]!
             let model = try catalog(for: population.config).model(for: columns[cell.population]!.template[cell.nodeID])
-            for section in SectionType.allCases {
-                for m in model.model(for: section).mechanisms where !Mechanisms.supported.contains(m.name) {
-                    throw NDError("model '\(model.template)': mechanism '\(m.name)' is not simulated (supported: \(Mechanisms.supported.sorted().joined(separator: ", ")))")
-                }
-            }
             let layout = CellBuilder.append(gid: gid(cell), morphology: morphology, model: model,
                                             thresholdMV: simulation.run.spikeThresholdMV, to: &group)
             if synapses { try addSynapses(of: cell, layout: layout, morphology: morphology, to: &group) }
@@ -117,7 +112,14 @@ public final class ModelBuilder {
 
     private func catalog(for population: NodePopulationConfig) -> ElectricalModelCatalog {
         if let c = catalogs[population.name] { return c }
-        let c = ElectricalModelCatalog(directory: population.biophysicalModelsDirectory, warn: warn)
+        // Every model is checked once, when the catalog first reads it.
+        let c = ElectricalModelCatalog(directory: population.biophysicalModelsDirectory, warn: warn) { model in
+            for section in SectionType.allCases {
+                for m in model.model(for: section).mechanisms where !Mechanisms.supported.contains(m.name) {
+                    throw NDError("model '\(model.template)': mechanism '\(m.name)' is not simulated (supported: \(Mechanisms.supported.sorted().joined(separator: ", ")))")
+                }
+            }
+        }
         catalogs[population.name] = c
         return c
     }

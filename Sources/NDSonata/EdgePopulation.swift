@@ -53,7 +53,15 @@ public final class EdgePopulation {
     }
 
     /// Whether the population has attribute `name`.
-    public func hasAttribute(_ name: String) -> Bool { file.exists(base + "/0/" + name) }
+    public func hasAttribute(_ name: String) -> Bool {
+        if let known = attributePresence[name] { return known }
+        let present = file.exists(base + "/0/" + name)
+        attributePresence[name] = present
+        return present
+    }
+
+    /// Whether each attribute asked about exists (the file is read-only: it never changes).
+    private var attributePresence: [String: Bool] = [:]
 
     /// A numeric attribute as Double, rows `rows`.
     public func doubles(_ attribute: String, rows: Range<Int>? = nil) throws -> [Double] {
@@ -67,7 +75,7 @@ public final class EdgePopulation {
 
     private func columnPath(_ attribute: String) throws -> String {
         let path = base + "/0/" + attribute
-        guard file.exists(path) else {
+        guard hasAttribute(attribute) else {
             throw NDError(file: config.edgesFile, "edge population '\(name)' has no attribute '\(attribute)' (expected \(path))")
         }
         return path

@@ -156,10 +156,14 @@ public final class ElectricalModelCatalog {
     /// Templates that got the default model, in the order first met.
     public private(set) var defaulted: [String] = []
     private let warn: (String) -> Void
+    private let check: (ElectricalModel) throws -> Void
 
-    public init(directory: String?, warn: @escaping (String) -> Void = { _ in }) {
+    /// `check` vets each model once, when it is first read (e.g. for supported mechanisms).
+    public init(directory: String?, warn: @escaping (String) -> Void = { _ in },
+                check: @escaping (ElectricalModel) throws -> Void = { _ in }) {
         self.directory = directory
         self.warn = warn
+        self.check = check
     }
 
     /// The model of `template` (`nd:NAME` reads NAME.json; anything else the default).
@@ -177,6 +181,7 @@ public final class ElectricalModelCatalog {
             defaulted.append(template)
             warn("model_template '\(template)' is not an nd: model; using the default model (hh soma and axon, passive dendrites)")
         }
+        try check(model)
         cache[template] = model
         return model
     }

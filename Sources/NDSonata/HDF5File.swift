@@ -104,9 +104,9 @@ public final class HDF5File {
     }
 
     func withDataset<T>(_ name: String, _ body: (hid_t, hid_t) throws -> T) throws -> T {
-        guard exists(name) else { throw error(name, "no such dataset") }
         let set = H5Dopen2(id, name, nd_H5P_DEFAULT())
-        guard set >= 0 else { throw error(name, "cannot open dataset") }
+        // Walk the path only to explain a failure: reads are on hot paths.
+        guard set >= 0 else { throw error(name, exists(name) ? "cannot open dataset" : "no such dataset") }
         defer { H5Dclose(set) }
         let space = H5Dget_space(set)
         defer { H5Sclose(space) }

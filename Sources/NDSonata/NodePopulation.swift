@@ -47,7 +47,15 @@ public final class NodePopulation {
     }
 
     /// Whether the population has attribute `name`.
-    public func hasAttribute(_ name: String) -> Bool { file.exists(group + "/" + name) }
+    public func hasAttribute(_ name: String) -> Bool {
+        if let known = attributePresence[name] { return known }
+        let present = file.exists(group + "/" + name)
+        attributePresence[name] = present
+        return present
+    }
+
+    /// Whether each attribute asked about exists (the file is read-only: it never changes).
+    private var attributePresence: [String: Bool] = [:]
 
     /// `node_type_id` of rows `rows`.
     public func nodeTypeIDs(rows: Range<Int>? = nil) throws -> [Int64] {
@@ -102,7 +110,7 @@ public final class NodePopulation {
 
     private func columnPath(_ attribute: String) throws -> String {
         let path = group + "/" + attribute
-        guard file.exists(path) else {
+        guard hasAttribute(attribute) else {
             throw NDError(file: config.nodesFile, "population '\(name)' has no attribute '\(attribute)' (expected \(path))")
         }
         return path
