@@ -59,7 +59,13 @@ public enum Allocators {
     /// Each cell, largest first (ties in input order), to the least-loaded bucket; all
     /// populations together, or each with a fresh heap (`perPopulation`).
     public static func lpt(_ p: AllocationProblem, ranks: Int, cycles: Int, perPopulation: Bool = false) -> Allocation {
-        var buckets = [[CellRef]](repeating: [], count: ranks * cycles)
+        let buckets = lptCells(p, ranks: ranks, cycles: cycles, perPopulation: perPopulation)
+        return Allocation(ranks: ranks, cycles: cycles, buckets: buckets.map { $0.map { p.cells[$0].ref } })
+    }
+
+    /// lpt as cell indices of `p` per bucket, in assignment order.
+    static func lptCells(_ p: AllocationProblem, ranks: Int, cycles: Int, perPopulation: Bool) -> [[Int]] {
+        var buckets = [[Int]](repeating: [], count: ranks * cycles)
         let groups: [[Int]] = perPopulation
             ? p.populations.map { pop in p.cells.indices.filter { p.cells[$0].ref.population == pop } }
             : [Array(p.cells.indices)]
@@ -68,10 +74,10 @@ public enum Allocators {
             var heap = LeastLoadedHeap<Double>(keys: keys(ranks: ranks, cycles: cycles))
             for i in order {
                 let key = heap.addToLeastLoaded(p.cells[i].kib)
-                buckets[bucketIndex(key: key, ranks: ranks, cycles: cycles)].append(p.cells[i].ref)
+                buckets[bucketIndex(key: key, ranks: ranks, cycles: cycles)].append(i)
             }
         }
-        return Allocation(ranks: ranks, cycles: cycles, buckets: buckets)
+        return buckets
     }
 
     /// lpt, then repeatedly the best move (one cell) or swap (two cells) between the fullest
@@ -79,10 +85,9 @@ public enum Allocators {
     /// budget is spent.
     public static func refine(_ p: AllocationProblem, ranks: Int, cycles: Int, perPopulation: Bool = false,
                               timeBudgetSeconds: Double = 5, clock: () -> Double) -> Allocation {
-        let start = lpt(p, ranks: ranks, cycles: cycles, perPopulation: perPopulation)
-        let index = Dictionary(uniqueKeysWithValues: p.cells.enumerated().map { ($1.ref, $0) })
+        let start = lptCells(p, ranks: ranks, cycles: cycles, perPopulation: perPopulation)
         // Per bucket: cells sorted by memory (with their index, for ties).
-        var members: [[(kib: Double, cell: Int)]] = start.buckets.map { b in b.map { (p.cells[index[$0]!].kib, index[$0]!) }.sorted { $0.kib < $1.kib || ($0.kib == $1.kib && $0.cell < $1.cell) } }
+        var members: [[(kib: Double, cell: Int)]] = start.map { b in b.map { (p.cells[$0].kib, $0) }.sorted { $0.kib < $1.kib || ($0.kib == $1.kib && $0.cell < $1.cell) } }
         var load = members.map { $0.reduce(0) { $0 + $1.kib } }
         let began = clock()
         var iterations = 0
@@ -138,11 +143,9 @@ public enum Allocators {
         }
         // Cells keep lpt's order inside each bucket, moved ones last.
         let final = members.map { Set($0.map(\.cell)) }
-        var buckets = [[CellRef]](repeating: [], count: start.buckets.count)
-        for (b, cells) in start.buckets.enumerated() { buckets[b] = cells.filter { final[b].contains(index[$0]!) } }
-        for (b, set) in final.enumerated() {
-            let kept = Set(buckets[b].map { index[$0]! })
-            buckets[b] += set.subtracting(kept).sorted().map { p.cells[$0].ref }
+        let buckets: [[CellRef]] = start.enumerated().map { b, cells in
+            let kept = cells.filter { final[b].contains($0) }
+            return (kept + final[b].subtracting(kept).sorted()).map { p.cells[$0].ref }
         }
         return Allocation(ranks: ranks, cycles: cycles, buckets: buckets)
     }

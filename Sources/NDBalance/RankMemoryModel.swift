@@ -20,14 +20,17 @@ public struct RankMemoryModel: Equatable, Sendable {
         self.simulationFactor = simulationFactor
     }
 
+    /// A rank's fixed footprint in a run of `ranks` ranks (one rank runs without MPI).
+    public func baseBytes(ranks: Int) -> Double { ranks > 1 ? baseBytesPerMPIRank : baseBytesSingleProcess }
+
     /// Predicted peak RSS [bytes] of a rank holding `modelBytes`.
     public func peakRSS(modelBytes: Double, ranks: Int) -> Double {
-        (ranks > 1 ? baseBytesPerMPIRank : baseBytesSingleProcess) + simulationFactor * modelBytes
+        baseBytes(ranks: ranks) + simulationFactor * modelBytes
     }
 
     /// The memory of a whole run [bytes]: every rank's base plus the model's share.
     public func total(modelBytes: Double, ranks: Int) -> Double {
-        Double(ranks) * (ranks > 1 ? baseBytesPerMPIRank : baseBytesSingleProcess) + simulationFactor * modelBytes
+        Double(ranks) * baseBytes(ranks: ranks) + simulationFactor * modelBytes
     }
 
     /// Nodes needed for `modelBytes` with `ranksPerNode` ranks each on nodes of

@@ -49,3 +49,9 @@ public func makeDirectories(_ path: String) throws {
         }
     }
 }
+
+/// Whether a regular file exists at `path`.
+public func fileExists(_ path: String) -> Bool {
+    var st = stat()
+    return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+}

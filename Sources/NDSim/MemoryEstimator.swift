@@ -22,15 +22,18 @@ public final class MemoryEstimator {
 
     public init(builder: ModelBuilder) { self.builder = builder }
 
-    /// The metype of every simulated cell (`MTYPE-ETYPE`).
+    /// The metype (`MTYPE-ETYPE`) of every node of `population`, read once.
+    public func metypes(ofPopulation population: String) throws -> [String] {
+        if let known = metypeColumns[population] { return known }
+        let column = try CircuitDescription.metypes(of: try builder.circuit.nodes(population))
+        metypeColumns[population] = column
+        return column
+    }
+    private var metypeColumns: [String: [String]] = [:]
+
+    /// The metype of every simulated cell.
     public func metypes(of cells: [CellRef]) throws -> [String] {
-        var columns: [String: [String]] = [:]
-        return try cells.map { cell in
-            if columns[cell.population] == nil {
-                columns[cell.population] = try CircuitDescription.metypes(of: try builder.circuit.nodes(cell.population))
-            }
-            return columns[cell.population]![cell.nodeID]
-        }
+        try cells.map { try metypes(ofPopulation: $0.population)[$0.nodeID] }
     }
 
     /// Builds up to `sampleSize` cells of a metype (the first ones in node order) without
@@ -92,7 +95,7 @@ public final class MemoryEstimator {
                 sum[metypeOfNode[node], default: 0] += Double(n)
                 count[metypeOfNode[node], default: 0] += 1
             }
-            return (edges, sum.mapValues { $0 } .merging(count) { s, c in s / c })
+            return (edges, Dictionary(uniqueKeysWithValues: sum.map { ($0.key, $0.value / count[$0.key]!) }))
         }
     }
 }

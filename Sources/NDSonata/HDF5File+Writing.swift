@@ -48,55 +48,19 @@ extension HDF5File {
         }
     }
 
-    /// A 1-D dataset of doubles (stored as float64).
-    public func write(_ values: [Double], to name: String) throws {
+    /// A 1-D dataset of numbers, stored in the type `T` names (float64, float32 — as SONATA
+    /// circuits store most edge attributes —, int64, uint32 for `@library` indices, uint64).
+    public func write<T: HDF5Number>(_ values: [T], to name: String) throws {
         try values.withUnsafeBytes {
-            try writeDataset(name, dims: [values.count], fileType: nd_H5T_IEEE_F64LE(), memoryType: nd_H5T_NATIVE_DOUBLE(), $0.baseAddress)
+            try writeDataset(name, dims: [values.count], fileType: T.hdf5FileType, memoryType: T.hdf5MemoryType, $0.baseAddress)
         }
     }
 
-    /// A 1-D dataset of floats (stored as float32, as SONATA circuits store most edge attributes).
-    public func write(_ values: [Float], to name: String) throws {
+    /// An (N, columns) dataset from row-major values (edge indices, morphology points and structure).
+    public func writeMatrix<T: HDF5Number>(_ values: [T], columns: Int, to name: String) throws {
         try values.withUnsafeBytes {
-            try writeDataset(name, dims: [values.count], fileType: nd_H5T_IEEE_F32LE(), memoryType: nd_H5T_NATIVE_FLOAT(), $0.baseAddress)
-        }
-    }
-
-    /// A 1-D dataset of int64.
-    public func write(_ values: [Int64], to name: String) throws {
-        try values.withUnsafeBytes {
-            try writeDataset(name, dims: [values.count], fileType: nd_H5T_STD_I64LE(), memoryType: nd_H5T_NATIVE_INT64(), $0.baseAddress)
-        }
-    }
-
-    /// A 1-D dataset of uint32 (enumeration indices into an `@library` table).
-    public func write(_ values: [UInt32], to name: String) throws {
-        try values.withUnsafeBytes {
-            try writeDataset(name, dims: [values.count], fileType: nd_H5T_STD_U32LE(), memoryType: nd_H5T_NATIVE_UINT32(), $0.baseAddress)
-        }
-    }
-
-    /// An (N, columns) uint64 dataset from row-major values (SONATA edge indices).
-    public func writeMatrix(_ values: [UInt64], columns: Int, to name: String) throws {
-        try values.withUnsafeBytes {
-            try writeDataset(name, dims: [values.count / columns, columns], fileType: nd_H5T_STD_U64LE(),
-                             memoryType: nd_H5T_NATIVE_UINT64(), $0.baseAddress)
-        }
-    }
-
-    /// An (N, columns) float64 dataset from row-major values (morphology points).
-    public func writeMatrix(_ values: [Double], columns: Int, to name: String) throws {
-        try values.withUnsafeBytes {
-            try writeDataset(name, dims: [values.count / columns, columns], fileType: nd_H5T_IEEE_F64LE(),
-                             memoryType: nd_H5T_NATIVE_DOUBLE(), $0.baseAddress)
-        }
-    }
-
-    /// An (N, columns) int64 dataset from row-major values (morphology structure).
-    public func writeMatrix(_ values: [Int64], columns: Int, to name: String) throws {
-        try values.withUnsafeBytes {
-            try writeDataset(name, dims: [values.count / columns, columns], fileType: nd_H5T_STD_I64LE(),
-                             memoryType: nd_H5T_NATIVE_INT64(), $0.baseAddress)
+            try writeDataset(name, dims: [values.count / columns, columns], fileType: T.hdf5FileType,
+                             memoryType: T.hdf5MemoryType, $0.baseAddress)
         }
     }
 
@@ -132,4 +96,36 @@ extension HDF5File {
     public func flush() throws {
         guard H5Fflush(id, H5F_SCOPE_GLOBAL) >= 0 else { throw NDError(file: path, "cannot flush HDF5 file") }
     }
+}
+
+/// Numbers HDF5 datasets are written in: the little-endian type stored in the file and
+/// the native type they are converted from.
+public protocol HDF5Number {
+    static var hdf5FileType: hid_t { get }
+    static var hdf5MemoryType: hid_t { get }
+}
+
+extension Double: HDF5Number {
+    public static var hdf5FileType: hid_t { nd_H5T_IEEE_F64LE() }
+    public static var hdf5MemoryType: hid_t { nd_H5T_NATIVE_DOUBLE() }
+}
+
+extension Float: HDF5Number {
+    public static var hdf5FileType: hid_t { nd_H5T_IEEE_F32LE() }
+    public static var hdf5MemoryType: hid_t { nd_H5T_NATIVE_FLOAT() }
+}
+
+extension Int64: HDF5Number {
+    public static var hdf5FileType: hid_t { nd_H5T_STD_I64LE() }
+    public static var hdf5MemoryType: hid_t { nd_H5T_NATIVE_INT64() }
+}
+
+extension UInt32: HDF5Number {
+    public static var hdf5FileType: hid_t { nd_H5T_STD_U32LE() }
+    public static var hdf5MemoryType: hid_t { nd_H5T_NATIVE_UINT32() }
+}
+
+extension UInt64: HDF5Number {
+    public static var hdf5FileType: hid_t { nd_H5T_STD_U64LE() }
+    public static var hdf5MemoryType: hid_t { nd_H5T_NATIVE_UINT64() }
 }

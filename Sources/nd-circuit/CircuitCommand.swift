@@ -153,6 +153,7 @@ struct MorphologyCommand: ParsableCommand {
         let diagnostics = Diagnostics(tool: "nd-circuit")
         try diagnostics.run {
             let out = StandardOutput()
+            let writer = JSONLinesWriter(out)
             for file in files {
                 let m = try MorphologyReader.read(file)
                 var byType = JSONObject()
@@ -168,9 +169,7 @@ struct MorphologyCommand: ParsableCommand {
                     record["section_parents"] = .array(m.sections.map { .int(Int64($0.parent ?? -1)) })
                     record["section_points"] = .array(m.sections.map { .int(Int64($0.points.count)) })
                 }
-                var bytes = Array(try JSONCodec.encode(.object(record)).utf8)
-                bytes.append(0x0A)
-                try out.write(bytes)
+                try writer.write(record)
             }
             try out.flush()
         }

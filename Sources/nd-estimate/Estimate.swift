@@ -76,15 +76,15 @@ struct Estimate: ParsableCommand {
             var usage = fileExists(usagePath) ? try CellMemoryUsage(contentsOf: usagePath) : CellMemoryUsage()
 
             // Memory per metype: measured unless the usage file has it.
-            var byMetype: [String: [CellRef]] = [:]
-            for (cell, m) in zip(cells, metypes) { byMetype[m, default: []].append(cell) }
+            // Cell indices per metype, in cell order.
+            let byMetype = Dictionary(grouping: cells.indices, by: { metypes[$0] })
             let names = byMetype.keys.sorted()
             let bar = ProgressBar("measure \(names.count) metypes", total: names.count, force: reporting.progress)
             var rss: [String: Double] = [:]
             for m in names {
                 defer { bar.advance() }
                 if usage.metypeMemoryKiB[m] != nil { continue }
-                let measured = try estimator.measure(byMetype[m]!)
+                let measured = try estimator.measure(byMetype[m]!.map { cells[$0] })
                 usage.metypeMemoryKiB[m] = measured.kibPerCell
                 rss[m] = measured.rssKiBPerCell
             }
@@ -95,10 +95,9 @@ struct Estimate: ParsableCommand {
             var synapseKiB = [Double](repeating: 0, count: cells.count)
             var typeCounts: [String: Double] = [:]
             var typeKiB: [String: Double] = [:]
-            let index = Dictionary(uniqueKeysWithValues: cells.enumerated().map { ($1, $0) })
-            for population in Set(cells.map(\.population)).sorted() {
-                let pop = try builder.circuit.nodes(population)
-                let popMetypes = try CircuitDescription.metypes(of: pop)
+            let byPopulation = Dictionary(grouping: cells.indices, by: { cells[$0].population })
+            for population in byPopulation.keys.sorted() {
+                let popMetypes = try estimator.metypes(ofPopulation: population)
                 let perEdges: [(EdgePopulation, (Int) -> Double)]
                 if sample {
                     perEdges = try estimator.sampledSynapseMeans(population: population, metypeOfNode: popMetypes).map { e, means in
@@ -111,14 +110,16 @@ struct Estimate: ParsableCommand {
                 for (edges, count) in perEdges {
                     let bytes = try estimator.bytesPerSynapse(edges)
                     let kind = bytes > Double(MemoryAccount.bytesPerInstance["ExpSyn"]! + MemoryAccount.bytesPerConnection) ? "ExpSyn+Exp2Syn" : "ExpSyn"
-                    for node in 0..<pop.size {
-                        guard let i = index[CellRef(population: population, nodeID: node)] else { continue }
-                        let n = count(node)
+                    var total = 0.0
+                    for i in byPopulation[population]! {
+                        let n = count(cells[i].nodeID)
                         synapses[i] += n
                         synapseKiB[i] += n * bytes / 1024
-                        typeCounts[edges.name + " (" + kind + ")", default: 0] += n
-                        typeKiB[edges.name + " (" + kind + ")", default: 0] += n * bytes / 1024
+                        total += n
                     }
+                    let label = edges.name + " (" + kind + ")"
+                    typeCounts[label, default: 0] += total
+                    typeKiB[label, default: 0] += total * bytes / 1024
                 }
             }
 
@@ -138,7 +139,7 @@ struct Estimate: ParsableCommand {
             var perMetype = JSONObject()
             usage.populationMetypeNodeIDs = [:]
             for m in names {
-                let ids = byMetype[m]!.map { index[$0]! }
+                let ids = byMetype[m]!
                 let meanSynapses = ids.reduce(0) { $0 + synapses[$1] } / Double(ids.count)
                 usage.metypeSynapseAverage[m] = meanSynapses
                 let total = ids.reduce(0) { $0 + estimates[$1].totalKiB }
@@ -147,8 +148,8 @@ struct Estimate: ParsableCommand {
                     "mean_synapses": .double(meanSynapses), "total_kib": .double(total),
                 ])
             }
-            for cell in cells {
-                usage.populationMetypeNodeIDs[cell.population, default: [:]][metypes[index[cell]!], default: []].append(cell.nodeID)
+            for (cell, metype) in zip(cells, metypes) {
+                usage.populationMetypeNodeIDs[cell.population, default: [:]][metype, default: []].append(cell.nodeID)
             }
             try makeDirectories(outputDir)
             try AtomicFile.write(try usage.encoded(), to: usagePath)
@@ -164,7 +165,7 @@ struct Estimate: ParsableCommand {
             let rpn = ranksPerNode ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
             let nodes = model.suggestedNodes(modelBytes: modelBytes, ranksPerNode: rpn, nodeMemoryBytes: perNode)
             let ranks = numTargetRanks ?? nodes * rpn
-            let overhead = Double(ranks) * (ranks > 1 ? model.baseBytesPerMPIRank : model.baseBytesSingleProcess)
+            let overhead = Double(ranks) * model.baseBytes(ranks: ranks)
             let simulation = (model.simulationFactor - 1) * modelBytes
             let grand = overhead + modelBytes + simulation
             if json {
@@ -178,7 +179,7 @@ struct Estimate: ParsableCommand {
                     "target_ranks": .int(Int64(ranks)), "modelbuilding_steps": .int(Int64(modelbuildingSteps)),
                     "mean_rank_model_bytes": .double((modelBytes / Double(ranks)).rounded()),
                     "mean_rank_peak_rss_bytes": .double(model.peakRSS(modelBytes: modelBytes / Double(ranks), ranks: ranks).rounded()),
-                    "rank_base_bytes": .double(ranks > 1 ? model.baseBytesPerMPIRank : model.baseBytesSingleProcess),
+                    "rank_base_bytes": .double(model.baseBytes(ranks: ranks)),
                     "simulation_factor": .double(model.simulationFactor),
                 ])) + "\n")
             } else {
@@ -231,8 +232,4 @@ func machineMemory() -> Double {
     Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE)))
 }
 
-func fileExists(_ path: String) -> Bool {
-    var st = stat()
-    return stat(path, &st) == 0
-}
 

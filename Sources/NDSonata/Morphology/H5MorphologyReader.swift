@@ -1,3 +1,4 @@
+import NDFormats
 import NDModel
 
 /// Reads HDF5 morphologies (h5v1 as MorphIO writes them): `points` (N × 4: x, y, z,
