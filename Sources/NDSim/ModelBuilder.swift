@@ -48,8 +48,11 @@ public final class ModelBuilder {
         guard let file = simulation.nodeSetsFile ?? circuit.config.nodeSetsFile else {
             throw NDError(file: simulation.path, "node set '\(nodeSet)' named but no node_sets_file")
         }
-        return try NodeSets(path: file).resolve(nodeSet, in: circuit)
+        if nodeSets == nil { nodeSets = try NodeSets(path: file) }
+        return try nodeSets!.resolve(nodeSet, in: circuit)
     }
+    /// The node sets file, read once for every input and the simulated set.
+    private var nodeSets: NodeSets?
 
     /// The simulated cells: the node set's nodes of biophysical populations, population by
     /// population in circuit order, node ids ascending.
