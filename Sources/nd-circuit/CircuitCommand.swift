@@ -83,6 +83,7 @@ struct Synth: ParsableCommand {
             Examples:
               nd-circuit synth --cells 500 --populations 2 --seed 1 examples/circuit
               nd-circuit synth --cells 100000 --synapses-per-cell 100 /scratch/big
+              nd-circuit synth --cells 20000 --layout layered:8 /scratch/slab   # round-robin's worst case on 8 ranks
             """)
 
     @Option(help: "Number of cells.")
@@ -100,6 +101,11 @@ struct Synth: ParsableCommand {
     @Option(help: "Simulated time of the simulation config [ms].")
     var tstop: Double = 200
 
+    @Option(help: ArgumentHelp(
+        "How node ids follow the cell types: 'random' (each type spread evenly) or 'layered:D' (a grid of columns of D depth positions, numbered depth fastest, each depth in its layer: node id mod D is the layer).",
+        valueName: "layout"))
+    var layout = "random"
+
     @Argument(help: "Folder to write the circuit into (created if missing).")
     var outDir: String
 
@@ -109,6 +115,15 @@ struct Synth: ParsableCommand {
             throw ValidationError("--populations must be between 1 and --cells, got \(populations).")
         }
         guard synapsesPerCell >= 0 else { throw ValidationError("--synapses-per-cell must be >= 0.") }
+        _ = try parsedLayout()
+    }
+
+    private func parsedLayout() throws -> SynthLayout {
+        if layout == "random" { return .random }
+        if layout.hasPrefix("layered:"), let depth = Int(layout.dropFirst("layered:".count)), depth >= 1 {
+            return .layered(depth: depth)
+        }
+        throw ValidationError("--layout must be 'random' or 'layered:D' with D >= 1, got '\(layout)'.")
     }
 
     func run() throws {
@@ -119,6 +134,7 @@ struct Synth: ParsableCommand {
             options.seed = seed
             options.synapsesPerCell = synapsesPerCell
             options.tstopMs = tstop
+            options.layout = try parsedLayout()
             let started = monotonicSeconds()
             let summary = try CircuitSynthesizer(options).write(to: outDir) { step in
                 if StandardError.isTerminal { diagnostics.info("writing \(step)...") }

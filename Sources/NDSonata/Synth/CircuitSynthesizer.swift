@@ -15,8 +15,21 @@ public struct SynthOptions: Sendable {
     public var morphologiesPerType: Int = 4
     public var tstopMs: Double = 200
     public var dtMs: Double = 0.025
+    /// How node ids follow cell types.
+    public var layout: SynthLayout = .random
 
     public init(cells: Int) { self.cells = cells }
+}
+
+/// How node ids are laid out over the cell types.
+public enum SynthLayout: Sendable, Equatable {
+    /// Each cell's type drawn by share: every metype spread evenly over the node ids.
+    case random
+    /// Cells on a grid of columns with `depth` positions each, numbered column by column,
+    /// depth fastest, each depth position in the layer its height falls in (L1 on top) and
+    /// the type drawn among that layer's types. Node id modulo `depth` is then the layer:
+    /// round-robin over a rank count dividing `depth` puts each layer on the same ranks.
+    case layered(depth: Int)
 }
 
 /// What was written, for the summary line.
@@ -81,11 +94,19 @@ public struct CircuitSynthesizer {
         let names = populationNames
         var populations: [[Cell]] = []
         let base = options.cells / options.populations
+        let depthTypes = layerTypes(types)
         for p in 0..<options.populations {
             let count = base + (p < options.cells % options.populations ? 1 : 0)
-            populations.append((0..<count).map { _ in
-                let u = rng.unit() * total
-                let t = cumulative.firstIndex { u < $0 } ?? types.count - 1
+            populations.append((0..<count).map { id in
+                let t: Int
+                if let candidates = depthTypes?[id % depthTypes!.count] {
+                    let u = rng.unit() * candidates.reduce(0) { $0 + types[$1].fraction }
+                    var sum = 0.0
+                    t = candidates.first { sum += types[$0].fraction; return u < sum } ?? candidates.last!
+                } else {
+                    let u = rng.unit() * total
+                    t = cumulative.firstIndex { u < $0 } ?? types.count - 1
+                }
                 return Cell(type: t, morphology: t * options.morphologiesPerType + rng.below(options.morphologiesPerType))
             })
         }
@@ -95,6 +116,33 @@ public struct CircuitSynthesizer {
         let synapses = try writeEdges(PathUtil.join(directory, "edges.h5"), names, populations, morphologies, &rng)
         try writeConfigs(directory, names, populations, morphologies)
         return SynthSummary(cells: options.cells, synapses: synapses, populations: names, morphologies: morphologies.count)
+    }
+
+    /// For the layered layout, the types each depth position draws from: the layer whose
+    /// share of the cells (layers stacked L1 first) covers the position's centre.
+    private func layerTypes(_ types: [SynthCellType]) -> [[Int]]? {
+        guard case .layered(let depth) = options.layout else { return nil }
+        var layers: [(name: String, types: [Int], share: Double)] = []
+        for (t, type) in types.enumerated() {
+            let layer = type.layer
+            if let i = layers.firstIndex(where: { $0.name == layer }) {
+                layers[i].types.append(t)
+                layers[i].share += type.fraction
+            } else {
+                layers.append((layer, [t], type.fraction))
+            }
+        }
+        layers.sort { $0.name < $1.name }
+        let total = layers.reduce(0) { $0 + $1.share }
+        return (0..<depth).map { position in
+            let centre = (Double(position) + 0.5) / Double(depth) * total
+            var top = 0.0
+            for layer in layers {
+                top += layer.share
+                if centre < top { return layer.types }
+            }
+            return layers.last!.types
+        }
     }
 
     private func writeModels(_ directory: String, _ types: [SynthCellType]) throws {
@@ -146,7 +194,7 @@ public struct CircuitSynthesizer {
                 try enumerated("model_template", cells.map { "nd:" + types[$0.type].etype })
                 try enumerated("model_type", cells.map { _ in "biophysical" })
                 try enumerated("synapse_class", cells.map { types[$0.type].excitatory ? "EXC" : "INH" })
-                try enumerated("layer", cells.map { String(types[$0.type].mtype.dropFirst().prefix { $0.isNumber }) })
+                try enumerated("layer", cells.map { types[$0.type].layer })
                 var x: [Float] = [], y: [Float] = [], z: [Float] = []
                 for _ in cells {
                     x.append(Float(rng.unit() * 1000)); y.append(Float(rng.unit() * 2000)); z.append(Float(rng.unit() * 1000))

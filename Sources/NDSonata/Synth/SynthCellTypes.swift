@@ -38,6 +38,9 @@ struct SynthCellType {
 
     var metype: String { mtype + "-" + etype }
 
+    /// The layer in the mtype's name: "23" for L23_PC.
+    var layer: String { String(mtype.dropFirst().prefix { $0.isNumber }) }
+
     /// Somatic sodium density [S/cm²] per etype: the types fire differently.
     static func somaticSodium(_ etype: String) -> Double {
         switch etype {
