@@ -3,18 +3,10 @@ import NDModel
 /// What nd-allocate distributes: every cell with its metype and memory, and the metype
 /// tables neurodamus's algorithm works from.
 public struct AllocationProblem: Sendable {
-    public struct Cell: Sendable {
-        public var ref: CellRef
-        public var metype: String
-        /// Exact memory of the cell with its own synapses [KiB].
-        public var kib: Double
-        public init(ref: CellRef, metype: String, kib: Double) { self.ref = ref; self.metype = metype; self.kib = kib }
-    }
-
     /// Cells in input order.
-    public var cells: [Cell]
-    /// Populations in input order.
-    public var populations: [String]
+    public var cells: CellTable
+    /// Exact memory of each cell with its own synapses [KiB].
+    public let kib: [Double]
     /// neurodamus's `metype_memory` [KiB per cell], in file order (sorted keys).
     public var metypeMemoryKiB: [(metype: String, kib: Double)]
     /// neurodamus's `metype_cell_syn_average`.
@@ -23,29 +15,25 @@ public struct AllocationProblem: Sendable {
     /// neurodamus's synapse cost [KiB] (SynapseMemoryUsage: 1.9 per chemical synapse).
     public static let neurodamusSynapseKiB = 1.9
 
-    public init(cells: [Cell], populations: [String], metypeMemoryKiB: [(metype: String, kib: Double)],
-                metypeSynapseAverage: [String: Double]) {
+    public init(cells: CellTable, metypeMemoryKiB: [(metype: String, kib: Double)], metypeSynapseAverage: [String: Double]) {
         self.cells = cells
-        self.populations = populations
+        self.kib = (0..<cells.count).map { cells.totalKiB($0) }
         self.metypeMemoryKiB = metypeMemoryKiB
         self.metypeSynapseAverage = metypeSynapseAverage
     }
 
     /// The problem from per-cell estimates: metype tables as nd-estimate writes them into
     /// cell_memory_usage.json (mean cell memory and mean synapses per metype).
-    public init(estimates: [CellEstimate]) {
-        var populations: [String] = []
-        var sums: [String: (kib: Double, synapses: Double, n: Double)] = [:]
-        var cells: [Cell] = []
-        for e in estimates {
-            if !populations.contains(e.population) { populations.append(e.population) }
-            let s = sums[e.metype] ?? (0, 0, 0)
-            sums[e.metype] = (s.kib + e.cellKiB, s.synapses + e.synapses, s.n + 1)
-            cells.append(Cell(ref: CellRef(population: e.population, nodeID: e.nodeID), metype: e.metype, kib: e.totalKiB))
+    public init(estimates cells: CellTable) {
+        var kib = [Double](repeating: 0, count: cells.metypes.count)
+        var synapses = kib, n = kib
+        for i in 0..<cells.count {
+            let m = Int(cells.metype[i])
+            kib[m] += cells.cellKiB[i]; synapses[m] += cells.synapses[i]; n[m] += 1
         }
-        self.init(cells: cells, populations: populations,
-                  metypeMemoryKiB: sums.keys.sorted().map { ($0, sums[$0]!.kib / sums[$0]!.n) },
-                  metypeSynapseAverage: sums.mapValues { $0.synapses / $0.n })
+        let order = cells.metypes.indices.sorted { cells.metypes[$0] < cells.metypes[$1] }
+        self.init(cells: cells, metypeMemoryKiB: order.map { (cells.metypes[$0], kib[$0] / n[$0]) },
+                  metypeSynapseAverage: Dictionary(uniqueKeysWithValues: order.map { (cells.metypes[$0], synapses[$0] / n[$0]) }))
     }
 
     /// The problem from neurodamus's cell_memory_usage.json alone: every cell of a
@@ -53,17 +41,41 @@ public struct AllocationProblem: Sendable {
     public init(usage metypeMemory: [(metype: String, kib: Double)], synapseAverage: [String: Double],
                 populationMetypeNodeIDs: [(population: String, metypes: [(metype: String, nodeIDs: [Int])])]) throws {
         let memory = Dictionary(uniqueKeysWithValues: metypeMemory.map { ($0.metype, $0.kib) })
-        var cells: [Cell] = []
+        var cells = CellTable()
+        cells.reserveCapacity(populationMetypeNodeIDs.reduce(0) { $0 + $1.metypes.reduce(0) { $0 + $1.nodeIDs.count } })
         for (pop, metypes) in populationMetypeNodeIDs {
+            let p = cells.population(pop)
             for (metype, ids) in metypes {
                 guard let kib = memory[metype] else {
                     throw NDError("metype '\(metype)' of population '\(pop)' has no metype_memory entry")
                 }
-                let total = kib + (synapseAverage[metype] ?? 0) * Self.neurodamusSynapseKiB
-                for id in ids { cells.append(Cell(ref: CellRef(population: pop, nodeID: id), metype: metype, kib: total)) }
+                let m = cells.metype(metype)
+                let synapses = synapseAverage[metype] ?? 0
+                for id in ids {
+                    cells.append(population: p, nodeID: Int64(id), metype: m, cellKiB: kib, synapses: synapses,
+                                 synapseKiB: synapses * Self.neurodamusSynapseKiB)
+                }
             }
         }
-        self.init(cells: cells, populations: populationMetypeNodeIDs.map(\.population),
-                  metypeMemoryKiB: metypeMemory, metypeSynapseAverage: synapseAverage)
+        self.init(cells: cells, metypeMemoryKiB: metypeMemory, metypeSynapseAverage: synapseAverage)
+    }
+
+    public var populations: [String] { cells.populations }
+}
+
+/// Cells per (rank, cycle) bucket as indices into an `AllocationProblem`'s cells.
+public struct CellAllocation: Sendable {
+    public var ranks: Int
+    public var cycles: Int
+    /// Cell indices of bucket (rank, cycle) at `cycle * ranks + rank`, in assignment order.
+    public var buckets: [[Int]]
+
+    public init(ranks: Int, cycles: Int, buckets: [[Int]]) { self.ranks = ranks; self.cycles = cycles; self.buckets = buckets }
+
+    public func index(rank: Int, cycle: Int) -> Int { cycle * ranks + rank }
+
+    /// The same allocation by population and node id.
+    public func allocation(_ cells: CellTable) -> Allocation {
+        Allocation(ranks: ranks, cycles: cycles, buckets: buckets.map { $0.map { cells.ref($0) } })
     }
 }

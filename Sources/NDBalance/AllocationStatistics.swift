@@ -12,17 +12,29 @@ public struct AllocationStatistics: Sendable {
     public var rankLowerBound: Double
     public var emptyBuckets: Int
 
-    public init(_ allocation: Allocation, memory: [CellRef: Double]) {
-        let buckets = allocation.buckets.map { $0.reduce(0) { $0 + (memory[$1] ?? 0) } }
-        bucketKiB = buckets
-        rankKiB = (0..<allocation.ranks).map { r in (0..<allocation.cycles).reduce(0) { $0 + buckets[allocation.index(rank: r, cycle: $1)] } }
+    /// From the load of each bucket (index `cycle * ranks + rank`) and the largest cell.
+    public init(bucketKiB: [Double], ranks: Int, cycles: Int, largestCellKiB: Double, emptyBuckets: Int) {
+        self.bucketKiB = bucketKiB
+        rankKiB = (0..<ranks).map { r in (0..<cycles).reduce(0) { $0 + bucketKiB[$1 * ranks + r] } }
         bucketSummary = LoadSummary(bucketKiB)
         rankSummary = LoadSummary(rankKiB)
-        largestCellKiB = memory.values.max() ?? 0
+        self.largestCellKiB = largestCellKiB
         let total = bucketKiB.reduce(0, +)
         bucketLowerBound = max(total / Double(max(bucketKiB.count, 1)), largestCellKiB)
         // A rank holds C buckets: its bound is the total over R, at least the largest cell.
-        rankLowerBound = max(total / Double(max(allocation.ranks, 1)), largestCellKiB)
-        emptyBuckets = allocation.buckets.filter(\.isEmpty).count
+        rankLowerBound = max(total / Double(max(ranks, 1)), largestCellKiB)
+        self.emptyBuckets = emptyBuckets
+    }
+
+    public init(_ allocation: Allocation, memory: [CellRef: Double]) {
+        self.init(bucketKiB: allocation.buckets.map { $0.reduce(0) { $0 + (memory[$1] ?? 0) } },
+                  ranks: allocation.ranks, cycles: allocation.cycles, largestCellKiB: memory.values.max() ?? 0,
+                  emptyBuckets: allocation.buckets.filter(\.isEmpty).count)
+    }
+
+    public init(_ allocation: CellAllocation, kib: [Double]) {
+        self.init(bucketKiB: allocation.buckets.map { $0.reduce(0) { $0 + kib[$1] } },
+                  ranks: allocation.ranks, cycles: allocation.cycles, largestCellKiB: kib.max() ?? 0,
+                  emptyBuckets: allocation.buckets.filter(\.isEmpty).count)
     }
 }

@@ -23,77 +23,88 @@ public enum Allocators {
     /// (metype memory + 1.9 KiB × mean synapses), largest first, equal ones in file
     /// order; their cells in order, in batches of `max(1, ceil(cells / (R·C) / 10))` that
     /// run across metype boundaries; each batch to the least-loaded bucket.
-    public static func neurodamus(_ p: AllocationProblem, ranks: Int, cycles: Int) -> Allocation {
+    public static func neurodamus(_ p: AllocationProblem, ranks: Int, cycles: Int) -> CellAllocation {
         var perMetype: [(metype: String, kib: Double)] = p.metypeMemoryKiB.map {
             ($0.metype, $0.kib + (p.metypeSynapseAverage[$0.metype] ?? 0) * AllocationProblem.neurodamusSynapseKiB)
         }
         // Python's sorted(reverse=True) is stable: equal values keep the file order.
         perMetype = perMetype.enumerated().sorted { $0.element.kib > $1.element.kib || ($0.element.kib == $1.element.kib && $0.offset < $1.offset) }.map(\.element)
-        var buckets = [[CellRef]](repeating: [], count: ranks * cycles)
-        for pop in p.populations {
-            var byMetype: [String: [CellRef]] = [:]
-            for c in p.cells where c.ref.population == pop { byMetype[c.metype, default: []].append(c.ref) }
-            let total = byMetype.values.reduce(0) { $0 + $1.count }
+        let metypeIndex = Dictionary(uniqueKeysWithValues: p.cells.metypes.enumerated().map { ($1, $0) })
+        // Cells per population and metype, in input order.
+        let cells = p.cells
+        var grouped = [[[Int]]](repeating: [[Int]](repeating: [], count: cells.metypes.count), count: cells.populations.count)
+        for i in 0..<cells.count { grouped[Int(cells.population[i])][Int(cells.metype[i])].append(i) }
+        var buckets = [[Int]](repeating: [], count: ranks * cycles)
+        for byMetype in grouped {
+            let total = byMetype.reduce(0) { $0 + $1.count }
             let batchSize = max(1, Int((Double(total) / Double(ranks * cycles) / 10).rounded(.up)))
             var heap = LeastLoadedHeap<Double>(keys: keys(ranks: ranks, cycles: cycles))
-            var batch: [CellRef] = []
+            var batch: [Int] = []
             var batchMemory = 0.0
             func assign() {
                 let key = heap.addToLeastLoaded(batchMemory)
                 buckets[bucketIndex(key: key, ranks: ranks, cycles: cycles)] += batch
-                batch = []
+                batch.removeAll(keepingCapacity: true)
                 batchMemory = 0
             }
             for (metype, kib) in perMetype {
-                for ref in byMetype[metype] ?? [] {
-                    batch.append(ref)
+                guard let m = metypeIndex[metype] else { continue }
+                for i in byMetype[m] {
+                    batch.append(i)
                     batchMemory += kib
                     if batch.count == batchSize { assign() }
                 }
             }
             if !batch.isEmpty { assign() }
         }
-        return Allocation(ranks: ranks, cycles: cycles, buckets: buckets)
+        return CellAllocation(ranks: ranks, cycles: cycles, buckets: buckets)
     }
 
     /// Each cell, largest first (ties in input order), to the least-loaded bucket; all
     /// populations together, or each with a fresh heap (`perPopulation`).
-    public static func lpt(_ p: AllocationProblem, ranks: Int, cycles: Int, perPopulation: Bool = false) -> Allocation {
-        let buckets = lptCells(p, ranks: ranks, cycles: cycles, perPopulation: perPopulation)
-        return Allocation(ranks: ranks, cycles: cycles, buckets: buckets.map { $0.map { p.cells[$0].ref } })
-    }
-
-    /// lpt as cell indices of `p` per bucket, in assignment order.
-    static func lptCells(_ p: AllocationProblem, ranks: Int, cycles: Int, perPopulation: Bool) -> [[Int]] {
+    public static func lpt(_ p: AllocationProblem, ranks: Int, cycles: Int, perPopulation: Bool = false) -> CellAllocation {
         var buckets = [[Int]](repeating: [], count: ranks * cycles)
-        let groups: [[Int]] = perPopulation
-            ? p.populations.map { pop in p.cells.indices.filter { p.cells[$0].ref.population == pop } }
-            : [Array(p.cells.indices)]
+        var groups: [[Int]]
+        if perPopulation {
+            groups = Array(repeating: [], count: p.cells.populations.count)
+            for i in 0..<p.cells.count { groups[Int(p.cells.population[i])].append(i) }
+        } else {
+            groups = [Array(0..<p.cells.count)]
+        }
+        let kib = p.kib
         for group in groups {
-            let order = group.sorted { p.cells[$0].kib > p.cells[$1].kib || (p.cells[$0].kib == p.cells[$1].kib && $0 < $1) }
+            let order = kib.withUnsafeBufferPointer { k in group.sorted { k[$0] > k[$1] || (k[$0] == k[$1] && $0 < $1) } }
             var heap = LeastLoadedHeap<Double>(keys: keys(ranks: ranks, cycles: cycles))
             for i in order {
-                let key = heap.addToLeastLoaded(p.cells[i].kib)
+                let key = heap.addToLeastLoaded(kib[i])
                 buckets[bucketIndex(key: key, ranks: ranks, cycles: cycles)].append(i)
             }
         }
-        return buckets
+        return CellAllocation(ranks: ranks, cycles: cycles, buckets: buckets)
     }
 
     /// lpt, then repeatedly the best move (one cell) or swap (two cells) between the fullest
     /// bucket and any other that lowers the larger of the two, until none does or the time
     /// budget is spent.
     public static func refine(_ p: AllocationProblem, ranks: Int, cycles: Int, perPopulation: Bool = false,
-                              timeBudgetSeconds: Double = 5, clock: () -> Double) -> Allocation {
-        let start = lptCells(p, ranks: ranks, cycles: cycles, perPopulation: perPopulation)
+                              timeBudgetSeconds: Double = 5, clock: () -> Double) -> CellAllocation {
+        let start = lpt(p, ranks: ranks, cycles: cycles, perPopulation: perPopulation).buckets
+        let kibOf = p.kib
         // Per bucket: cells sorted by memory (with their index, for ties).
-        var members: [[(kib: Double, cell: Int)]] = start.map { b in b.map { (p.cells[$0].kib, $0) }.sorted { $0.kib < $1.kib || ($0.kib == $1.kib && $0.cell < $1.cell) } }
+        var members: [[(kib: Double, cell: Int)]] = start.map { b in b.map { (kibOf[$0], $0) }.sorted { $0.kib < $1.kib || ($0.kib == $1.kib && $0.cell < $1.cell) } }
         var load = members.map { $0.reduce(0) { $0 + $1.kib } }
+        // Where each cell is now, and the cells that came into each bucket.
+        var owner = [Int32](repeating: 0, count: p.cells.count)
+        for (b, cells) in start.enumerated() { for c in cells { owner[c] = Int32(b) } }
+        var arrived = [[Int]](repeating: [], count: start.count)
+        let initialOwner = owner
         let began = clock()
         var iterations = 0
         func insert(_ x: (kib: Double, cell: Int), into b: Int) {
             let at = members[b].firstIndex { $0.kib > x.kib || ($0.kib == x.kib && $0.cell > x.cell) } ?? members[b].count
             members[b].insert(x, at: at)
+            owner[x.cell] = Int32(b)
+            arrived[b].append(x.cell)
         }
         func closest(_ list: [(kib: Double, cell: Int)], to target: Double, below limit: Double) -> Int? {
             // Largest-index search for the value nearest `target` among those < limit.
@@ -113,6 +124,9 @@ public enum Allocators {
             // lowers the larger of the two the most (the other must stay below the old max).
             var bestGain = 1e-12 * max(load[hiB], 1)
             var action: (other: Int, move: Int?, swap: (Int, Int)?)? = nil
+            // Swaps (which look at every cell of the other bucket) only with the emptiest
+            // few buckets, so that an iteration costs no more than a few buckets' cells.
+            let swapPartners = Set(emptiest(load, count: 16))
             for o in load.indices where o != hiB {
                 let diff = load[hiB] - load[o]
                 if diff <= bestGain { continue }
@@ -121,6 +135,7 @@ public enum Allocators {
                     let gain = load[hiB] - max(load[hiB] - x, load[o] + x)
                     if gain > bestGain { bestGain = gain; action = (o, k, nil) }
                 }
+                if !swapPartners.contains(o) { continue }
                 for (j, b) in members[o].enumerated() {
                     if let k = closest(members[hiB], to: b.kib + diff / 2, below: b.kib + diff), members[hiB][k].kib > b.kib {
                         let d = members[hiB][k].kib - b.kib
@@ -141,12 +156,26 @@ public enum Allocators {
                 insert(a, into: loB); insert(b, into: hiB)
             }
         }
-        // Cells keep lpt's order inside each bucket, moved ones last.
-        let final = members.map { Set($0.map(\.cell)) }
-        let buckets: [[CellRef]] = start.enumerated().map { b, cells in
-            let kept = cells.filter { final[b].contains($0) }
-            return (kept + final[b].subtracting(kept).sorted()).map { p.cells[$0].ref }
+        // Cells keep lpt's order inside each bucket, moved ones last (by index).
+        let buckets: [[Int]] = start.enumerated().map { b, cells in
+            if arrived[b].isEmpty && cells.allSatisfy({ owner[$0] == Int32(b) }) { return cells }
+            let kept = cells.filter { owner[$0] == Int32(b) }
+            let moved = Set(arrived[b].filter { owner[$0] == Int32(b) && initialOwner[$0] != Int32(b) }).sorted()
+            return kept + moved
         }
-        return Allocation(ranks: ranks, cycles: cycles, buckets: buckets)
+        return CellAllocation(ranks: ranks, cycles: cycles, buckets: buckets)
+    }
+
+    /// Indices of the `count` smallest loads.
+    static func emptiest(_ load: [Double], count: Int) -> [Int] {
+        var chosen: [Int] = []
+        for i in load.indices {
+            if chosen.count < count {
+                chosen.append(i)
+            } else if let worst = chosen.indices.max(by: { load[chosen[$0]] < load[chosen[$1]] }), load[i] < load[chosen[worst]] {
+                chosen[worst] = i
+            }
+        }
+        return chosen
     }
 }

@@ -34,4 +34,59 @@ public enum AllocationJSONLines {
         for r in records { buckets[r.cycle * ranks + r.rank] += r.cells }
         return Allocation(ranks: ranks, cycles: cycles, buckets: buckets)
     }
+
+    /// One line per bucket and population, buckets in (cycle, rank) order; an empty bucket
+    /// gets one line with no gids. `kb` is rounded to 0.1 (null when unknown).
+    public static func write(_ a: AllocationGroups, to sink: ByteSink) throws {
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 20)
+        func line(_ population: String, rank: Int, cycle: Int, nodeIDs: [Int64], kb: JSONValue) throws {
+            // jansson writes everything but the gids (the strings' escaping, kb's digits);
+            // the gids go where its empty list is.
+            let text = try JSONCodec.encode(.object([
+                "population": .string(population), "rank": .int(Int64(rank)), "cycle": .int(Int64(cycle)),
+                "gids": .array([]), "kb": kb,
+            ]))
+            let bytes = Array(text.utf8)
+            let marker = Array(#""gids":[]"#.utf8)
+            guard let at = (0...(bytes.count - marker.count)).first(where: { bytes[$0..<($0 + marker.count)].elementsEqual(marker) }) else {
+                throw NDError("allocation JSON-lines: cannot place the gids")
+            }
+            out.append(contentsOf: bytes[..<(at + marker.count - 1)])
+            for (k, id) in nodeIDs.enumerated() {
+                if k > 0 { out.append(0x2C) }
+                appendDecimal(id, to: &out)
+            }
+            out.append(contentsOf: bytes[(at + marker.count - 1)...])
+            out.append(0x0A)
+            if out.count >= 1 << 20 { try sink.write(out); out.removeAll(keepingCapacity: true) }
+        }
+        for c in 0..<a.cycles {
+            for r in 0..<a.ranks {
+                let groups = a.buckets[a.index(rank: r, cycle: c)]
+                if groups.isEmpty {
+                    try line(a.populations.first ?? "", rank: r, cycle: c, nodeIDs: [], kb: .double(0))
+                }
+                for g in groups {
+                    try line(a.populations[g.population], rank: r, cycle: c, nodeIDs: g.nodeIDs,
+                             kb: g.kib.map { .double(($0 * 10).rounded() / 10) } ?? .null)
+                }
+            }
+        }
+        if !out.isEmpty { try sink.write(out) }
+    }
+}
+
+/// Appends the decimal digits of `v`.
+@inline(__always) func appendDecimal(_ v: Int64, to out: inout [UInt8]) {
+    if v < 0 { out.append(0x2D) }
+    var u = v.magnitude
+    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                 UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var n = 0
+    withUnsafeMutableBytes(of: &digits) { d in
+        repeat { d[n] = UInt8(0x30 + u % 10); u /= 10; n += 1 } while u > 0
+        while n > 0 { n -= 1; out.append(d[n]) }
+    }
 }

@@ -31,3 +31,31 @@ public enum AllocationPickle {
         return Allocation(ranks: ranks, cycles: cycles, buckets: buckets)
     }
 }
+
+extension AllocationPickle {
+    /// {population: {(rank, cycle): [gids]}} with non-empty buckets only, keys in (rank,
+    /// cycle) order, as neurodamus pickles it.
+    public static func encode(_ a: AllocationGroups) -> [UInt8] {
+        var w = PickleWriter(reserving: a.buckets.reduce(0) { $0 + $1.reduce(0) { $0 + $1.nodeIDs.count * 5 } })
+        w.emptyDict()
+        if !a.populations.isEmpty { w.mark() }
+        for (p, name) in a.populations.enumerated() {
+            w.string(name)
+            w.emptyDict()
+            var inBatch = 0
+            for r in 0..<a.ranks {
+                for c in 0..<a.cycles {
+                    guard let group = a.buckets[a.index(rank: r, cycle: c)].first(where: { $0.population == p }) else { continue }
+                    if inBatch == 0 { w.mark() }
+                    w.mark(); w.int(Int64(r)); w.int(Int64(c)); w.tuple()
+                    w.intList(group.nodeIDs)
+                    inBatch += 1
+                    if inBatch == 1000 { w.setItems(); inBatch = 0 }
+                }
+            }
+            if inBatch > 0 { w.setItems() }
+        }
+        if !a.populations.isEmpty { w.setItems() }
+        return w.finish()
+    }
+}

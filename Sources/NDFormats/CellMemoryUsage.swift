@@ -11,33 +11,72 @@ public struct CellMemoryUsage: Equatable, Sendable {
 
     public init() {}
 
+    /// Reads the file in one pass without a JSON tree (it holds every node id of the circuit).
     public init(contentsOf path: String) throws {
-        let value = try FileBytes.read(path).withUnsafeBufferPointer { try JSONCodec.decode($0, file: path) }
-        guard let root = value.objectValue else { throw NDError(file: path, "expected a JSON object") }
-        func numbers(_ o: JSONObject, _ key: String) throws -> [String: Double] {
-            var result: [String: Double] = [:]
-            for m in o.members {
-                guard let x = m.value.doubleValue else { throw NDError(file: path, "\(key).\(m.key): expected a number") }
-                result[m.key] = x
+        let bytes = try FileBytes.read(path)
+        try bytes.withUnsafeBufferPointer { buffer in
+            var scanner = JSONScanner(buffer, file: path)
+            var key: [UInt8] = []
+            var flat: [String: Double] = [:]
+            var combined = false
+            var notANumber: NDError? = nil
+            func numbers(_ name: String) throws -> [String: Double] {
+                var result: [String: Double] = [:]
+                try scanner.beginObject()
+                while try scanner.nextKey(&key) {
+                    let metype = String(decoding: key, as: UTF8.self)
+                    guard let c = scanner.peek(), c == 0x2D || (c >= 0x30 && c <= 0x39) else {
+                        throw scanner.error("\(name).\(metype): expected a number")
+                    }
+                    result[metype] = try scanner.double()
+                }
+                return result
             }
-            return result
-        }
-        guard root["metype_memory"] != nil else {
-            metypeMemoryKiB = try numbers(root, "")  // neurodamus before the combined schema
-            return
-        }
-        metypeMemoryKiB = try numbers(root["metype_memory"]?.objectValue ?? [:], "metype_memory")
-        metypeSynapseAverage = try numbers(root["metype_cell_syn_average"]?.objectValue ?? [:], "metype_cell_syn_average")
-        for pop in (root["pop_metype_gids"]?.objectValue ?? [:]).members {
-            var byMetype: [String: [Int]] = [:]
-            for m in (pop.value.objectValue ?? [:]).members {
-                guard let list = m.value.arrayValue else { throw NDError(file: path, "pop_metype_gids.\(pop.key).\(m.key): expected a list") }
-                byMetype[m.key] = try list.map {
-                    guard let id = $0.intValue else { throw NDError(file: path, "pop_metype_gids.\(pop.key).\(m.key): expected integers") }
-                    return Int(id)
+            try scanner.beginObject()
+            while try scanner.nextKey(&key) {
+                let isObject = scanner.peek() == 0x7B
+                if isObject && key.spells("metype_memory") {
+                    metypeMemoryKiB = try numbers("metype_memory"); combined = true
+                } else if isObject && key.spells("metype_cell_syn_average") {
+                    metypeSynapseAverage = try numbers("metype_cell_syn_average"); combined = true
+                } else if isObject && key.spells("pop_metype_gids") {
+                    try readNodeIDs(&scanner, &key); combined = true
+                } else if let c = scanner.peek(), c == 0x2D || (c >= 0x30 && c <= 0x39) {
+                    flat[String(decoding: key, as: UTF8.self)] = try scanner.double()
+                } else {
+                    // Only an error in the flat form (neurodamus before the combined schema).
+                    if notANumber == nil { notANumber = scanner.error("\(String(decoding: key, as: UTF8.self)): expected a number") }
+                    try scanner.skipValue()
                 }
             }
-            populationMetypeNodeIDs[pop.key] = byMetype
+            try scanner.expectEnd()
+            if !combined {
+                if let e = notANumber { throw e }
+                metypeMemoryKiB = flat
+            }
+        }
+    }
+
+    private mutating func readNodeIDs(_ scanner: inout JSONScanner, _ key: inout [UInt8]) throws {
+        try scanner.beginObject()
+        while try scanner.nextKey(&key) {
+            let pop = String(decoding: key, as: UTF8.self)
+            var byMetype: [String: [Int]] = [:]
+            try scanner.beginObject()
+            while try scanner.nextKey(&key) {
+                let metype = String(decoding: key, as: UTF8.self)
+                guard scanner.peek() == 0x5B else { throw scanner.error("pop_metype_gids.\(pop).\(metype): expected a list") }
+                var ids: [Int] = []
+                try scanner.beginArray()
+                while try scanner.nextElement() {
+                    guard let c = scanner.peek(), c == 0x2D || (c >= 0x30 && c <= 0x39) else {
+                        throw scanner.error("pop_metype_gids.\(pop).\(metype): expected integers")
+                    }
+                    ids.append(Int(try scanner.int()))
+                }
+                byMetype[metype] = ids
+            }
+            populationMetypeNodeIDs[pop] = byMetype
         }
     }
 

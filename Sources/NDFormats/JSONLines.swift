@@ -28,22 +28,32 @@ public final class JSONLinesReader: IteratorProtocol, Sequence {
             fd = open(path, O_RDONLY | O_CLOEXEC)
             if fd < 0 { throw NDError(file: path, "cannot open: \(errnoDescription())") }
         }
-        buffer = [UInt8](repeating: 0, count: 1 << 16)
+        buffer = [UInt8](repeating: 0, count: 1 << 20)
     }
 
     deinit { if path != "-" { close(fd) } }
 
     /// The next record with its line number; nil at the end of input.
     public func nextRecord() throws -> (line: Int, value: JSONValue)? {
+        var value: JSONValue? = nil
+        guard try nextLine({ line, bytes in value = try JSONCodec.decode(bytes, file: path, line: line) }) else { return nil }
+        return (lineNumber, value!)
+    }
+
+    /// Calls `body` with the next non-blank line's number and bytes (valid during the
+    /// call only); false at the end of input.
+    public func nextLine(_ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Bool {
         while true {
-            guard let range = try nextLine() else { return nil }
+            guard let range = try nextLine() else { return false }
             lineNumber += 1
-            let isBlank = buffer[range].allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
-            if isBlank { continue }
-            let value = try buffer.withUnsafeBufferPointer {
-                try JSONCodec.decode(UnsafeBufferPointer(rebasing: $0[range]), file: path, line: lineNumber)
+            let called = try buffer.withUnsafeBufferPointer { b -> Bool in
+                var k = range.lowerBound
+                while k < range.upperBound && (b[k] == 0x20 || b[k] == 0x09 || b[k] == 0x0D) { k += 1 }
+                if k == range.upperBound { return false }  // a blank line
+                try body(lineNumber, UnsafeBufferPointer(rebasing: b[range]))
+                return true
             }
-            return (lineNumber, value)
+            if called { return true }
         }
     }
 
@@ -60,7 +70,11 @@ public final class JSONLinesReader: IteratorProtocol, Sequence {
 
     private func nextLine() throws -> Range<Int>? {
         while true {
-            if let nl = buffer[start..<end].firstIndex(of: 0x0A) {
+            let newline = buffer.withUnsafeBufferPointer { b -> Int? in
+                guard end > start, let p = memchr(b.baseAddress! + start, 0x0A, end - start) else { return nil }
+                return b.baseAddress!.distance(to: p.assumingMemoryBound(to: UInt8.self))
+            }
+            if let nl = newline {
                 let line = start..<nl
                 start = nl + 1
                 return line

@@ -46,65 +46,11 @@ public enum Pickle {
 
     // MARK: writing
 
-    /// Protocol-2 bytes of `value` (none, bool, int, string, tuple, list, dict only).
+    /// Protocol-2 bytes of `value` (none, bool, int, double, string, tuple, list, dict).
     public static func encode(_ value: PickleValue) throws -> [UInt8] {
-        var out: [UInt8] = [0x80, 2]
-        try write(value, &out)
-        out.append(0x2E)  // STOP
-        return out
-    }
-
-    private static func write(_ value: PickleValue, _ out: inout [UInt8]) throws {
-        // Byte by byte: no temporary arrays per value (allocations are millions of ints).
-        @inline(__always) func u32(_ v: UInt32) { for k in 0..<4 { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt32(k)))) } }
-        switch value {
-        case .none: out.append(0x4E)
-        case .bool(let b): out.append(b ? 0x88 : 0x89)
-        case .int(let i):
-            if i >= 0 && i < 256 {
-                out.append(0x4B); out.append(UInt8(i))                                  // BININT1
-            } else if i >= 0 && i < 65536 {
-                out.append(0x4D); out.append(UInt8(i & 0xFF)); out.append(UInt8(i >> 8))  // BININT2
-            } else if i >= Int64(Int32.min) && i <= Int64(Int32.max) {
-                out.append(0x4A); u32(UInt32(bitPattern: Int32(i)))                     // BININT
-            } else {
-                out.append(0x8A); out.append(8)                                         // LONG1, 8 bytes
-                let u = UInt64(bitPattern: i)
-                for k in 0..<8 { out.append(UInt8(truncatingIfNeeded: u >> (8 * UInt64(k)))) }
-            }
-        case .double(let d):
-            out.append(0x47)
-            let u = d.bitPattern
-            for k in (0..<8).reversed() { out.append(UInt8(truncatingIfNeeded: u >> (8 * UInt64(k)))) }
-        case .string(let s):
-            out.append(0x58); u32(UInt32(s.utf8.count)); out.append(contentsOf: s.utf8)   // BINUNICODE
-        case .tuple(let items):
-            if items.isEmpty { out.append(0x29); return }
-            out.append(0x28)                                                            // MARK
-            for item in items { try write(item, &out) }
-            out.append(0x74)                                                            // TUPLE
-        case .list(let items):
-            out.append(0x5D)                                                            // EMPTY_LIST
-            out.reserveCapacity(out.count + items.count * 5)
-            var k = 0
-            while k < items.count {
-                out.append(0x28)
-                for item in items[k..<min(k + 1000, items.count)] { try write(item, &out) }
-                out.append(0x65)                                                        // APPENDS
-                k += 1000
-            }
-        case .dict(let pairs):
-            out.append(0x7D)                                                            // EMPTY_DICT
-            var k = 0
-            while k < pairs.count {
-                out.append(0x28)
-                for (key, v) in pairs[k..<min(k + 1000, pairs.count)] { try write(key, &out); try write(v, &out) }
-                out.append(0x75)                                                        // SETITEMS
-                k += 1000
-            }
-        case .bytes, .global:
-            throw NDError("pickle: cannot write \(value)")
-        }
+        var writer = PickleWriter()
+        try writer.value(value)
+        return writer.finish()
     }
 
     // MARK: reading
@@ -249,6 +195,105 @@ public enum Pickle {
             })
         default:
             throw fail("unknown pickle content: \(global)")
+        }
+    }
+}
+
+/// Writes a protocol-2 pickle opcode by opcode, for allocations too large to build as a
+/// `PickleValue` tree first (ten million gids). Containers: `emptyDict`/`emptyList`, then
+/// items between `mark()` and `setItems()`/`appends()` in batches of at most 1,000, as
+/// Python writes them.
+public struct PickleWriter {
+    public private(set) var bytes: [UInt8] = [0x80, 2]  // PROTO 2
+
+    public init(reserving capacity: Int = 0) { bytes.reserveCapacity(capacity + 3) }
+
+    /// The pickle, with its STOP.
+    public mutating func finish() -> [UInt8] { bytes.append(0x2E); return bytes }
+
+    public mutating func none() { bytes.append(0x4E) }
+    public mutating func bool(_ b: Bool) { bytes.append(b ? 0x88 : 0x89) }
+
+    @inline(__always) private mutating func u32(_ v: UInt32) {
+        bytes.append(UInt8(truncatingIfNeeded: v)); bytes.append(UInt8(truncatingIfNeeded: v >> 8))
+        bytes.append(UInt8(truncatingIfNeeded: v >> 16)); bytes.append(UInt8(truncatingIfNeeded: v >> 24))
+    }
+
+    @inline(__always) public mutating func int(_ i: Int64) {
+        if i >= 0 && i < 256 {
+            bytes.append(0x4B); bytes.append(UInt8(i))                                      // BININT1
+        } else if i >= 0 && i < 65536 {
+            bytes.append(0x4D); bytes.append(UInt8(i & 0xFF)); bytes.append(UInt8(i >> 8))  // BININT2
+        } else if i >= Int64(Int32.min) && i <= Int64(Int32.max) {
+            bytes.append(0x4A); u32(UInt32(bitPattern: Int32(i)))                          // BININT
+        } else {
+            bytes.append(0x8A); bytes.append(8)                                             // LONG1, 8 bytes
+            let u = UInt64(bitPattern: i)
+            for k in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: u >> (8 * UInt64(k)))) }
+        }
+    }
+
+    public mutating func double(_ d: Double) {
+        bytes.append(0x47)                                                                  // BINFLOAT, big-endian
+        let u = d.bitPattern
+        for k in (0..<8).reversed() { bytes.append(UInt8(truncatingIfNeeded: u >> (8 * UInt64(k)))) }
+    }
+
+    public mutating func string(_ s: String) {
+        bytes.append(0x58); u32(UInt32(s.utf8.count)); bytes.append(contentsOf: s.utf8)    // BINUNICODE
+    }
+
+    public mutating func mark() { bytes.append(0x28) }
+    public mutating func emptyTuple() { bytes.append(0x29) }
+    /// The items since the last mark as a tuple.
+    public mutating func tuple() { bytes.append(0x74) }
+    public mutating func emptyList() { bytes.append(0x5D) }
+    public mutating func appends() { bytes.append(0x65) }
+    public mutating func emptyDict() { bytes.append(0x7D) }
+    public mutating func setItems() { bytes.append(0x75) }
+
+    /// A list of integers.
+    public mutating func intList<C: Collection>(_ items: C) where C.Element: BinaryInteger {
+        emptyList()
+        bytes.reserveCapacity(bytes.count + items.count * 5 + items.count / 500 + 2)
+        var inBatch = 0
+        for item in items {
+            if inBatch == 0 { mark() }
+            int(Int64(item))
+            inBatch += 1
+            if inBatch == 1000 { appends(); inBatch = 0 }
+        }
+        if inBatch > 0 { appends() }
+    }
+
+    public mutating func value(_ value: PickleValue) throws {
+        switch value {
+        case .none: none()
+        case .bool(let b): bool(b)
+        case .int(let i): int(i)
+        case .double(let d): double(d)
+        case .string(let s): string(s)
+        case .tuple(let items):
+            if items.isEmpty { emptyTuple(); return }
+            mark()
+            for item in items { try self.value(item) }
+            tuple()
+        case .list(let items):
+            emptyList()
+            for start in stride(from: 0, to: items.count, by: 1000) {
+                mark()
+                for item in items[start..<min(start + 1000, items.count)] { try self.value(item) }
+                appends()
+            }
+        case .dict(let pairs):
+            emptyDict()
+            for start in stride(from: 0, to: pairs.count, by: 1000) {
+                mark()
+                for (key, v) in pairs[start..<min(start + 1000, pairs.count)] { try self.value(key); try self.value(v) }
+                setItems()
+            }
+        case .bytes, .global:
+            throw NDError("pickle: cannot write \(value)")
         }
     }
 }

@@ -91,96 +91,61 @@ struct Allocate: ParsableCommand {
             } else if from == nil || estimates != nil {
                 problem = AllocationProblem(estimates: try EstimatesJSONLines.read(estimates ?? "-"))
             } else {
-                problem = AllocationProblem(cells: [], populations: [], metypeMemoryKiB: [], metypeSynapseAverage: [:])
+                problem = AllocationProblem(cells: CellTable(), metypeMemoryKiB: [], metypeSynapseAverage: [:])
             }
             let parsed = monotonicSeconds()
-            let memory = Dictionary(problem.cells.map { ($0.ref, $0.kib) }, uniquingKeysWith: { a, _ in a })
 
-            let allocation: Allocation
+            let groups: AllocationGroups
+            let stats: AllocationStatistics
             if let path = from {
-                allocation = try AllocationPickle.read(path)
+                let allocation = try AllocationPickle.read(path)
+                let memory = Dictionary((0..<problem.cells.count).map { (problem.cells.ref($0), problem.kib[$0]) },
+                                        uniquingKeysWith: { a, _ in a })
+                groups = AllocationGroups(allocation, known: problem.populations, memory: memory)
+                stats = AllocationStatistics(allocation, memory: memory)
             } else {
                 let r = ranks!, c = cycles
                 guard r * c <= problem.cells.count || allowEmpty else {
                     throw NDError("\(r) ranks x \(c) cycles = \(r * c) buckets for \(problem.cells.count) cells: some would stay empty (use --allow-empty, or fewer ranks or cycles)")
                 }
+                let allocation: CellAllocation
                 switch algorithm {
                 case .neurodamus: allocation = Allocators.neurodamus(problem, ranks: r, cycles: c)
                 case .lpt: allocation = Allocators.lpt(problem, ranks: r, cycles: c, perPopulation: perPopulation)
                 case .refine: allocation = Allocators.refine(problem, ranks: r, cycles: c, perPopulation: perPopulation,
                                                              timeBudgetSeconds: timeBudget, clock: monotonicSeconds)
                 }
+                groups = AllocationGroups(ranks: r, cycles: c, cells: problem.cells, buckets: allocation.buckets, kib: problem.kib)
+                stats = AllocationStatistics(allocation, kib: problem.kib)
             }
             let allocated = monotonicSeconds()
 
             // Outputs: the pickle, then the JSON-lines.
             if from == nil {
                 try makeDirectories(outputDir)
-                let pickle = try Pickle.encode(.dict(pickleTree(allocation, populations: problem.populations)))
-                try Gzip.write(pickle, to: PathUtil.join(outputDir, "allocation_r\(allocation.ranks)_c\(allocation.cycles).pkl.gz"))
+                try Gzip.write(AllocationPickle.encode(groups),
+                               to: PathUtil.join(outputDir, "allocation_r\(groups.ranks)_c\(groups.cycles).pkl.gz"))
             }
             let sink: ByteSink = try output.map { try AtomicFile($0, protecting: [estimates, cellMemoryUsage, from].compactMap { $0 }) } ?? StandardOutput()
-            let writer = JSONLinesWriter(sink)
-            for c in 0..<allocation.cycles {
-                for r in 0..<allocation.ranks {
-                    let bucket = allocation.buckets[allocation.index(rank: r, cycle: c)]
-                    var pops = problem.populations
-                    for ref in bucket where !pops.contains(ref.population) { pops.append(ref.population) }
-                    var wrote = false
-                    for pop in pops {
-                        let ids = bucket.filter { $0.population == pop }
-                        if ids.isEmpty { continue }
-                        let kib = ids.reduce(0) { $0 + (memory[$1] ?? 0) }
-                        try writer.write([
-                            "population": .string(pop), "rank": .int(Int64(r)), "cycle": .int(Int64(c)),
-                            "gids": .array(ids.map { .int(Int64($0.nodeID)) }),
-                            "kb": memory.isEmpty ? .null : .double((kib * 10).rounded() / 10),
-                        ])
-                        wrote = true
-                    }
-                    if !wrote {
-                        try writer.write(["population": .string(pops.first ?? ""), "rank": .int(Int64(r)), "cycle": .int(Int64(c)),
-                                          "gids": .array([]), "kb": 0.0])
-                    }
-                }
-            }
+            try AllocationJSONLines.write(groups, to: sink)
             if let file = sink as? AtomicFile { try file.commit() }
             if let out = sink as? StandardOutput { try out.flush() }
             let written = monotonicSeconds()
 
             // The balance, on stderr.
-            let stats = AllocationStatistics(allocation, memory: memory)
             if stats.emptyBuckets > 0 {
-                diagnostics.warning("\(stats.emptyBuckets) of \(allocation.buckets.count) buckets got no cell; consider fewer ranks or cycles")
+                diagnostics.warning("\(stats.emptyBuckets) of \(groups.buckets.count) buckets got no cell; consider fewer ranks or cycles")
             }
-            if !memory.isEmpty {
+            if problem.cells.count > 0 {
                 func line(_ name: String, _ s: LoadSummary, _ bound: Double) -> String {
                     "  \(name) n=\(s.count) max \(mib(s.max)) mean \(mib(s.mean)) min \(mib(s.min)) stdev \(mib(s.stdev)) MiB"
                         + "  max/mean \(cFormat("%.4f", s.maxOverMean))  lower bound \(mib(bound)) MiB, max/bound \(cFormat("%.4f", bound > 0 ? s.max / bound : 0))\n"
                 }
                 StandardError.write("nd-allocate: \(from == nil ? algorithm.rawValue : "from \(from!)"): \(problem.cells.count) cells, "
-                    + "\(allocation.ranks) ranks x \(allocation.cycles) cycles (parse \(cFormat("%.2f", parsed - started)) s, "
+                    + "\(groups.ranks) ranks x \(groups.cycles) cycles (parse \(cFormat("%.2f", parsed - started)) s, "
                     + "allocate \(cFormat("%.2f", allocated - parsed)) s, write \(cFormat("%.2f", written - allocated)) s)\n"
                     + line("buckets", stats.bucketSummary, stats.bucketLowerBound) + line("ranks  ", stats.rankSummary, stats.rankLowerBound))
             }
-        }
-    }
-
-    /// {population: {(rank, cycle): [gids]}} with non-empty buckets only, as neurodamus pickles it.
-    func pickleTree(_ a: Allocation, populations: [String]) -> [(PickleValue, PickleValue)] {
-        var pops = populations
-        for b in a.buckets { for ref in b where !pops.contains(ref.population) { pops.append(ref.population) } }
-        return pops.map { pop in
-            var entries: [(PickleValue, PickleValue)] = []
-            for r in 0..<a.ranks {
-                for c in 0..<a.cycles {
-                    let ids = a.buckets[a.index(rank: r, cycle: c)].filter { $0.population == pop }
-                    if !ids.isEmpty {
-                        entries.append((.tuple([.int(Int64(r)), .int(Int64(c))]), .list(ids.map { .int(Int64($0.nodeID)) })))
-                    }
-                }
-            }
-            return (.string(pop), .dict(entries))
         }
     }
 }

@@ -1,0 +1,68 @@
+/// Cells as columns — population, node id, metype, memory — so that ten million cells are
+/// a few arrays rather than ten million objects. Population and metype names are held
+/// once; each cell stores their indices.
+public struct CellTable: Sendable {
+    public private(set) var populations: [String] = []
+    public private(set) var metypes: [String] = []
+    public private(set) var population: [Int32] = []
+    /// 0-based node id within the population.
+    public private(set) var nodeID: [Int64] = []
+    public private(set) var metype: [Int32] = []
+    /// The cell without synapses [KiB].
+    public private(set) var cellKiB: [Double] = []
+    /// Afferent synapses (exact, or the metype's mean).
+    public private(set) var synapses: [Double] = []
+    /// Its synapses and their connections [KiB].
+    public private(set) var synapseKiB: [Double] = []
+
+    private var populationIndex: [String: Int32] = [:]
+    private var metypeIndex: [String: Int32] = [:]
+
+    public init() {}
+
+    public var count: Int { nodeID.count }
+
+    public mutating func reserveCapacity(_ n: Int) {
+        population.reserveCapacity(n); nodeID.reserveCapacity(n); metype.reserveCapacity(n)
+        cellKiB.reserveCapacity(n); synapses.reserveCapacity(n); synapseKiB.reserveCapacity(n)
+    }
+
+    /// The index of population `name`, added if new.
+    public mutating func population(_ name: String) -> Int32 {
+        if let i = populationIndex[name] { return i }
+        let i = Int32(populations.count)
+        populations.append(name)
+        populationIndex[name] = i
+        return i
+    }
+
+    /// The index of metype `name`, added if new.
+    public mutating func metype(_ name: String) -> Int32 {
+        if let i = metypeIndex[name] { return i }
+        let i = Int32(metypes.count)
+        metypes.append(name)
+        metypeIndex[name] = i
+        return i
+    }
+
+    /// Adds a cell; `population` and `metype` are indices from `population(_:)` and `metype(_:)`.
+    public mutating func append(population: Int32, nodeID: Int64, metype: Int32, cellKiB: Double, synapses: Double, synapseKiB: Double) {
+        self.population.append(population); self.nodeID.append(nodeID); self.metype.append(metype)
+        self.cellKiB.append(cellKiB); self.synapses.append(synapses); self.synapseKiB.append(synapseKiB)
+    }
+
+    public mutating func append(_ e: CellEstimate) {
+        append(population: population(e.population), nodeID: Int64(e.nodeID), metype: metype(e.metype),
+               cellKiB: e.cellKiB, synapses: e.synapses, synapseKiB: e.synapseKiB)
+    }
+
+    public func ref(_ i: Int) -> CellRef { CellRef(population: populations[Int(population[i])], nodeID: Int(nodeID[i])) }
+
+    public func estimate(_ i: Int) -> CellEstimate {
+        CellEstimate(population: populations[Int(population[i])], nodeID: Int(nodeID[i]), metype: metypes[Int(metype[i])],
+                     cellKiB: cellKiB[i], synapses: synapses[i], synapseKiB: synapseKiB[i])
+    }
+
+    /// The cell with its synapses [KiB].
+    public func totalKiB(_ i: Int) -> Double { cellKiB[i] + synapseKiB[i] }
+}
