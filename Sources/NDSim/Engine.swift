@@ -37,6 +37,10 @@ public final class Engine {
     // Nodes (all cells of all groups, concatenated).
     var v: [Double], rhs: [Double], d: [Double], a: [Double], b: [Double]
     var parent: [Int32]
+    /// Where each node of the groups (in load order) sits in the engine's level order.
+    var nodePosition: [Int32] = []
+    /// Nodes without a parent: the first `rootCount` in level order.
+    var rootCount = 0
     var scaledArea: [Double]  // area, or 100 µm² for nodes without membrane (NEURON's choice)
     var capacitance: [Double]  // cm * 1e-3 / dt
 
@@ -127,6 +131,30 @@ public final class Engine {
         }
         self.account = account
         let n = parent.count
+        // Nodes in level order (depth, then load order; CoreNEURON's interleaving): the
+        // rows eliminated one after another then belong to different cells, whose
+        // dependency chains (a division each) the processor overlaps. Parents still
+        // come first and siblings keep their order, so the arithmetic is unchanged.
+        var depth = [Int32](repeating: 0, count: n)
+        for i in 0..<n where parent[i] >= 0 { depth[i] = depth[Int(parent[i])] + 1 }
+        var order = [Int32](repeating: 0, count: n)  // new position -> old node
+        do {
+            var start = [Int](repeating: 0, count: Int(depth.max() ?? 0) + 2)
+            for x in depth { start[Int(x) + 1] += 1 }
+            for k in 1..<start.count { start[k] += start[k - 1] }
+            for i in 0..<n { order[start[Int(depth[i])]] = Int32(i); start[Int(depth[i])] += 1 }
+        }
+        var position = [Int32](repeating: 0, count: n)  // old node -> new position
+        for (k, i) in order.enumerated() { position[Int(i)] = Int32(k) }
+        func moved(_ nodes: [Int32]) -> [Int32] { nodes.map { position[Int($0)] } }
+        parent = order.map { parent[Int($0)] < 0 ? -1 : position[Int(parent[Int($0)])] }
+        area = order.map { area[Int($0)] }
+        cap = order.map { cap[Int($0)] }
+        rInv = order.map { rInv[Int($0)] }
+        pasNode = moved(pasNode); hhNode = moved(hhNode); synNode = moved(synNode); syn2Node = moved(syn2Node)
+        clampNode = moved(clampNode); sourceNode = moved(sourceNode)
+        nodePosition = position
+        rootCount = depth.filter { $0 == 0 }.count
         self.parent = parent
         compartmentCount = cap.filter { $0 > 0 }.count
         scaledArea = area
@@ -266,13 +294,23 @@ public final class Engine {
         }
         let n = v.count
         let ena = Self.ena, ek = Self.ek
-        v.withUnsafeMutableBufferPointer { v in
-        rhs.withUnsafeMutableBufferPointer { rhs in
-        d.withUnsafeMutableBufferPointer { d in
-        capacitance.withUnsafeBufferPointer { cap in
-        parent.withUnsafeBufferPointer { parent in
-        a.withUnsafeBufferPointer { a in
-        b.withUnsafeBufferPointer { b in
+        // Plain pointers held in locals: through the closures' inout buffer parameters
+        // every store would make the compiler reload every base address. (The array
+        // copies end with this block, before the synapse states are written.)
+        do {
+        let synNode = self.synNode, synE = self.synE, synG = self.synG, scaledArea = self.scaledArea
+        let syn2Node = self.syn2Node, syn2E = self.syn2E, syn2A = self.syn2A, syn2B = self.syn2B
+        let clampNode = self.clampNode, clampNow = self.clampNow
+        let roots = rootCount
+        v.withUnsafeMutableBufferPointer { vBuffer in
+        rhs.withUnsafeMutableBufferPointer { rhsBuffer in
+        d.withUnsafeMutableBufferPointer { dBuffer in
+        capacitance.withUnsafeBufferPointer { capBuffer in
+        parent.withUnsafeBufferPointer { parentBuffer in
+        a.withUnsafeBufferPointer { aBuffer in
+        b.withUnsafeBufferPointer { bBuffer in
+            let v = vBuffer.baseAddress!, rhs = rhsBuffer.baseAddress!, d = dBuffer.baseAddress!
+            let cap = capBuffer.baseAddress!, parent = parentBuffer.baseAddress!, a = aBuffer.baseAddress!, b = bBuffer.baseAddress!
             for i in 0..<n { rhs[i] = 0; d[i] = cap[i] }
             pasNode.withUnsafeBufferPointer { node in
             pasG.withUnsafeBufferPointer { g in
@@ -317,41 +355,44 @@ public final class Engine {
                 let i = Int(clampNode[k])
                 rhs[i] += clampNow[k] * 1e2 / scaledArea[i]
             }
-            // Axial currents and the matrix, then the Hines solve (parents come first).
-            for i in 0..<n {
-                let p = Int(parent[i])
-                if p < 0 { continue }
-                let dv = v[p] - v[i]
-                rhs[i] -= b[i] * dv
-                rhs[p] += a[i] * dv
-                d[i] -= b[i]
-                d[p] -= a[i]
-            }
+            // Axial currents and the Hines elimination in one pass, children first (parents
+            // come first in the node order): when node i is reached every child has added
+            // its terms to row i, so the row is complete and is eliminated into its
+            // parent's at once. The roots (depth 0) come first in level order, so the
+            // loops need no test for them.
             var i = n - 1
-            while i >= 0 {
+            while i >= roots {
                 let p = Int(parent[i])
-                if p >= 0 {
-                    let f = a[i] / d[i]
-                    d[p] -= f * b[i]
-                    rhs[p] -= f * rhs[i]
-                }
+                let dv = v[p] - v[i]
+                let ai = a[i], bi = b[i]
+                let ri = rhs[i] - bi * dv
+                let di = d[i] - bi
+                rhs[i] = ri
+                d[i] = di
+                let f = ai / di
+                rhs[p] += ai * dv - f * ri
+                d[p] -= ai + f * bi
                 i -= 1
             }
-            for i in 0..<n {
-                let p = Int(parent[i])
-                if p >= 0 { rhs[i] -= b[i] * rhs[p] }
+            for i in 0..<roots {
                 rhs[i] /= d[i]
                 v[i] += rhs[i]
             }
+            for i in roots..<n {
+                rhs[i] = (rhs[i] - b[i] * rhs[Int(parent[i])]) / d[i]
+                v[i] += rhs[i]
+            }
         }}}}}}}
+        }
         t += dt
         // States with the new voltages (cnexp).
         v.withUnsafeBufferPointer { v in
         hhTable.withUnsafeBufferPointer { table in
         hhNode.withUnsafeBufferPointer { node in
-        hhM.withUnsafeMutableBufferPointer { m in
-        hhH.withUnsafeMutableBufferPointer { h in
-        hhN.withUnsafeMutableBufferPointer { nn in
+        hhM.withUnsafeMutableBufferPointer { mBuffer in
+        hhH.withUnsafeMutableBufferPointer { hBuffer in
+        hhN.withUnsafeMutableBufferPointer { nBuffer in
+            let m = mBuffer.baseAddress!, h = hBuffer.baseAddress!, nn = nBuffer.baseAddress!
             for k in 0..<node.count {
                 let r = Engine.interpolate(table, v[Int(node[k])])
                 // cnexp exactly as nocmodl writes it for x' = (xinf - x)/xtau.
@@ -360,11 +401,19 @@ public final class Engine {
                 nn[k] += (1 - exp(dt * (-1.0 / r.ntau))) * (-(r.ninf / r.ntau) / (-1.0 / r.ntau) - nn[k])
             }
         }}}}}}
-        for k in synG.indices where synG[k] != 0 { synG[k] += synDecay[k] * (-synG[k]) }
-        for k in syn2A.indices {
-            syn2A[k] += syn2Decay1[k] * (-syn2A[k])
-            syn2B[k] += syn2Decay2[k] * (-syn2B[k])
-        }
+        self.synG.withUnsafeMutableBufferPointer { g in
+        synDecay.withUnsafeBufferPointer { decay in
+            for k in 0..<g.count where g[k] != 0 { g[k] += decay[k] * (-g[k]) }
+        }}
+        self.syn2A.withUnsafeMutableBufferPointer { a in
+        self.syn2B.withUnsafeMutableBufferPointer { b in
+        syn2Decay1.withUnsafeBufferPointer { d1 in
+        syn2Decay2.withUnsafeBufferPointer { d2 in
+            for k in 0..<a.count {
+                a[k] += d1[k] * (-a[k])
+                b[k] += d2[k] * (-b[k])
+            }
+        }}}}
     }
 
     @inline(__always)
@@ -379,7 +428,7 @@ public final class Engine {
     }
 
     /// Membrane potential [mV] of node `i`.
-    public func voltage(node i: Int) -> Double { v[i] }
+    public func voltage(node i: Int) -> Double { v[Int(nodePosition[i])] }
 
     /// The engine's byte account of the loaded model (see `MemoryAccount`).
     public private(set) var account = MemoryAccount()
