@@ -15,7 +15,7 @@ REF_TOOLS ?=
 BENCH_ENTRIES ?= 200000
 BENCH_RUNS ?= 5
 
-.PHONY: build deps test unit-tests mpi-test bench bench-rebalance bench-circuit bench-allocate example check-sonata validate clean workflow tools-built FORCE compare
+.PHONY: build deps test unit-tests mpi-test bench bench-rebalance bench-circuit bench-allocate bench-core example check-sonata validate clean workflow tools-built FORCE compare
 
 build: deps
 	swift build $(SWIFT_BUILD_FLAGS)
@@ -50,7 +50,13 @@ mpi-test:
 	@out="$$($(MPIRUN) -np 2 bin/nd-mpi-check)"; echo "mpirun -np 2 nd-mpi-check: $$out"; \
 	test "$$out" = "ranks=2 sum=1 gathered=0,1" || { echo "MPI smoke test (2 ranks) failed"; exit 1; }
 
-bench: bench-rebalance bench-circuit bench-allocate
+bench: bench-rebalance bench-circuit bench-allocate bench-core
+
+# The ring network (scripts/make-ring-circuit.py) in NEURON, CoreNEURON and nd-core;
+# CELLS (10000), RUNS (5), TSTOP (100) in the environment.
+bench-core: build
+	pip install -q neuron h5py morphio numpy
+	python3 scripts/bench-core.py
 
 bench-allocate: build
 	RUNS=$(BENCH_RUNS) python3 scripts/bench-allocate.py
@@ -160,3 +166,4 @@ validate: tools-built
 	$(BIN)/nd-instantiate $(VALIDATE_CONFIG) --output-path .validate --ranks 2 > /dev/null
 	$(MPIRUN) -np 2 $(BIN)/nd-core -d .validate/coreneuron_input -o .validate $(if $(VALIDATE_TSTOP),--tstop $(VALIDATE_TSTOP))
 	python3 scripts/validate-neuron.py $(VALIDATE_CONFIG) .validate/out.dat $(if $(VALIDATE_TSTOP),--tstop $(VALIDATE_TSTOP))
+	python3 scripts/validate-neuron.py $(VALIDATE_CONFIG) .validate/out.dat $(if $(VALIDATE_TSTOP),--tstop $(VALIDATE_TSTOP)) --coreneuron

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """make validate: the same SONATA network in NEURON and in nd-core, spike for spike.
 
-Usage: scripts/validate-neuron.py SIMULATION_CONFIG OUT_DAT [--tstop T]
+Usage: scripts/validate-neuron.py SIMULATION_CONFIG OUT_DAT [--tstop T] [--coreneuron] [--timing FILE]
 Needs `pip install neuron h5py morphio`. Builds every biophysical cell of the circuit in
 NEURON as NDSim builds it: the soma a cylinder as long as wide (one sample: its
 diameter; else twice the mean distance of the soma points from their centre, at least
@@ -14,7 +14,14 @@ delay and weight syn_weight x conductance x 1e-3; the linear current clamps; rep
 spikes as events. Then runs with the config's dt, celsius and v_init and compares with
 OUT_DAT (nd-core's): spikes per cell and the time differences. Exit 1 unless every cell
 has the same number of spikes and every spike is within 0.025 ms.
+
+Cells are registered with gids (ParallelContext) and connected with gid_connect, so that
+--coreneuron can run the same model in the CoreNEURON the neuron wheel embeds
+(in memory; replayed spikes as VecStims). --timing FILE writes the run's wall time (the solve only),
+compartments, steps and the process's peak RSS as JSON, for make bench-core.
 """
+import resource
+import time
 import argparse
 import collections
 import json
@@ -109,7 +116,10 @@ def main():
     ap.add_argument("config")
     ap.add_argument("out_dat")
     ap.add_argument("--tstop", type=float)
+    ap.add_argument("--coreneuron", action="store_true")
+    ap.add_argument("--timing")
     args = ap.parse_args()
+    pc = h.ParallelContext()
     sim_path = os.path.abspath(args.config)
     base = os.path.dirname(sim_path)
     sim = load_json(sim_path)
@@ -146,8 +156,16 @@ def main():
                 cells[(pop, i)] = cell
                 gid_cell[offsets[pop] + i] = cell
     threshold = sim["run"].get("spike_threshold", -30)
+    # Every cell a spike source with its gid (CoreNEURON needs them).
+    detectors = []
+    for gid, cell in gid_cell.items():
+        pc.set_gid2node(gid, pc.id())
+        nc = h.NetCon(cell.soma(0.5)._ref_v, None, sec=cell.soma)
+        nc.threshold = threshold
+        pc.cell(gid, nc)
+        detectors.append(nc)
     netcons = collections.defaultdict(list)
-    synapses = []
+    alive = []  # NEURON objects that must outlive the run
     for entry in circ["networks"]["edges"]:
         f = h5py.File(resolve(entry["edges_file"], cman, cbase), "r")
         for pop in entry["populations"]:
@@ -173,16 +191,15 @@ def main():
                     syn.tau = tau2
                 syn.e = -80.0 if stype[k] < 100 else 0.0
                 source_gid = offsets[spop] + int(src[k])
-                src_cell = gid_cell.get(source_gid)
-                if src_cell is not None:
-                    nc = h.NetCon(src_cell.soma(0.5)._ref_v, syn, sec=src_cell.soma)
-                    nc.threshold = threshold
-                else:
-                    nc = h.NetCon(None, syn)
-                nc.delay = float(delay[k])
-                nc.weight[0] = float(weight[k]) * float(cond[k]) * 1e-3
-                netcons[source_gid].append(nc)
-                synapses.append(syn)
+                w = float(weight[k]) * float(cond[k]) * 1e-3
+                if source_gid in gid_cell:
+                    nc = pc.gid_connect(source_gid, syn)
+                    nc.delay = float(delay[k])
+                    nc.weight[0] = w
+                    alive.append(nc)
+                # What replayed spikes of this source reach.
+                netcons[source_gid].append((syn, float(delay[k]), w))
+                alive.append(syn)
     # Inputs.
     sets = load_json(resolve(circ["node_sets_file"], cman, cbase))
     def select(name):
@@ -218,24 +235,48 @@ def main():
             for pop in f["spikes"]:
                 for t, nid in zip(f["spikes"][pop]["timestamps"][:], f["spikes"][pop]["node_ids"][:]):
                     replay.append((offsets[pop] + int(nid), float(t) + inp.get("delay", 0.0)))
-    recorders = {}
-    for gid, cell in gid_cell.items():
-        vec = h.Vector()
-        nc = h.NetCon(cell.soma(0.5)._ref_v, None, sec=cell.soma)
-        nc.threshold = threshold
-        nc.record(vec)
-        recorders[gid] = (nc, vec)
-    def schedule():
-        for gid, t in replay:
-            for nc in netcons.get(gid, []):
-                nc.event(t + nc.delay)
-    fih = h.FInitializeHandler(schedule)
+    tvec, idvec = h.Vector(), h.Vector()
+    pc.spike_record(-1, tvec, idvec)
+    # Replayed spikes: a VecStim per source gid, connected like the source (CoreNEURON
+    # runs VecStims too).
+    times = collections.defaultdict(list)
+    for gid, t in replay:
+        times[gid].append(t)
+    stims = []
+    for gid, ts in times.items():
+        if not netcons.get(gid):
+            continue
+        vs, tv = h.VecStim(), h.Vector(sorted(ts))
+        vs.play(tv)
+        stims += [vs, tv]
+        for syn, delay, w in netcons[gid]:
+            nc = h.NetCon(vs, syn)
+            nc.delay = delay
+            nc.weight[0] = w
+            stims.append(nc)
     h.celsius = sim.get("conditions", {}).get("celsius", 34.0)
     h.dt = sim["run"].get("dt", 0.025)
     tstop = args.tstop or sim["run"]["tstop"]
+    h.cvode.cache_efficient(1)
+    pc.set_maxstep(10)
+    if args.coreneuron:
+        from neuron import coreneuron
+        coreneuron.enable = True
+        coreneuron.verbose = 0
     h.finitialize(sim.get("conditions", {}).get("v_init", -80.0))
-    h.continuerun(tstop)
-    neuron_spikes = {gid: list(vec) for gid, (nc, vec) in recorders.items()}
+    started = time.perf_counter()
+    pc.psolve(tstop)
+    seconds = time.perf_counter() - started
+    if args.timing:
+        compartments = sum(sec.nseg for cell in gid_cell.values() for sec in cell.secs)
+        with open(args.timing, "w") as f:
+            json.dump({"simulator": "CoreNEURON" if args.coreneuron else "NEURON", "run_seconds": seconds,
+                       "compartments": compartments, "steps": round(tstop / h.dt), "cells": len(gid_cell),
+                       "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}, f)
+    recorders = {gid: [] for gid in gid_cell}
+    for t, gid in zip(tvec, idvec):
+        recorders[int(gid)].append(t)
+    neuron_spikes = {gid: sorted(times) for gid, times in recorders.items()}
     ours = collections.defaultdict(list)
     for line in open(args.out_dat):
         t, gid = line.split()
@@ -243,10 +284,11 @@ def main():
     count_diff = [g for g in neuron_spikes if len(neuron_spikes[g]) != len(ours.get(g, []))]
     dts = [abs(a - b) for g in neuron_spikes if g not in count_diff for a, b in zip(neuron_spikes[g], ours[g])]
     n = sum(len(v) for v in neuron_spikes.values())
-    print(f"validate: {len(gid_cell)} cells, {len(synapses)} synapses, {tstop} ms: NEURON {n} spikes, nd-core {sum(len(v) for v in ours.values())}")
+    name = "CoreNEURON" if args.coreneuron else "NEURON"
+    print(f"validate: {len(gid_cell)} cells, {sum(len(v) for v in netcons.values())} synapses, {tstop} ms: {name} {n} spikes, nd-core {sum(len(v) for v in ours.values())}")
     print(f"  cells with a different spike count: {len(count_diff)}; largest time difference among the others: {max(dts) if dts else 0:.6f} ms")
     ok = not count_diff and (not dts or max(dts) <= 0.025 + 1e-9)
-    print("validate: " + ("same spikes as NEURON" if ok else "DIFFERENT from NEURON"))
+    print("validate: " + (f"same spikes as {name}" if ok else f"DIFFERENT from {name}"))
     sys.exit(0 if ok else 1)
 
 

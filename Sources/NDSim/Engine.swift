@@ -269,14 +269,19 @@ public final class Engine {
     public func step() {
         let dt = settings.dtMs
         // Threshold detection on v(t).
-        for k in sourceNode.indices {
-            let vs = v[Int(sourceNode[k])]
-            if vs >= threshold[k] {
-                if !above[k] { pendingSpikes.append(Spike(timeMs: t, gid: gids[k])); above[k] = true }
-            } else {
-                above[k] = false
+        let now = t
+        above.withUnsafeMutableBufferPointer { above in
+        v.withUnsafeBufferPointer { v in
+        sourceNode.withUnsafeBufferPointer { node in
+        threshold.withUnsafeBufferPointer { threshold in
+            for k in 0..<node.count {
+                if v[Int(node[k])] >= threshold[k] {
+                    if !above[k] { pendingSpikes.append(Spike(timeMs: now, gid: gids[k])); above[k] = true }
+                } else {
+                    above[k] = false
+                }
             }
-        }
+        }}}}
         // Events due by the middle of the step.
         while let e = events.peek(), e.timeMs <= t + dt / 2 {
             events.pop()

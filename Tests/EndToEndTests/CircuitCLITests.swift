@@ -51,4 +51,26 @@ import Testing
         #expect(d.status == 0, "\(d.stderr)")
         #expect(d.stdout.contains("node population S1 (biophysical"))
     }
+
+    @Test func layeredLayoutPutsOneLayerPerDepthPosition() throws {
+        let dir = NSTemporaryDirectory() + "nd-synth-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let s = try Tool.run("nd-circuit", ["synth", "--cells", "400", "--populations", "1", "--layout", "layered:8", dir],
+                             in: NSTemporaryDirectory())
+        #expect(s.status == 0, "\(s.stderr)")
+        let c = try Tool.run("nd-circuit", ["describe", "--cells", "--no-morphologies", dir + "/circuit_config.json"], in: NSTemporaryDirectory())
+        #expect(c.status == 0, "\(c.stderr)")
+        var layers: [Int: Set<String>] = [:]
+        for line in c.stdout.split(separator: "\n") {
+            let row = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            let mtype = (row["metype"] as! String).split(separator: "_")[0]
+            layers[(row["node_id"] as! Int) % 8, default: []].insert(String(mtype))
+        }
+        // One layer per depth position, L1 on top, L6 at the bottom.
+        #expect(layers.values.allSatisfy { $0.count == 1 })
+        #expect(layers[0] == ["L1"] && layers[7] == ["L6"])
+        let bad = try Tool.run("nd-circuit", ["synth", "--cells", "4", "--layout", "layered:0", dir], in: NSTemporaryDirectory())
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("--layout must be 'random' or 'layered:D'"))
+    }
 }
