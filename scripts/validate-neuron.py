@@ -17,7 +17,7 @@ has the same number of spikes and every spike is within 0.025 ms.
 
 Cells are registered with gids (ParallelContext) and connected with gid_connect, so that
 --coreneuron can run the same model in the CoreNEURON the neuron wheel embeds
-(in memory; replayed spikes as VecStims). --timing FILE writes the run's wall time (the solve only),
+(in memory; replayed spikes through a PatternStim). --timing FILE writes the run's wall time (the solve only),
 compartments, steps and the process's peak RSS as JSON, for make bench-core.
 """
 import resource
@@ -237,23 +237,40 @@ def main():
                     replay.append((offsets[pop] + int(nid), float(t) + inp.get("delay", 0.0)))
     tvec, idvec = h.Vector(), h.Vector()
     pc.spike_record(-1, tvec, idvec)
-    # Replayed spikes: a VecStim per source gid, connected like the source (CoreNEURON
-    # runs VecStims too).
-    times = collections.defaultdict(list)
-    for gid, t in replay:
-        times[gid].append(t)
+    # Replayed spikes. NEURON: events on NetCons to every synapse the source reaches.
+    # CoreNEURON (no FInitializeHandler events): a PatternStim playing the spikes for
+    # stand-in gids (the source gid + the gid count, owned by no cell) connected to the
+    # same synapses.
     stims = []
-    for gid, ts in times.items():
-        if not netcons.get(gid):
-            continue
-        vs, tv = h.VecStim(), h.Vector(sorted(ts))
-        vs.play(tv)
-        stims += [vs, tv]
-        for syn, delay, w in netcons[gid]:
-            nc = h.NetCon(vs, syn)
-            nc.delay = delay
-            nc.weight[0] = w
-            stims.append(nc)
+    replay = [(gid, t) for gid, t in replay if netcons.get(gid)]
+    if args.coreneuron:
+        if replay:
+            shift = total
+            for gid in sorted({gid for gid, _ in replay}):
+                for syn, delay, w in netcons[gid]:
+                    nc = pc.gid_connect(gid + shift, syn)
+                    nc.delay = delay
+                    nc.weight[0] = w
+                    stims.append(nc)
+            replay.sort(key=lambda x: (x[1], x[0]))
+            tv, gv = h.Vector([t for _, t in replay]), h.Vector([gid + shift for gid, _ in replay])
+            ps = h.PatternStim()
+            ps.play(tv, gv)
+            stims += [ps, tv, gv]
+    else:
+        by_gid = {}
+        for gid in {gid for gid, _ in replay}:
+            by_gid[gid] = []
+            for syn, delay, w in netcons[gid]:
+                nc = h.NetCon(None, syn)
+                nc.delay = delay
+                nc.weight[0] = w
+                by_gid[gid].append(nc)
+        def schedule():
+            for gid, t in replay:
+                for nc in by_gid[gid]:
+                    nc.event(t + nc.delay)
+        stims.append(h.FInitializeHandler(schedule))
     h.celsius = sim.get("conditions", {}).get("celsius", 34.0)
     h.dt = sim["run"].get("dt", 0.025)
     tstop = args.tstop or sim["run"]["tstop"]
