@@ -73,7 +73,12 @@ public final class ModelBuilder {
         var group = ModelGroup(entry: entry)
         // Per population: the attribute columns once.
         var columns: [String: (morphology: [String], template: [String])] = [:]
-        for cell in cells {
+        // Edges are read for batches of cells at a time, in blocks (EdgeBlocks).
+        var edgeBlocks: [String: EdgeBlocks] = [:]
+        for (k, cell) in cells.enumerated() {
+            if synapses && k % Self.edgeBatch == 0 {
+                edgeBlocks = try prefetchEdges(cells[k..<min(k + Self.edgeBatch, cells.count)])
+            }
             let population = try circuit.nodes(cell.population)
             if columns[cell.population] == nil {
                 columns[cell.population] = (try population.strings("morphology"), try population.strings("model_template"))
@@ -90,7 +95,7 @@ public final class ModelBuilder {
             let model = try catalog(for: population.config).model(for: columns[cell.population]!.template[cell.nodeID])
             let layout = CellBuilder.append(gid: gid(cell), morphology: morphology, model: model,
                                             thresholdMV: simulation.run.spikeThresholdMV, to: &group)
-            if synapses { try addSynapses(of: cell, layout: layout, morphology: morphology, to: &group) }
+            if synapses { try addSynapses(of: cell, layout: layout, morphology: morphology, blocks: edgeBlocks, to: &group) }
             for clamp in stimuli ? clamps[cell] ?? [] : [] {
                 group.iClamp.node.append(layout.somaNode)
                 group.iClamp.delayMs.append(clamp.delayMs)
@@ -127,46 +132,54 @@ public final class ModelBuilder {
         return c
     }
 
+    /// Cells whose edges are read together.
+    static let edgeBatch = 256
+
+    /// The afferent edge columns of `cells`, by edge population.
+    private func prefetchEdges(_ cells: ArraySlice<CellRef>) throws -> [String: EdgeBlocks] {
+        var ranges: [String: (edges: EdgePopulation, ranges: [Range<Int>])] = [:]
+        for cell in cells {
+            for edges in try circuit.afferentEdges(of: cell.population) {
+                guard edges.hasTargetIndex else {
+                    throw NDError(file: edges.config.edgesFile, "edge population '\(edges.name)' has no target index; nd-instantiate needs indices/target_to_source")
+                }
+                ranges[edges.name, default: (edges, [])].ranges += try edges.afferentEdgeRanges(of: cell.nodeID)
+            }
+        }
+        return try ranges.mapValues { try EdgeBlocks($0.edges, ranges: $0.ranges) }
+    }
+
     /// Every afferent edge becomes a synapse at its section and position, and a connection
     /// from its source gid: an Exp2Syn (tau1 = rise_time, tau2 = decay_time) when the edge
     /// has a rise_time > 0, else an ExpSyn (tau = decay_time, 2 ms when absent); weight =
     /// syn_weight × conductance [nS] × 1e-3 [µS]; reversal 0 mV, or -80 mV for inhibitory
     /// types (`syn_type_id` < 100, as in BBP circuits).
     private func addSynapses(of cell: CellRef, layout: CellBuilder.Layout, morphology: Morphology,
-                             to group: inout ModelGroup) throws {
+                             blocks: [String: EdgeBlocks], to group: inout ModelGroup) throws {
         for edges in try circuit.afferentEdges(of: cell.population) {
-            let ranges: [Range<Int>]
-            if edges.hasTargetIndex {
-                ranges = try edges.afferentEdgeRanges(of: cell.nodeID)
-            } else {
-                throw NDError(file: edges.config.edgesFile, "edge population '\(edges.name)' has no target index; nd-instantiate needs indices/target_to_source")
-            }
             guard let sourceOffset = gidOffsets[edges.sourcePopulation] else {
                 throw NDError(file: edges.config.edgesFile, "edge population '\(edges.name)': unknown source population '\(edges.sourcePopulation)'")
             }
-            for range in ranges where !range.isEmpty {
-                let sources = try edges.sourceIDs(rows: range)
-                let sections = edges.hasAttribute("afferent_section_id") ? try edges.integers("afferent_section_id", rows: range) : [Int64](repeating: 0, count: range.count)
-                let positions = edges.hasAttribute("afferent_section_pos") ? try edges.doubles("afferent_section_pos", rows: range) : [Double](repeating: 0.5, count: range.count)
-                let delays = try edges.doubles("delay", rows: range)
-                let weights = edges.hasAttribute("syn_weight") ? try edges.doubles("syn_weight", rows: range) : [Double](repeating: 1, count: range.count)
-                let conductances = edges.hasAttribute("conductance") ? try edges.doubles("conductance", rows: range) : [Double](repeating: 1, count: range.count)
-                let taus = edges.hasAttribute("decay_time") ? try edges.doubles("decay_time", rows: range) : [Double](repeating: 2, count: range.count)
-                let types = edges.hasAttribute("syn_type_id") ? try edges.integers("syn_type_id", rows: range) : [Int64](repeating: 100, count: range.count)
-                let rises = edges.hasAttribute("rise_time") ? try edges.doubles("rise_time", rows: range) : [Double](repeating: 0, count: range.count)
-                for k in 0..<range.count {
-                    guard let node = layout.node(section: Int(sections[k]), position: positions[k]) else {
+            guard let columns = blocks[edges.name] else { continue }
+            for range in try edges.afferentEdgeRanges(of: cell.nodeID) where !range.isEmpty {
+                let (b, offset) = columns.locate(range)
+                let block = columns.blocks[b]
+                for k in offset..<(offset + range.count) {
+                    let edge = block.rows.lowerBound + k
+                    guard let node = layout.node(section: Int(block.sections[k]), position: block.positions[k]) else {
                         throw NDError(file: edges.config.edgesFile,
-                            "edge \(range.lowerBound + k) of '\(edges.name)': afferent_section_id \(sections[k]) outside the \(morphology.sections.count + 1) sections of \(cell)'s morphology")
+                            "edge \(edge) of '\(edges.name)': afferent_section_id \(block.sections[k]) outside the \(morphology.sections.count + 1) sections of \(cell)'s morphology")
                     }
-                    guard delays[k] > 0 else {
-                        throw NDError(file: edges.config.edgesFile, "edge \(range.lowerBound + k) of '\(edges.name)': delay \(delays[k]) ms, expected > 0")
+                    let delay = block.delays[k]
+                    guard delay > 0 else {
+                        throw NDError(file: edges.config.edgesFile, "edge \(edge) of '\(edges.name)': delay \(delay) ms, expected > 0")
                     }
-                    let decay = taus[k] > 0 ? taus[k] : 2
-                    let reversal: Double = types[k] < 100 ? -80 : 0
-                    if rises[k] > 0 && rises[k] < decay {
+                    let tau = block.taus[k], rise = block.rises[k]
+                    let decay = tau > 0 ? tau : 2
+                    let reversal: Double = block.types[k] < 100 ? -80 : 0
+                    if rise > 0 && rise < decay {
                         group.exp2Syn.node.append(node)
-                        group.exp2Syn.tau1Ms.append(rises[k])
+                        group.exp2Syn.tau1Ms.append(rise)
                         group.exp2Syn.tau2Ms.append(decay)
                         group.exp2Syn.eMV.append(reversal)
                         group.netCons.target.append(-Int32(group.exp2Syn.node.count))
@@ -176,9 +189,9 @@ public final class ModelBuilder {
                         group.expSyn.eMV.append(reversal)
                         group.netCons.target.append(Int32(group.expSyn.node.count - 1))
                     }
-                    group.netCons.sourceGid.append(sourceOffset + sources[k])
-                    group.netCons.weightUS.append(weights[k] * conductances[k] * 1e-3)
-                    group.netCons.delayMs.append(delays[k])
+                    group.netCons.sourceGid.append(sourceOffset + block.sources[k])
+                    group.netCons.weightUS.append(block.weights[k] * block.conductances[k] * 1e-3)
+                    group.netCons.delayMs.append(delay)
                 }
             }
         }

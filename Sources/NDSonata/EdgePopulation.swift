@@ -119,24 +119,28 @@ public final class EdgePopulation {
         return counts
     }
 
-    /// Edge id ranges of the afferent edges of `target`, from the index.
+    /// Edge id ranges of the afferent edges of `target`, from the index (read whole the
+    /// first time: a lookup per cell would be two small reads each).
     public func afferentEdgeRanges(of target: Int) throws -> [Range<Int>] {
         guard hasTargetIndex else {
             throw NDError(file: config.edgesFile, "\(base): no indices/target_to_source to look up node \(target)")
         }
-        let nodeRangesPath = base + "/indices/target_to_source/node_id_to_ranges"
-        let nodes = try file.shape(nodeRangesPath).first ?? 0
-        guard target >= 0, target < nodes else { return [] }
-        let row = try file.readMatrixInt64(nodeRangesPath, columns: 2, rows: target..<(target + 1))
-        guard row[0] <= row[1] else { throw corruptIndex(target) }
-        if row[0] == row[1] { return [] }
-        let ranges = try file.readMatrixInt64(base + "/indices/target_to_source/range_to_edge_id", columns: 2,
-                                              rows: Int(row[0])..<Int(row[1]))
-        return try stride(from: 0, to: ranges.count, by: 2).map { i in
-            guard ranges[i] <= ranges[i + 1], ranges[i + 1] <= Int64(size) else { throw corruptIndex(target) }
-            return Int(ranges[i])..<Int(ranges[i + 1])
+        if targetIndex == nil {
+            targetIndex = (try indexTable("node_id_to_ranges"), try indexTable("range_to_edge_id"))
+        }
+        let (nodeRanges, edgeRanges) = targetIndex!
+        guard target >= 0, target < nodeRanges.count / 2 else { return [] }
+        let lo = nodeRanges[2 * target], hi = nodeRanges[2 * target + 1]
+        guard lo <= hi, hi <= UInt64(edgeRanges.count / 2) else { throw corruptIndex(target) }
+        return try (Int(lo)..<Int(hi)).map { r in
+            let a = edgeRanges[2 * r], b = edgeRanges[2 * r + 1]
+            guard a <= b, b <= UInt64(size) else { throw corruptIndex(target) }
+            return Int(a)..<Int(b)
         }
     }
+
+    /// `indices/target_to_source`, once read.
+    private var targetIndex: (nodeRanges: [UInt64], edgeRanges: [UInt64])?
 
     private func indexTable(_ name: String) throws -> [UInt64] {
         let path = base + "/indices/target_to_source/" + name

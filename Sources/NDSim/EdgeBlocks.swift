@@ -1,0 +1,55 @@
+import NDModel
+import NDSonata
+
+/// The synapse columns of one edge population for the edges a batch of cells needs, read
+/// in a few large blocks (ranges closer than `maxGap` rows merged) instead of nine small
+/// reads per cell and range: HDF5's cost is per read, and a rank's cells under
+/// round-robin have edges a few hundred rows apart.
+struct EdgeBlocks {
+    /// One contiguous block of rows with every column the model uses.
+    struct Block {
+        var rows: Range<Int>
+        var sources: [Int64], sections: [Int64], types: [Int64]
+        var positions: [Double], delays: [Double], weights: [Double], conductances: [Double], taus: [Double], rises: [Double]
+    }
+
+    static let maxGap = 4096
+    static let maxRows = 1 << 20
+
+    private(set) var blocks: [Block] = []
+
+    init(_ edges: EdgePopulation, ranges: [Range<Int>]) throws {
+        var merged: [Range<Int>] = []
+        for r in ranges.filter({ !$0.isEmpty }).sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = merged.last, r.lowerBound <= last.upperBound + Self.maxGap,
+               max(last.upperBound, r.upperBound) - last.lowerBound <= Self.maxRows {
+                merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, r.upperBound)
+            } else {
+                merged.append(r)
+            }
+        }
+        func integers(_ name: String, _ rows: Range<Int>, _ absent: Int64) throws -> [Int64] {
+            edges.hasAttribute(name) ? try edges.integers(name, rows: rows) : [Int64](repeating: absent, count: rows.count)
+        }
+        func doubles(_ name: String, _ rows: Range<Int>, _ absent: Double) throws -> [Double] {
+            edges.hasAttribute(name) ? try edges.doubles(name, rows: rows) : [Double](repeating: absent, count: rows.count)
+        }
+        blocks = try merged.map { rows in
+            Block(rows: rows, sources: try edges.sourceIDs(rows: rows),
+                  sections: try integers("afferent_section_id", rows, 0), types: try integers("syn_type_id", rows, 100),
+                  positions: try doubles("afferent_section_pos", rows, 0.5), delays: try edges.doubles("delay", rows: rows),
+                  weights: try doubles("syn_weight", rows, 1), conductances: try doubles("conductance", rows, 1),
+                  taus: try doubles("decay_time", rows, 2), rises: try doubles("rise_time", rows, 0))
+        }
+    }
+
+    /// The block holding `range` and the range's first row in it.
+    func locate(_ range: Range<Int>) -> (block: Int, offset: Int) {
+        var lo = 0, hi = blocks.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if blocks[mid].rows.upperBound <= range.lowerBound { lo = mid + 1 } else { hi = mid }
+        }
+        return (lo, range.lowerBound - blocks[lo].rows.lowerBound)
+    }
+}
