@@ -168,7 +168,9 @@ def main():
     alive = []  # NEURON objects that must outlive the run
     for entry in circ["networks"]["edges"]:
         f = h5py.File(resolve(entry["edges_file"], cman, cbase), "r")
-        for pop in entry["populations"]:
+        for pop, pconf in entry["populations"].items():
+            if pconf.get("type", "chemical") != "chemical":
+                continue  # gap junctions and the rest are not simulated by nd-core either
             g = f["edges"][pop]
             spop = g["source_node_id"].attrs["node_population"]
             tpop = g["target_node_id"].attrs["node_population"]

@@ -70,7 +70,7 @@ public final class MemoryEstimator {
     /// Per population and cell, the afferent synapses of every edge population targeting it.
     public func exactSynapseCounts(population: String) throws -> [(edges: EdgePopulation, counts: [Int])] {
         let pop = try builder.circuit.nodes(population)
-        return try builder.circuit.afferentEdges(of: population).map { ($0, try $0.afferentCounts(targetCount: pop.size)) }
+        return try builder.circuit.afferentSynapses(of: population).map { ($0, try $0.afferentCounts(targetCount: pop.size)) }
     }
 
     /// neurodamus's sampling: node ids in blocks growing by 10% (from 100), up to 100
@@ -87,7 +87,7 @@ public final class MemoryEstimator {
             start = end
             block *= 1.1
         }
-        return try builder.circuit.afferentEdges(of: population).map { edges in
+        return try builder.circuit.afferentSynapses(of: population).map { edges in
             var sum: [String: Double] = [:], count: [String: Double] = [:]
             let exact = edges.hasTargetIndex ? nil : try edges.afferentCounts(targetCount: metypeOfNode.count)
             for node in sample {

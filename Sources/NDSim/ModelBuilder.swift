@@ -27,6 +27,9 @@ public final class ModelBuilder {
             totalNodes += Int64(try circuit.nodes(name).size)
         }
         for input in simulation.unsupportedInputs { warn("input \(input) is not simulated") }
+        for edges in circuit.config.edges where edges.type != "chemical" {
+            warn("edge population '\(edges.name)' (\(edges.type)) is not simulated: only chemical synapses are")
+        }
         for input in simulation.inputs {
             switch input {
             case .currentClamp(let clamp):
@@ -139,7 +142,7 @@ public final class ModelBuilder {
     private func prefetchEdges(_ cells: ArraySlice<CellRef>) throws -> [String: EdgeBlocks] {
         var ranges: [String: (edges: EdgePopulation, ranges: [Range<Int>])] = [:]
         for cell in cells {
-            for edges in try circuit.afferentEdges(of: cell.population) {
+            for edges in try circuit.afferentSynapses(of: cell.population) {
                 guard edges.hasTargetIndex else {
                     throw NDError(file: edges.config.edgesFile, "edge population '\(edges.name)' has no target index; nd-instantiate needs indices/target_to_source")
                 }
@@ -156,7 +159,7 @@ public final class ModelBuilder {
     /// types (`syn_type_id` < 100, as in BBP circuits).
     private func addSynapses(of cell: CellRef, layout: CellBuilder.Layout, morphology: Morphology,
                              blocks: [String: EdgeBlocks], to group: inout ModelGroup) throws {
-        for edges in try circuit.afferentEdges(of: cell.population) {
+        for edges in try circuit.afferentSynapses(of: cell.population) {
             guard let sourceOffset = gidOffsets[edges.sourcePopulation] else {
                 throw NDError(file: edges.config.edgesFile, "edge population '\(edges.name)': unknown source population '\(edges.sourcePopulation)'")
             }

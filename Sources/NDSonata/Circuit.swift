@@ -36,4 +36,10 @@ public final class Circuit {
     public func afferentEdges(of target: String) throws -> [EdgePopulation] {
         try config.edges.map { try edges($0.name) }.filter { $0.targetPopulation == target }
     }
+
+    /// The edge populations whose edges are synapses (type `chemical`) targeting `target`;
+    /// gap junctions (`electrical`) and other types are not simulated.
+    public func afferentSynapses(of target: String) throws -> [EdgePopulation] {
+        try afferentEdges(of: target).filter { $0.config.type == "chemical" }
+    }
 }

@@ -67,7 +67,7 @@ public struct CircuitDescription {
             let morphology = pop.hasAttribute("morphology") ? try pop.strings("morphology") : nil
             let template = pop.hasAttribute("model_template") ? try pop.strings("model_template") : nil
             var afferent = [Int](repeating: 0, count: pop.size)
-            for e in try circuit.afferentEdges(of: name) {
+            for e in try circuit.afferentSynapses(of: name) {
                 for (i, n) in try e.afferentCounts(targetCount: pop.size).enumerated() { afferent[i] += n }
             }
             var groups: [String: [Int]] = [:]

@@ -103,7 +103,7 @@ struct Instantiate: ParsableCommand {
                     try AtomicFile.write(data, to: PathUtil.join(folder, "\(entries[b])\(suffix)"))
                 }
                 let compartments = group.nodes.areaUm2.filter { $0 > 0 }.count
-                summaries += [Double(b), Double(group.cells.count), Double(compartments), Double(group.expSyn.node.count), Double(bytes)]
+                summaries += [Double(b), Double(group.cells.count), Double(compartments), Double(group.expSyn.node.count + group.exp2Syn.node.count), Double(bytes)]
             }
         } catch { localError = error }
         try stopAllIfAnyFailed(comm, localError, tool: "nd-instantiate")

@@ -70,4 +70,29 @@ import Testing
         #expect(tpc["cell_kb"] as? Double == 1000.5)
         #expect(try Tool.run("nd-estimate", [Self.config, "--node-memory", "lots"], in: dir).status == 64)
     }
+
+    @Test func onlyChemicalEdgesAreSynapses() throws {
+        let dir = NSTemporaryDirectory() + "nd-estimate-gj-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.copyItem(atPath: Self.root + "/examples/circuit", toPath: dir)
+        let before = try Tool.run("nd-circuit", ["describe", "circuit_config.json"], in: dir)
+        let line = before.stdout.split(separator: "\n").first { $0.contains("edge population S1__S2__chemical") }!
+        let edges = Int(line.split(separator: ",").first { $0.hasSuffix(" edges") }!.split(separator: " ").first!)!
+        let original = try lines(try Tool.run("nd-estimate", ["simulation_config.json", "--json", "--output-dir", "a"], in: dir).stdout)
+        // The same edges declared as gap junctions: no longer synapses anywhere.
+        let configPath = dir + "/circuit_config.json"
+        var config = try String(contentsOfFile: configPath, encoding: .utf8)
+        config = config.replacingOccurrences(of: "\"S1__S2__chemical\": {\n                        \"type\": \"chemical\"",
+                                             with: "\"S1__S2__chemical\": {\n                        \"type\": \"electrical\"")
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let est = try Tool.run("nd-estimate", ["simulation_config.json", "--json", "--output-dir", "b"], in: dir)
+        #expect(est.status == 0, "\(est.stderr)")
+        let modified = try lines(est.stdout)
+        let sum = { (rows: [[String: Any]]) in rows.reduce(0) { $0 + ($1["synapses"] as! Int) } }
+        #expect(edges > 0 && sum(original) - sum(modified) == edges)
+        let inst = try Tool.run("nd-instantiate", ["simulation_config.json", "--output-path", "m", "--ranks", "1"], in: dir)
+        #expect(inst.status == 0, "\(inst.stderr)")
+        #expect(inst.stderr.contains("edge population 'S1__S2__chemical' (electrical) is not simulated"))
+        #expect(inst.stdout.contains("\"synapses\":\(sum(modified))"), "\(inst.stdout)")
+    }
 }
