@@ -73,7 +73,7 @@ public enum Allocators {
         }
         let kib = p.kib
         for group in groups {
-            let order = kib.withUnsafeBufferPointer { k in group.sorted { k[$0] > k[$1] || (k[$0] == k[$1] && $0 < $1) } }
+            let order = largestFirst(group, kib)
             var heap = LeastLoadedHeap<Double>(keys: keys(ranks: ranks, cycles: cycles))
             for i in order {
                 let key = heap.addToLeastLoaded(kib[i])
@@ -84,8 +84,8 @@ public enum Allocators {
     }
 
     /// lpt, then repeatedly the best move (one cell) or swap (two cells) between the fullest
-    /// bucket and any other that lowers the larger of the two, until none does or the time
-    /// budget is spent.
+    /// bucket and any other that lowers the larger of the two by more than 0.1 ppm, until
+    /// none does or the time budget is spent.
     public static func refine(_ p: AllocationProblem, ranks: Int, cycles: Int, perPopulation: Bool = false,
                               timeBudgetSeconds: Double = 5, clock: () -> Double) -> CellAllocation {
         let start = lpt(p, ranks: ranks, cycles: cycles, perPopulation: perPopulation).buckets
@@ -122,7 +122,9 @@ public enum Allocators {
             guard let hiB = load.indices.max(by: { load[$0] < load[$1] || (load[$0] == load[$1] && $0 > $1) }) else { break }
             // The best move or swap between the fullest bucket and any other: the one that
             // lowers the larger of the two the most (the other must stay below the old max).
-            var bestGain = 1e-12 * max(load[hiB], 1)
+            // Gains under 0.1 ppm of the fullest bucket are below any estimate's precision
+            // and not worth another look at the cells.
+            var bestGain = 1e-7 * max(load[hiB], 1)
             var action: (other: Int, move: Int?, swap: (Int, Int)?)? = nil
             // Swaps (which look at every cell of the other bucket) only with the emptiest
             // few buckets, so that an iteration costs no more than a few buckets' cells.
@@ -177,5 +179,17 @@ public enum Allocators {
             }
         }
         return chosen
+    }
+
+    /// `cells` by memory, largest first, ties in index order. Sorted as (bit pattern, index)
+    /// pairs: for numbers >= 0 the bit patterns order as the numbers, and the sort then
+    /// reads one contiguous array instead of looking each memory up at random.
+    static func largestFirst(_ cells: [Int], _ kib: [Double]) -> [Int] {
+        guard cells.allSatisfy({ kib[$0] >= 0 }) else {
+            return kib.withUnsafeBufferPointer { k in cells.sorted { k[$0] > k[$1] || (k[$0] == k[$1] && $0 < $1) } }
+        }
+        var keyed = cells.map { (bits: (kib[$0] + 0.0).bitPattern, cell: $0) }  // + 0.0: -0.0 becomes 0.0
+        keyed.sort { $0.bits > $1.bits || ($0.bits == $1.bits && $0.cell < $1.cell) }
+        return keyed.map(\.cell)
     }
 }
