@@ -36,6 +36,12 @@ def run(cmd, **kw):
     return subprocess.run(cmd, check=True, **kw)
 
 
+def simulate(data, out, files_dat=None):
+    """nd-core on RANKS ranks over the model in DATA/coreneuron_input, results in OUT."""
+    run(MPIRUN + ["-np", str(RANKS), f"{BIN}/nd-core", "-d", f"{data}/coreneuron_input", "-o", out, "--tstop", TSTOP,
+                  "--ranks-per-machine", str(RPM)] + (["-f", files_dat] if files_dat else []))
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     circuit = os.path.join(OUT, f"circuit-{CELLS}-{SEED}-{LAYOUT.replace(':', '')}")
@@ -47,8 +53,7 @@ def main():
     rr = os.path.join(OUT, "roundrobin")
     shutil.rmtree(rr, ignore_errors=True)
     run(MPIRUN + ["-np", str(RANKS), f"{BIN}/nd-instantiate", config, "--output-path", rr, "--ranks", str(RANKS)], stdout=subprocess.DEVNULL)
-    run(MPIRUN + ["-np", str(RANKS), f"{BIN}/nd-core", "-d", f"{rr}/coreneuron_input", "-o", rr, "--tstop", TSTOP,
-                  "--ranks-per-machine", str(RPM)])
+    simulate(rr, rr)
     runs["1 RoundRobin"] = rr
     # 2. Memory
     mem = os.path.join(OUT, "memory")
@@ -59,8 +64,7 @@ def main():
     run([f"{BIN}/nd-allocate", "--ranks", str(RANKS), "--output-dir", mem, "-o", f"{mem}/allocation.jsonl", f"{mem}/estimates.jsonl"])
     run(MPIRUN + ["-np", str(RANKS), f"{BIN}/nd-instantiate", config, "--output-path", mem, "--lb-mode", "Memory",
                   "--allocation", f"{mem}/allocation.jsonl"], stdout=subprocess.DEVNULL)
-    run(MPIRUN + ["-np", str(RANKS), f"{BIN}/nd-core", "-d", f"{mem}/coreneuron_input", "-o", mem, "--tstop", TSTOP,
-                  "--ranks-per-machine", str(RPM)])
+    simulate(mem, mem)
     runs["2 Memory"] = mem
     # 3. Memory + rebalance
     reb = os.path.join(OUT, "rebalanced")
@@ -68,8 +72,7 @@ def main():
     os.makedirs(reb)
     run([f"{BIN}/nd-rebalance", f"{mem}/coreneuron_input/files.dat", str(MACHINES), "--ranks-per-machine", str(RPM),
          "--balance", "ranks", "--output-file", f"{reb}/rebalanced.dat"])
-    run(MPIRUN + ["-np", str(RANKS), f"{BIN}/nd-core", "-d", f"{mem}/coreneuron_input", "-f", f"{reb}/rebalanced.dat",
-                  "-o", reb, "--tstop", TSTOP, "--ranks-per-machine", str(RPM)])
+    simulate(mem, reb, files_dat=f"{reb}/rebalanced.dat")
     runs["3 Memory + rebalance"] = reb
 
     records = []

@@ -204,6 +204,21 @@ def main():
                 alive.append(syn)
     # Inputs.
     sets = load_json(resolve(circ["node_sets_file"], cman, cbase))
+    columns = {}
+    def column(pop, key):
+        # Each node attribute read once, decoded through its @library when enumerated.
+        if (pop, key) not in columns:
+            for entry in circ["networks"]["nodes"]:
+                nodes = h5py.File(resolve(entry["nodes_file"], cman, cbase), "r")
+                if pop in nodes["nodes"]:
+                    g = nodes["nodes"][pop]["0"]
+                    raw = g[key][:]
+                    if f"@library/{key}" in g:
+                        lib = [x.decode() if isinstance(x, bytes) else x for x in g["@library"][key][:]]
+                        columns[(pop, key)] = [lib[i] for i in raw]
+                    else:
+                        columns[(pop, key)] = list(raw)
+        return columns[(pop, key)]
     def select(name):
         rule = sets[name]
         out = []
@@ -211,17 +226,7 @@ def main():
             ok = True
             for k, v in rule.items():
                 vals = v if isinstance(v, list) else [v]
-                if k == "population":
-                    ok &= pop in vals
-                else:
-                    g = None
-                    for entry in circ["networks"]["nodes"]:
-                        nodes = h5py.File(resolve(entry["nodes_file"], cman, cbase), "r")
-                        if pop in nodes["nodes"]:
-                            g = nodes["nodes"][pop]["0"]
-                    raw = g[k][i]
-                    val = g["@library"][k][raw].decode() if f"@library/{k}" in g else raw
-                    ok &= val in vals
+                ok &= (pop in vals) if k == "population" else (column(pop, k)[i] in vals)
             if ok:
                 out.append(cell)
         return out

@@ -2,8 +2,10 @@
 /// a few arrays rather than ten million objects. Population and metype names are held
 /// once; each cell stores their indices.
 public struct CellTable: Sendable {
-    public private(set) var populations: [String] = []
-    public private(set) var metypes: [String] = []
+    /// Population names, in the order first added.
+    public var populations: [String] { populationNames.names }
+    /// Metype names, in the order first added.
+    public var metypes: [String] { metypeNames.names }
     public private(set) var population: [Int32] = []
     /// 0-based node id within the population.
     public private(set) var nodeID: [Int64] = []
@@ -15,8 +17,22 @@ public struct CellTable: Sendable {
     /// Its synapses and their connections [KiB].
     public private(set) var synapseKiB: [Double] = []
 
-    private var populationIndex: [String: Int32] = [:]
-    private var metypeIndex: [String: Int32] = [:]
+    private var populationNames = NameTable()
+    private var metypeNames = NameTable()
+
+    /// Names held once, each with its index.
+    private struct NameTable: Sendable {
+        var names: [String] = []
+        var index: [String: Int32] = [:]
+
+        mutating func id(_ name: String) -> Int32 {
+            if let i = index[name] { return i }
+            let i = Int32(names.count)
+            names.append(name)
+            index[name] = i
+            return i
+        }
+    }
 
     public init() {}
 
@@ -28,22 +44,10 @@ public struct CellTable: Sendable {
     }
 
     /// The index of population `name`, added if new.
-    public mutating func population(_ name: String) -> Int32 {
-        if let i = populationIndex[name] { return i }
-        let i = Int32(populations.count)
-        populations.append(name)
-        populationIndex[name] = i
-        return i
-    }
+    public mutating func population(_ name: String) -> Int32 { populationNames.id(name) }
 
     /// The index of metype `name`, added if new.
-    public mutating func metype(_ name: String) -> Int32 {
-        if let i = metypeIndex[name] { return i }
-        let i = Int32(metypes.count)
-        metypes.append(name)
-        metypeIndex[name] = i
-        return i
-    }
+    public mutating func metype(_ name: String) -> Int32 { metypeNames.id(name) }
 
     /// Adds a cell; `population` and `metype` are indices from `population(_:)` and `metype(_:)`.
     public mutating func append(population: Int32, nodeID: Int64, metype: Int32, cellKiB: Double, synapses: Double, synapseKiB: Double) {

@@ -17,10 +17,13 @@ struct EdgeBlocks {
     static let maxRows = 1 << 20
 
     private(set) var blocks: [Block] = []
+    /// The edge ranges of each target node of the batch.
+    let ranges: [Int: [Range<Int>]]
 
-    init(_ edges: EdgePopulation, ranges: [Range<Int>]) throws {
+    init(_ edges: EdgePopulation, ranges: [Int: [Range<Int>]]) throws {
+        self.ranges = ranges
         var merged: [Range<Int>] = []
-        for r in ranges.filter({ !$0.isEmpty }).sorted(by: { $0.lowerBound < $1.lowerBound }) {
+        for r in ranges.values.joined().filter({ !$0.isEmpty }).sorted(by: { $0.lowerBound < $1.lowerBound }) {
             if let last = merged.last, r.lowerBound <= last.upperBound + Self.maxGap,
                max(last.upperBound, r.upperBound) - last.lowerBound <= Self.maxRows {
                 merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, r.upperBound)

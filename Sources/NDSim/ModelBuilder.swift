@@ -140,13 +140,13 @@ public final class ModelBuilder {
 
     /// The afferent edge columns of `cells`, by edge population.
     private func prefetchEdges(_ cells: ArraySlice<CellRef>) throws -> [String: EdgeBlocks] {
-        var ranges: [String: (edges: EdgePopulation, ranges: [Range<Int>])] = [:]
+        var ranges: [String: (edges: EdgePopulation, ranges: [Int: [Range<Int>]])] = [:]
         for cell in cells {
             for edges in try circuit.afferentSynapses(of: cell.population) {
                 guard edges.hasTargetIndex else {
                     throw NDError(file: edges.config.edgesFile, "edge population '\(edges.name)' has no target index; nd-instantiate needs indices/target_to_source")
                 }
-                ranges[edges.name, default: (edges, [])].ranges += try edges.afferentEdgeRanges(of: cell.nodeID)
+                ranges[edges.name, default: (edges, [:])].ranges[cell.nodeID] = try edges.afferentEdgeRanges(of: cell.nodeID)
             }
         }
         return try ranges.mapValues { try EdgeBlocks($0.edges, ranges: $0.ranges) }
@@ -164,7 +164,7 @@ public final class ModelBuilder {
                 throw NDError(file: edges.config.edgesFile, "edge population '\(edges.name)': unknown source population '\(edges.sourcePopulation)'")
             }
             guard let columns = blocks[edges.name] else { continue }
-            for range in try edges.afferentEdgeRanges(of: cell.nodeID) where !range.isEmpty {
+            for range in columns.ranges[cell.nodeID] ?? [] where !range.isEmpty {
                 let (b, offset) = columns.locate(range)
                 let block = columns.blocks[b]
                 for k in offset..<(offset + range.count) {
