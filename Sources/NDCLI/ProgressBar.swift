@@ -1,3 +1,4 @@
+import NDFormats
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

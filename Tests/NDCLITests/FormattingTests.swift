@@ -1,3 +1,4 @@
+import NDFormats
 import NDBalance
 import NDCLI
 import NDModel
