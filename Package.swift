@@ -33,7 +33,10 @@ let package = Package(
         .target(name: "NDSonata", dependencies: ["NDModel", "NDFormats", "CHDF5"]),
         .target(name: "NDComm", dependencies: ["NDModel", "CMPI"]),
         .target(name: "NDBalance", dependencies: ["NDModel"]),
-        .target(name: "NDSim", dependencies: ["NDModel", "NDSonata", "NDComm", "NDBalance"]),
+        // The simulator and its mechanism table: a CoreNEURON dataset in, spikes out.
+        .target(name: "NDEngine", dependencies: ["NDModel", "NDComm"]),
+        // SONATA simulation -> model groups -> CoreNEURON dataset.
+        .target(name: "NDBuild", dependencies: ["NDModel", "NDSonata", "NDEngine", "NDFormats"]),
         .target(name: "NDCLI", dependencies: [
             "NDModel", "NDFormats", "NDBalance", "NDComm",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -56,15 +59,15 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "nd-estimate", dependencies: [
-            "NDCLI", "NDFormats", "NDSim", "NDSonata", "NDBalance", "NDModel",
+            "NDCLI", "NDFormats", "NDBuild", "NDEngine", "NDSonata", "NDBalance", "NDModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "nd-instantiate", dependencies: [
-            "NDCLI", "NDFormats", "NDSim", "NDSonata", "NDComm", "NDModel",
+            "NDCLI", "NDFormats", "NDBuild", "NDEngine", "NDSonata", "NDComm", "NDModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "nd-core", dependencies: [
-            "NDCLI", "NDFormats", "NDSim", "NDSonata", "NDComm", "NDModel",
+            "NDCLI", "NDFormats", "NDEngine", "NDComm", "NDModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "nd-mpi-check", dependencies: [
@@ -75,7 +78,7 @@ let package = Package(
         .testTarget(name: "NDFormatsTests", dependencies: ["NDFormats", "NDModel"], exclude: ["Fixtures"]),
         .testTarget(name: "NDBalanceTests", dependencies: ["NDBalance", "NDModel"]),
         .testTarget(name: "NDSonataTests", dependencies: ["NDSonata", "NDModel", "NDFormats"], exclude: ["Fixtures"]),
-        .testTarget(name: "NDSimTests", dependencies: ["NDSim", "NDModel", "NDSonata"], exclude: ["Fixtures"]),
+        .testTarget(name: "NDEngineTests", dependencies: ["NDEngine", "NDBuild", "NDModel", "NDSonata", "NDFormats"], exclude: ["Fixtures"]),
         .testTarget(name: "NDCommTests", dependencies: ["NDComm", "NDModel"]),
         .testTarget(name: "NDCLITests", dependencies: ["NDCLI", "NDModel", "NDBalance", "NDFormats"]),
         // Runs the built executables (bin/ or the build folder); reads Fixtures/ in place.

@@ -1,7 +1,8 @@
-/// One model-building bucket (a files.dat entry) as plain arrays: what nd-instantiate
-/// writes into `E_1.dat` / `E_2.dat` and nd-core loads. Node indices are local to the
-/// group; every cell's nodes are contiguous and each node's parent comes before it
-/// (Hines order), -1 for a cell's root.
+/// One model-building bucket (a files.dat entry) as the engine simulates it: plain
+/// arrays per kind of thing, in the engine's units. nd-instantiate builds one from a
+/// SONATA circuit and writes it as CoreNEURON's phase files (`CoreGroup`); nd-core reads
+/// those files back into one. Node indices are local to the group; each node's parent
+/// comes before it, -1 for a cell's root.
 public struct ModelGroup: Equatable, Sendable {
     /// The files.dat entry id.
     public var entry: Int64
@@ -15,31 +16,35 @@ public struct ModelGroup: Equatable, Sendable {
     /// connections in this group.
     public var replay: Replay = .init()
     public var iClamp: IClamp = .init()
+    public var netStim: NetStim = .init()
     public var netCons: NetCons = .init()
 
     public init(entry: Int64) { self.entry = entry }
 
-    /// Cells: global gid, node range, soma node, spike threshold [mV].
+    /// Cells: global gid, spike-source node (the soma), spike threshold [mV].
     public struct Cells: Equatable, Sendable {
         public var gid: [Int64] = []
-        public var firstNode: [Int32] = []
-        public var nodeCount: [Int32] = []
         public var somaNode: [Int32] = []
         public var thresholdMV: [Double] = []
         public init() {}
         public var count: Int { gid.count }
     }
 
-    /// Compartment nodes: parent (-1 at a cell's root), membrane area [µm²] (0 for a
-    /// section end without membrane), capacitance [µF/cm²], and 1/axial resistance to the
-    /// parent [1/MΩ].
+    /// Compartment nodes: parent (-1 at a cell's root); area [µm²], 100 for a node
+    /// without membrane (a section end, a cell's root) as NEURON sets it; capacitance
+    /// [µF/cm²], 0 for a node without membrane; NEURON's axial coefficients a (the node
+    /// in its parent's row) and b (the parent in the node's row), -100/(ri · area) with
+    /// the parent's and the node's own area [1/(MΩ·µm²) × 100], 0 at roots.
     public struct Nodes: Equatable, Sendable {
         public var parent: [Int32] = []
         public var areaUm2: [Double] = []
         public var cmUFPerCm2: [Double] = []
-        public var rInvPerMOhm: [Double] = []
+        public var a: [Double] = []
+        public var b: [Double] = []
         public init() {}
         public var count: Int { parent.count }
+        /// Nodes with membrane (capacitance).
+        public var compartmentCount: Int { cmUFPerCm2.reduce(0) { $0 + ($1 > 0 ? 1 : 0) } }
     }
 
     /// Passive leak: g [S/cm²], e [mV].
@@ -48,10 +53,14 @@ public struct ModelGroup: Equatable, Sendable {
         public init() {}
     }
 
-    /// Hodgkin–Huxley (NEURON's hh.mod): densities [S/cm²] and leak reversal [mV].
+    /// Hodgkin–Huxley (NEURON's hh.mod): densities [S/cm²], leak reversal [mV], and the
+    /// sodium and potassium reversals [mV] it reads from na_ion and k_ion.
     public struct HH: Equatable, Sendable {
         public var node: [Int32] = [], gnabar: [Double] = [], gkbar: [Double] = [], gl: [Double] = [], el: [Double] = []
+        public var ena: [Double] = [], ek: [Double] = []
         public init() {}
+        /// NEURON's default reversals [mV] (na_ion's and k_ion's).
+        public static let defaultENa = 50.0, defaultEK = -77.0
     }
 
     /// Exponentially decaying synaptic conductance: tau [ms], reversal e [mV].
@@ -83,8 +92,17 @@ public struct ModelGroup: Equatable, Sendable {
         public init() {}
     }
 
-    /// Connections into this group's synapses: source gid, target synapse (ExpSyn index, or
-    /// ExpSyn count + Exp2Syn index), weight
+    /// Spike generators (NEURON's NetStim without noise): spikes at `start`, then every
+    /// `interval` ms, `number` of them; the gid, or a negative key local to the loaded
+    /// model when it has none (its spikes reach only this group's connections).
+    public struct NetStim: Equatable, Sendable {
+        public var gid: [Int64] = [], startMs: [Double] = [], intervalMs: [Double] = [], number: [Double] = []
+        public init() {}
+        public var count: Int { gid.count }
+    }
+
+    /// Connections into this group's synapses: source gid (or a NetStim's local key),
+    /// target synapse (ExpSyn index, or ExpSyn count + Exp2Syn index), weight
     /// [µS], delay [ms].
     public struct NetCons: Equatable, Sendable {
         public var sourceGid: [Int64] = [], target: [Int32] = [], weightUS: [Double] = [], delayMs: [Double] = []

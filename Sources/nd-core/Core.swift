@@ -4,41 +4,71 @@ import Glibc
 import ArgumentParser
 import NDCLI
 import NDComm
+import NDEngine
 import NDFormats
 import NDModel
-import NDSim
-import NDSonata
 
 @main
 struct Core: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nd-core",
-        abstract: "Simulate a model written by nd-instantiate, under MPI: the special-core -d DIR -f FILE step.",
+        abstract: "Simulate a CoreNEURON dataset under MPI: special-core's -d DIR -f FILE step.",
         discussion: """
-            Rank r of R loads entry i of FILES_DAT when i mod R = r, skipping -1 (CoreNEURON's \
-            rule), so a rebalanced files.dat changes what each rank holds. Spikes are exchanged \
-            once per minimum connection delay. Writes OUTDIR/out.dat (time and gid per spike, \
-            sorted by time then gid) and OUTDIR/memory.jsonl (one object per rank).
+            Reads a CoreNEURON dataset (format 1.8: what nd-instantiate writes, and what \
+            NEURON's pc.nrncore_write writes) with special-core's command line. Rank r of R \
+            loads entry i of FILESDAT when i mod R = r; at a -1 entry the rank takes no \
+            more (CoreNEURON's rule). Parameters come from the command line, else from \
+            --read-config's sim.conf, else CoreNEURON's defaults (tstop 100 ms, voltage \
+            -65 mV; dt and celsius from the dataset's globals.dat). Spikes are exchanged \
+            once per minimum connection delay. Writes OUTPATH/out.dat as CoreNEURON does \
+            (time and gid per spike, sorted by time then gid) and OUTPATH/memory.jsonl \
+            (one object per rank). A dataset with ndtools-checksums.txt is checked file by \
+            file before anything is simulated.
 
             Examples:
-              nd-core -d out/coreneuron_input -f out/coreneuron_input/files.dat -o out
+              nd-core -d out/coreneuron_input -o out -e 50
+              nd-core --read-config out/coreneuron_input/sim.conf
               mpirun -np 4 nd-core -d out/coreneuron_input -f rebalanced.dat -o out --ranks-per-machine 2
             """)
 
-    @Option(name: .customShort("d"), help: ArgumentHelp("The model folder (coreneuron_input).", valueName: "DIR"))
-    var dataDir: String
+    @Option(name: [.customShort("d"), .long], help: ArgumentHelp("The dataset folder (coreneuron_input).", valueName: "DIR"))
+    var datpath: String?
 
-    @Option(name: .customShort("f"), help: ArgumentHelp("The files.dat to load (default: DIR/files.dat).", valueName: "FILES_DAT"))
-    var filesDat: String?
+    @Option(name: [.customShort("f"), .long], help: ArgumentHelp("The files.dat to load (default: DIR/files.dat).", valueName: "FILE"))
+    var filesdat: String?
 
-    @Option(help: "Simulated time [ms] (default: run.json's).")
+    @Option(name: [.customShort("e"), .long], help: "Stop time [ms] (default 100).")
     var tstop: Double?
 
-    @Option(help: "Time step [ms] (default: run.json's).")
+    @Option(help: "Time step [ms] (default: globals.dat's).")
     var dt: Double?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Folder for out.dat and memory.jsonl (default: the simulation config's output_dir).", valueName: "OUTDIR"))
-    var output: String?
+    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Folder for out.dat and memory.jsonl (default: .).", valueName: "DIR"))
+    var outpath: String?
+
+    @Option(name: [.customShort("l"), .long], help: "Temperature [°C] (default: globals.dat's).")
+    var celsius: Double?
+
+    @Option(name: [.customShort("v"), .long], help: "Initial voltage [mV] (default -65).")
+    var voltage: Double?
+
+    @Option(name: [.customShort("p"), .long], help: ArgumentHelp("Spikes to replay (`time gid` lines after a header line).", valueName: "FILE"))
+    var pattern: String?
+
+    @Option(name: [.customShort("s"), .long], help: "Random seed (accepted; nothing nd-core runs draws random numbers).")
+    var seed: Int?
+
+    @Option(name: .customLong("read-config"), help: ArgumentHelp("Parameters from an ini file (sim.conf: key=value, special-core's long option names).", valueName: "FILE"))
+    var readConfig: String?
+
+    @Flag(help: "Accepted for special-core's command line: MPI is used when started by mpirun.")
+    var mpi = false
+
+    @Option(name: .customLong("mpi-lib"), help: ArgumentHelp("Accepted for special-core's command line; ignored.", valueName: "LIB"))
+    var mpiLib: String?
+
+    @Flag(name: .customLong("model-stats"), help: "Print the model's counts (cells, nodes, mechanism instances, netcons) before simulating.")
+    var modelStats = false
 
     @Option(help: "Ranks per machine, for the machine field of memory.jsonl.")
     var ranksPerMachine: Int = 1
@@ -47,9 +77,43 @@ struct Core: ParsableCommand {
     var progress = false
 
     func validate() throws {
-        if let dt, dt <= 0 { throw ValidationError("--dt must be > 0.") }
-        if let tstop, tstop < 0 { throw ValidationError("--tstop must be >= 0.") }
+        if let dt { guard dt.isFinite, dt > 0 else { throw ValidationError("--dt must be a finite number > 0.") } }
+        if let tstop { guard tstop.isFinite, tstop >= 0, tstop <= 1e9 else { throw ValidationError("--tstop must be in 0...1e9.") } }
+        if let celsius { guard celsius.isFinite, abs(celsius) < 1e4 else { throw ValidationError("--celsius must be a finite temperature.") } }
+        if let voltage { guard voltage.isFinite else { throw ValidationError("--voltage must be finite.") } }
         guard ranksPerMachine >= 1 else { throw ValidationError("--ranks-per-machine must be at least 1.") }
+    }
+
+    /// The run's parameters: command line, else sim.conf, else CoreNEURON's defaults.
+    struct Parameters {
+        var datpath = ".", filesdat: String? = nil, outpath = ".", pattern: String? = nil
+        var tstop = 100.0, dt: Double? = nil, celsius: Double? = nil, voltage = -65.0
+    }
+
+    func resolvedParameters() throws -> Parameters {
+        var p = Parameters()
+        if let path = readConfig {
+            try requireInputFile(path)
+            let conf = try SimConf(parsing: try FileBytes.read(path), name: path)
+            p.datpath = conf["datpath"] ?? p.datpath
+            p.filesdat = conf["filesdat"]
+            p.outpath = conf["outpath"] ?? p.outpath
+            p.pattern = conf["pattern"]
+            p.tstop = try conf.number("tstop", file: path) ?? p.tstop
+            p.dt = try conf.number("dt", file: path)
+            p.celsius = try conf.number("celsius", file: path)
+            p.voltage = try conf.number("voltage", file: path) ?? p.voltage
+        }
+        if let datpath { p.datpath = datpath }
+        if let filesdat { p.filesdat = filesdat }
+        if let outpath { p.outpath = outpath }
+        if let pattern { p.pattern = pattern }
+        if let tstop { p.tstop = tstop }
+        if let dt { p.dt = dt }
+        if let celsius { p.celsius = celsius }
+        if let voltage { p.voltage = voltage }
+        guard p.tstop >= 0, p.tstop <= 1e9 else { throw NDError(file: readConfig, "tstop \(p.tstop): expected 0...1e9 ms") }
+        return p
     }
 
     func run() throws {
@@ -57,56 +121,58 @@ struct Core: ParsableCommand {
         defer { finish(comm) }
         let loadStart = monotonicSeconds()
         var engine: Engine? = nil
-        var outputFolder = output ?? "."
+        var parameters = Parameters()
         var entries = 0
         var failure: Error? = nil
         do {
-            let list = filesDat ?? PathUtil.join(dataDir, "files.dat")
+            parameters = try resolvedParameters()
+            let dataset = try CoreDataset(directory: parameters.datpath)
+            // CoreNEURON reads a relative -f inside the dataset folder.
+            let list = parameters.filesdat.map { $0.hasPrefix("/") ? $0 : PathUtil.join(parameters.datpath, $0) }
+                ?? PathUtil.join(parameters.datpath, "files.dat")
             try requireInputFile(list)
-            let parameters = try RunParametersFile(contentsOf: PathUtil.join(dataDir, "run.json"))
-            outputFolder = output ?? parameters.outputDirectory ?? "."
-            let index = try FilesDat(contentsOf: list)
-            // A files.dat this tool did not write is not an ndtools model (e.g. CoreNEURON's own).
-            guard index.version == RunParametersFile.filesDatVersion else {
-                throw NDError(file: list, line: 1, "version '\(index.version)', expected '\(RunParametersFile.filesDatVersion)' (a model written by nd-instantiate)")
+            let (ids, gaps) = try CoreDataset.groups(filesDat: list, rank: comm.rank, size: comm.size)
+            if gaps { throw NDError(file: list, line: 2, "the model has gap junctions, which nd-core does not simulate") }
+            let groups = try ids.map { try dataset.group($0) }
+            let missing = ModelGroup.unknownMechanisms(in: groups, catalog: dataset.catalog)
+            guard missing.isEmpty else {
+                throw NDError(file: parameters.datpath, "mechanisms nd-core does not simulate: \(missing.joined(separator: ", "))")
             }
-            var groups: [ModelGroup] = []
-            for (i, entry) in index.entries.enumerated() where i % comm.size == comm.rank && entry != FilesDat.emptySlot {
-                let names = ["_1.dat", "_2.dat", "_3.dat"].map { PathUtil.join(dataDir, entry + $0) }
-                let bytes = try names.map { try FileBytes.read($0) }
-                groups.append(try ModelGroup(network: bytes[0], cells: bytes[1], gapJunctions: bytes[2], names: names))
-                guard String(groups.last!.entry) == entry else {
-                    throw NDError(file: names[1], "holds entry \(groups.last!.entry), files.dat line \(FilesDat.lineNumber(ofEntry: i)) names \(entry)")
-                }
+            let models = try groups.enumerated().map { k, g in
+                try ModelGroup(dataset: g, catalog: dataset.catalog, file: dataset.path(g.id, phase: 2), localKeyBase: -(Int64(k + 1) << 32))
             }
-            entries = groups.count
-            let settings = SimulationSettings(dtMs: dt ?? parameters.dtMs, tstopMs: tstop ?? parameters.tstopMs,
-                                              celsius: parameters.celsius, vInitMV: parameters.vInitMV)
-            engine = Engine(groups: groups, settings: settings)
+            entries = models.count
+            let globalsPath = PathUtil.join(parameters.datpath, "globals.dat")
+            let globals = fileExists(globalsPath) ? try GlobalsFile(parsing: try FileBytes.read(globalsPath), name: globalsPath) : nil
+            let dt = parameters.dt ?? globals?["dt"] ?? 0.025, celsius = parameters.celsius ?? globals?["celsius"] ?? 6.3
+            guard dt.isFinite, dt > 0, celsius.isFinite else { throw NDError(file: globalsPath, "dt \(dt), celsius \(celsius): expected a finite dt > 0") }
+            let settings = SimulationSettings(dtMs: dt, tstopMs: parameters.tstop, celsius: celsius, vInitMV: parameters.voltage)
+            let e = Engine(groups: models, settings: settings)
+            if let path = parameters.pattern {
+                try requireInputFile(path)
+                e.replay(try PatternFile.read(path, from: 0, to: parameters.tstop).map { Spike(timeMs: $0.timeMs, gid: $0.gid) })
+            }
+            engine = e
         } catch { failure = error }
         try stopAllIfAnyFailed(comm, failure, tool: "nd-core")
         let engine_ = engine!
-        let loadSeconds = monotonicSeconds() - loadStart
-
-        // Spikes cross ranks once per minimum delay: an event is never due before the exchange that carries it.
-        let runStart = monotonicSeconds()
-        let minDelay = -(try comm.allMax([-(engine_.minimumDelayMs.isFinite ? engine_.minimumDelayMs : 1e9)])[0])
-        let dtMs = engine_.settings.dtMs
-        let steps = Int((engine_.settings.tstopMs / dtMs).rounded())
-        let interval = max(1, Int((minDelay / dtMs + 1e-9).rounded(.down)))
-        var mine: [Spike] = []
-        let bar = ProgressBar("simulate \(cFormat("%g", engine_.settings.tstopMs)) ms", total: comm.rank == 0 ? steps : 0, force: progress)
-        for s in 0..<steps {
-            if s % 100 == 0 { bar.advance(by: s == 0 ? 0 : 100) }
-            engine_.step()
-            if (s + 1) % interval == 0 || s + 1 == steps {
-                let local = engine_.takeSpikes()
-                mine += local
-                let flat = try comm.allGatherVariable(local.flatMap { [$0.timeMs, Double($0.gid)] })
-                engine_.receive(stride(from: 0, to: flat.count, by: 2).map { Spike(timeMs: flat[$0], gid: Int64(flat[$0 + 1])) })
+        if modelStats {
+            let counts = try comm.allSum([Double(engine_.cellCount), Double(engine_.nodeCount), Double(engine_.compartmentCount),
+                                          Double(engine_.synapseCount), Double(engine_.connectionCount)])
+            if comm.rank == 0 {
+                StandardError.write("nd-core: model: \(Int(counts[0])) cells, \(Int(counts[1])) nodes (\(Int(counts[2])) with membrane), \(Int(counts[3])) synapses, \(Int(counts[4])) netcons on \(comm.size) ranks\n")
             }
         }
-        bar.advance(by: steps % 100 == 0 ? 100 : steps % 100)
+        let loadSeconds = monotonicSeconds() - loadStart
+
+        let runStart = monotonicSeconds()
+        let steps = Int((parameters.tstop / engine_.settings.dtMs).rounded())
+        let bar = ProgressBar("simulate \(cFormat("%g", parameters.tstop)) ms", total: comm.rank == 0 ? steps : 0, force: progress)
+        var shown = 0
+        let mine = try Simulation(engine: engine_, comm: comm).run { done, _ in
+            bar.advance(by: done - shown)
+            shown = done
+        }
         bar.finish()
         let runSeconds = monotonicSeconds() - runStart
 
@@ -114,14 +180,13 @@ struct Core: ParsableCommand {
         let flat = try comm.allGatherVariable(mine.flatMap { [$0.timeMs, Double($0.gid)] })
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        let compartments = engine_.compartmentCount
-        let record: [Double] = [Double(comm.rank), Double(entries), Double(engine_.cellCount), Double(compartments),
+        let record: [Double] = [Double(comm.rank), Double(entries), Double(engine_.cellCount), Double(engine_.compartmentCount),
                                 Double(engine_.synapseCount), Double(engine_.modelBytes), Double(usage.ru_maxrss) * 1024,
                                 loadSeconds, runSeconds]
         let records = try comm.allGather(record)
         if comm.rank == 0 {
             do {
-                let output = outputFolder
+                let output = parameters.outpath
                 try makeDirectories(output)
                 var spikes = stride(from: 0, to: flat.count, by: 2).map { Spike(timeMs: flat[$0], gid: Int64(flat[$0 + 1])) }
                 spikes.sort()
@@ -146,5 +211,3 @@ struct Core: ParsableCommand {
         }
     }
 }
-
-

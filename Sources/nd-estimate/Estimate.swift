@@ -6,7 +6,8 @@ import NDBalance
 import NDCLI
 import NDFormats
 import NDModel
-import NDSim
+import NDEngine
+import NDBuild
 import NDSonata
 
 @main

@@ -3,7 +3,8 @@ import NDCLI
 import NDComm
 import NDFormats
 import NDModel
-import NDSim
+import NDEngine
+import NDBuild
 import NDSonata
 
 enum LBMode: String, ExpressibleByArgument, CaseIterable {
@@ -16,9 +17,12 @@ struct Instantiate: ParsableCommand {
         commandName: "nd-instantiate",
         abstract: "Build the model of every rank and cycle and write it, without simulating.",
         discussion: """
-            Writes DIR/coreneuron_input/: files.dat (cycle by cycle, rank by rank), per bucket \
-            <id>_1.dat (network), <id>_2.dat (cells: the bulk), <id>_3.dat (gap junctions), and \
-            run.json. RoundRobin gives cell i (population by population, node order) to bucket \
+            Writes DIR/coreneuron_input/, a CoreNEURON dataset (format 1.8, as NEURON 9's \
+            nrncore_write writes it): files.dat (cycle by cycle, rank by rank), per bucket \
+            <id>_1.dat (spike sources, connections) and <id>_2.dat (nodes, mechanisms, \
+            synapses, stimuli), bbcore_mech.dat, globals.dat, sim.conf (for special-core \
+            --read-config), replay.dat (replayed spikes, if any) and ndtools-checksums.txt. \
+            Entry ids are the smallest gid of the bucket. RoundRobin gives cell i (population by population, node order) to bucket \
             i mod (R*C): rank b mod R, cycle b div R. Memory builds the buckets of an \
             nd-allocate allocation. Under mpirun each process builds its ranks' buckets; \
             files.dat is written last, once every bucket is on disk. Prints one JSON-line per \
@@ -86,7 +90,9 @@ struct Instantiate: ParsableCommand {
         let (builder, alloc, entries) = plan!
 
         let folder = PathUtil.join(outputPath, "coreneuron_input")
-        var summaries: [Double] = []  // per built bucket: index, cells, compartments, synapses, bytes
+        let writer = DatasetWriter(folder: folder, replayGidOffset: builder.totalNodes)
+        let fields = 9  // per built bucket: index, cells, compartments, synapses, bytes, CRC and size of both files
+        var summaries: [Double] = []
         do {
             if rank0 { try makeDirectories(folder) }
             try comm.barrier()
@@ -96,14 +102,10 @@ struct Instantiate: ParsableCommand {
             for b in mine {
                 defer { bar.advance() }
                 let group = try builder.build(entry: entries[b], cells: alloc.buckets[b])
-                var bytes = 0
-                for (suffix, file) in [("_1.dat", group.networkFile()), ("_2.dat", group.cellsFile()), ("_3.dat", group.gapJunctionFile())] {
-                    let data = file.encoded()
-                    bytes += data.count
-                    try AtomicFile.write(data, to: PathUtil.join(folder, "\(entries[b])\(suffix)"))
-                }
-                let compartments = group.nodes.areaUm2.filter { $0 > 0 }.count
-                summaries += [Double(b), Double(group.cells.count), Double(compartments), Double(group.expSyn.node.count + group.exp2Syn.node.count), Double(bytes)]
+                let files = try writer.write(group, id: entries[b], vInitMV: builder.simulation.conditions.vInitMV)
+                summaries += [Double(b), Double(group.cells.count), Double(group.nodes.compartmentCount),
+                              Double(group.synapseCount), Double(files.reduce(0) { $0 + $1.bytes.count })]
+                for f in files { summaries += [Double(crc32Checksum(f.bytes)), Double(f.bytes.count)] }
             }
         } catch { localError = error }
         try stopAllIfAnyFailed(comm, localError, tool: "nd-instantiate")
@@ -111,25 +113,25 @@ struct Instantiate: ParsableCommand {
         let all = try comm.allGatherVariable(summaries)
         if rank0 {
             do {
-                let sim = builder.simulation
-                try AtomicFile.write(try RunParametersFile(
-                    tstopMs: sim.run.tstopMs, dtMs: sim.run.dtMs, celsius: sim.conditions.celsius,
-                    vInitMV: sim.conditions.vInitMV, spikeThresholdMV: sim.run.spikeThresholdMV,
-                    outputDirectory: sim.outputDirectory).encoded(),
-                    to: PathUtil.join(folder, "run.json"))
+                var rows: [[Double]] = stride(from: 0, to: all.count, by: fields).map { Array(all[$0..<($0 + fields)]) }
+                rows.sort { $0[0] < $1[0] }
+                var checksums = ""
+                for row in rows {
+                    let id = entries[Int(row[0])]
+                    for (k, phase) in [1, 2].enumerated() {
+                        let crc = String(UInt32(row[5 + 2 * k]), radix: 16)
+                        checksums += "\(id)_\(phase).dat \(String(repeating: "0", count: 8 - crc.count) + crc) \(Int(row[6 + 2 * k]))\n"
+                    }
+                }
                 var order: [Int64] = []
                 for c in 0..<alloc.cycles { for r in 0..<alloc.ranks { order.append(entries[alloc.index(rank: r, cycle: c)]) } }
-                // NEURON pads the count to 10 columns for one cycle and writes it bare for several.
-                let count = alloc.cycles == 1 ? String(repeating: " ", count: max(0, 10 - String(order.count).count)) + String(order.count) : String(order.count)
-                let text = RunParametersFile.filesDatVersion + "\n" + count + "\n" + order.map { "\($0)\n" }.joined()
-                try AtomicFile.write(Array(text.utf8), to: PathUtil.join(folder, "files.dat"))
+                try writer.finish(simulation: builder.simulation, replay: builder.replayedSpikes, order: order,
+                                  cycles: alloc.cycles, checksums: checksums)
                 let out = StandardOutput()
-                let writer = JSONLinesWriter(out)
-                var rows: [[Double]] = stride(from: 0, to: all.count, by: 5).map { Array(all[$0..<($0 + 5)]) }
-                rows.sort { $0[0] < $1[0] }
+                let lines = JSONLinesWriter(out)
                 for row in rows {
                     let b = Int(row[0])
-                    try writer.write([
+                    try lines.write([
                         "entry": .int(entries[b]), "rank": .int(Int64(b % alloc.ranks)), "cycle": .int(Int64(b / alloc.ranks)),
                         "cells": .int(Int64(row[1])), "compartments": .int(Int64(row[2])), "synapses": .int(Int64(row[3])),
                         "bytes": .int(Int64(row[4])),

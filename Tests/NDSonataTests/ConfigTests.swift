@@ -1,4 +1,5 @@
 import NDModel
+import NDFormats
 import NDSonata
 import Testing
 

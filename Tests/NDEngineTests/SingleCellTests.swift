@@ -1,6 +1,7 @@
 import Foundation
 import NDModel
-import NDSim
+import NDEngine
+import NDBuild
 import NDSonata
 import Testing
 

@@ -27,15 +27,18 @@ public struct CellBuilder {
     /// Appends the cell `gid` to `group`; returns where its sections went.
     public static func append(gid: Int64, morphology: Morphology, model: ElectricalModel,
                               thresholdMV: Double, to group: inout ModelGroup) -> Layout {
-        let first = Int32(group.nodes.count)
+        let first = Int(group.nodes.count)
+        var rInv: [Double] = []  // per node of this cell: 1/axial resistance to the parent [1/MΩ]
         var centers: [[Int32]] = []
         var ends: [Int32] = []
 
-        func addNode(parent: Int32, area: Double, cm: Double, rInv: Double) -> Int32 {
+        func addNode(parent: Int32, area: Double, cm: Double, rInv r: Double) -> Int32 {
             group.nodes.parent.append(parent)
-            group.nodes.areaUm2.append(area)
-            group.nodes.cmUFPerCm2.append(cm)
-            group.nodes.rInvPerMOhm.append(rInv)
+            // NEURON gives nodes without membrane an area of 100 µm² (point currents in
+            // nA then enter their rows unscaled).
+            group.nodes.areaUm2.append(area > 0 ? area : 100)
+            group.nodes.cmUFPerCm2.append(area > 0 ? cm : 0)
+            rInv.append(r)
             return Int32(group.nodes.count - 1)
         }
 
@@ -71,9 +74,14 @@ public struct CellBuilder {
             let parentNode = section.parent.map { ends[$0 + 1] } ?? somaCenter
             addSection(SectionGeometry(points: section.points), type: section.type, attachedTo: parentNode)
         }
+        // NEURON's axial coefficients: a couples a node into its parent's row, b the
+        // parent into the node's.
+        for (k, r) in rInv.enumerated() {
+            let i = first + k, p = Int(group.nodes.parent[i])
+            group.nodes.a.append(p < 0 ? 0 : -1e2 * r / group.nodes.areaUm2[p])
+            group.nodes.b.append(p < 0 ? 0 : -1e2 * r / group.nodes.areaUm2[i])
+        }
         group.cells.gid.append(gid)
-        group.cells.firstNode.append(first)
-        group.cells.nodeCount.append(Int32(group.nodes.count) - first)
         group.cells.somaNode.append(somaCenter)
         group.cells.thresholdMV.append(thresholdMV)
         return Layout(centerNodes: centers, endNode: ends, somaNode: somaCenter)
@@ -89,13 +97,9 @@ public struct CellBuilder {
         case "hh":
             group.hh.node.append(node); group.hh.gnabar.append(p("gnabar", 0.12)); group.hh.gkbar.append(p("gkbar", 0.036))
             group.hh.gl.append(p("gl", 0.0003)); group.hh.el.append(p("el", -54.3))
+            group.hh.ena.append(ModelGroup.HH.defaultENa); group.hh.ek.append(ModelGroup.HH.defaultEK)
         default:
-            break  // checked when the model is chosen (Mechanisms.supported)
+            break  // checked when the model is chosen (MechanismTable.densityNames)
         }
     }
-}
-
-/// Mechanisms the engine simulates.
-public enum Mechanisms {
-    public static let supported: Set<String> = ["pas", "hh"]
 }

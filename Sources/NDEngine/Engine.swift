@@ -46,12 +46,14 @@ public final class Engine {
 
     // Mechanisms.
     var pasNode: [Int32], pasG: [Double], pasE: [Double]
-    var hhNode: [Int32], hhGna: [Double], hhGk: [Double], hhGl: [Double], hhEl: [Double]
+    var hhNode: [Int32], hhGna: [Double], hhGk: [Double], hhGl: [Double], hhEl: [Double], hhENa: [Double] = [], hhEK: [Double] = []
     var hhM: [Double], hhH: [Double], hhN: [Double]
     var synNode: [Int32], synTau: [Double], synE: [Double], synG: [Double], synDecay: [Double]
     var syn2Node: [Int32] = [], syn2E: [Double] = [], syn2A: [Double] = [], syn2B: [Double] = []
     var syn2Factor: [Double] = [], syn2Decay1: [Double] = [], syn2Decay2: [Double] = []
     var replaySpikes: [Spike] = []
+    /// NetStims' spikes (known at load: no noise, no incoming events).
+    var generatedSpikes: [Spike] = []
     var clampNode: [Int32], clampDelay: [Double], clampDuration: [Double], clampStart: [Double], clampEnd: [Double]
     var clampWidth: [Double], clampPeriod: [Double]
     var clampNow: [Double] = []
@@ -66,7 +68,6 @@ public final class Engine {
     public private(set) var pendingSpikes: [Spike] = []
 
     let q10: Double
-    static let ena = 50.0, ek = -77.0  // NEURON's default reversal potentials [mV]
 
     public var nodeCount: Int { v.count }
     /// Nodes with membrane (section ends and the root have none).
@@ -82,7 +83,7 @@ public final class Engine {
     public init(groups: [ModelGroup], settings: SimulationSettings) {
         self.settings = settings
         q10 = pow(3, (settings.celsius - 6.3) / 10)
-        var parent: [Int32] = [], area: [Double] = [], cap: [Double] = [], rInv: [Double] = []
+        var parent: [Int32] = [], area: [Double] = [], cap: [Double] = [], aIn: [Double] = [], bIn: [Double] = []
         pasNode = []; pasG = []; pasE = []
         hhNode = []; hhGna = []; hhGk = []; hhGl = []; hhEl = []
         synNode = []; synTau = []; synE = []
@@ -93,11 +94,13 @@ public final class Engine {
             account = account + MemoryAccount(g)
             let offset = Int32(parent.count)
             parent += g.nodes.parent.map { $0 < 0 ? -1 : $0 + offset }
-            area += g.nodes.areaUm2.map { $0 > 0 ? $0 : 100 }
+            area += g.nodes.areaUm2
             cap += g.nodes.cmUFPerCm2.map { $0 * 1e-3 / settings.dtMs }
-            rInv += g.nodes.rInvPerMOhm
+            aIn += g.nodes.a
+            bIn += g.nodes.b
             pasNode += g.pas.node.map { $0 + offset }; pasG += g.pas.g; pasE += g.pas.e
             hhNode += g.hh.node.map { $0 + offset }; hhGna += g.hh.gnabar; hhGk += g.hh.gkbar; hhGl += g.hh.gl; hhEl += g.hh.el
+            hhENa += g.hh.ena; hhEK += g.hh.ek
             synNode += g.expSyn.node.map { $0 + offset }; synTau += g.expSyn.tauMs; synE += g.expSyn.eMV
             clampNode += g.iClamp.node.map { $0 + offset }; clampDelay += g.iClamp.delayMs; clampDuration += g.iClamp.durationMs
             clampStart += g.iClamp.ampStartNA; clampEnd += g.iClamp.ampEndNA; clampWidth += g.iClamp.widthMs
@@ -128,6 +131,11 @@ public final class Engine {
                 connections[g.netCons.sourceGid[k], default: []].append((id, g.netCons.weightUS[k], g.netCons.delayMs[k]))
             }
             for k in g.replay.gid.indices { replaySpikes.append(Spike(timeMs: g.replay.timeMs[k], gid: g.replay.gid[k])) }
+            for k in 0..<g.netStim.count {
+                generatedSpikes += Engine.netStimSpikes(gid: g.netStim.gid[k], start: g.netStim.startMs[k],
+                                                        interval: g.netStim.intervalMs[k], number: g.netStim.number[k],
+                                                        until: settings.tstopMs - settings.dtMs / 2)
+            }
         }
         self.account = account
         let n = parent.count
@@ -150,7 +158,8 @@ public final class Engine {
         parent = order.map { parent[Int($0)] < 0 ? -1 : position[Int(parent[Int($0)])] }
         area = order.map { area[Int($0)] }
         cap = order.map { cap[Int($0)] }
-        rInv = order.map { rInv[Int($0)] }
+        aIn = order.map { aIn[Int($0)] }
+        bIn = order.map { bIn[Int($0)] }
         pasNode = moved(pasNode); hhNode = moved(hhNode); synNode = moved(synNode); syn2Node = moved(syn2Node)
         clampNode = moved(clampNode); sourceNode = moved(sourceNode)
         nodePosition = position
@@ -162,13 +171,8 @@ public final class Engine {
         v = [Double](repeating: settings.vInitMV, count: n)
         rhs = [Double](repeating: 0, count: n)
         d = [Double](repeating: 0, count: n)
-        // NEURON's axial coefficients: A couples a node into its parent's row, B the parent into the node's.
-        a = [Double](repeating: 0, count: n)
-        b = [Double](repeating: 0, count: n)
-        for i in 0..<n where parent[i] >= 0 {
-            a[i] = -1e2 * rInv[i] / area[Int(parent[i])]
-            b[i] = -1e2 * rInv[i] / area[i]
-        }
+        a = aIn
+        b = bIn
         hhM = [Double](repeating: 0, count: hhNode.count)
         hhH = hhM; hhN = hhM
         synG = [Double](repeating: 0, count: synNode.count)
@@ -201,6 +205,11 @@ public final class Engine {
         events = EventQueue()
         pendingSpikes = []
         receive(replaySpikes)
+        // A NetStim with a gid is a spike source like a cell: its spikes are recorded and
+        // exchanged (and so delivered) with the first batch; one without reaches only the
+        // connections of its own group, at once.
+        receive(generatedSpikes.filter { $0.gid < 0 })
+        pendingSpikes = generatedSpikes.filter { $0.gid >= 0 }
     }
 
     /// hh's rate tables, as NEURON's hh.mod builds them (`TABLE ... FROM -100 TO 100 WITH
@@ -259,6 +268,13 @@ public final class Engine {
         }
     }
 
+    /// Spikes replayed into the network from outside (CoreNEURON's `--pattern`): each
+    /// reaches the connections from its gid, at its time plus their delay.
+    public func replay(_ spikes: [Spike]) {
+        replaySpikes += spikes
+        receive(spikes)
+    }
+
     /// Takes the spikes detected since the last call.
     public func takeSpikes() -> [Spike] {
         defer { pendingSpikes.removeAll(keepingCapacity: true) }
@@ -298,7 +314,6 @@ public final class Engine {
             clampNow[k] = clampAmplitude(k, at: tMid)
         }
         let n = v.count
-        let ena = Self.ena, ek = Self.ek
         // Plain pointers held in locals: through the closures' inout buffer parameters
         // every store would make the compiler reload every base address. (The array
         // copies end with this block, before the synapse states are written.)
@@ -334,14 +349,16 @@ public final class Engine {
             hhGk.withUnsafeBufferPointer { gkbar in
             hhGl.withUnsafeBufferPointer { gl in
             hhEl.withUnsafeBufferPointer { el in
+            hhENa.withUnsafeBufferPointer { ena in
+            hhEK.withUnsafeBufferPointer { ek in
                 for k in 0..<node.count {
                     let i = Int(node[k])
                     let m = mm[k], h = hh[k], nk = nn[k]
                     let gna = gnabar[k] * m * m * m * h, gk = gkbar[k] * nk * nk * nk * nk
-                    rhs[i] -= gna * (v[i] - ena) + gk * (v[i] - ek) + gl[k] * (v[i] - el[k])
+                    rhs[i] -= gna * (v[i] - ena[k]) + gk * (v[i] - ek[k]) + gl[k] * (v[i] - el[k])
                     d[i] += gna + gk + gl[k]
                 }
-            }}}}}}}}
+            }}}}}}}}}}
             for k in synNode.indices where synG[k] != 0 {
                 let i = Int(synNode[k])
                 let scale = 1e2 / scaledArea[i]
@@ -430,6 +447,25 @@ public final class Engine {
         }
         if clampEnd[k] == clampStart[k] { return clampStart[k] }
         return clampStart[k] + (clampEnd[k] - clampStart[k]) * (time - start) / clampDuration[k]
+    }
+
+    /// A NetStim's spikes as netstim.mod makes them without noise: INITIAL schedules
+    /// (start + interval) - interval; from there a spike, then one every interval, each
+    /// time the previous plus the interval, until `number` spikes or the last time a
+    /// step delivers an event (`until`).
+    static func netStimSpikes(gid: Int64, start: Double, interval: Double, number: Double, until: Double) -> [Spike] {
+        guard start >= 0, number > 0 else { return [] }
+        let step = interval <= 0 ? 0.01 : interval
+        var t = max((start + step) - step, 0)
+        var spikes: [Spike] = []
+        var fired = 0.0
+        while t <= until {
+            spikes.append(Spike(timeMs: t, gid: gid))
+            fired += 1
+            if fired >= number { break }
+            t += step
+        }
+        return spikes
     }
 
     /// Membrane potential [mV] of node `i`.

@@ -1,5 +1,6 @@
 import NDModel
-import NDSim
+import NDEngine
+import NDBuild
 import Testing
 
 @Suite struct MemoryAccountTests {

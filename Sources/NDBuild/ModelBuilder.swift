@@ -1,3 +1,4 @@
+import NDEngine
 import NDModel
 import NDSonata
 
@@ -70,6 +71,11 @@ public final class ModelBuilder {
 
     public func gid(_ cell: CellRef) -> Int64 { gidOffsets[cell.population]! + Int64(cell.nodeID) }
 
+    /// Every replayed spike (the inputs' delays added), sorted by time then gid.
+    public var replayedSpikes: [(timeMs: Double, gid: Int64)] {
+        replay.flatMap { gid, times in times.map { (timeMs: $0, gid: gid) } }.sorted { ($0.timeMs, $0.gid) < ($1.timeMs, $1.gid) }
+    }
+
     /// One group holding `cells`; without `synapses` or `stimuli` the cells alone (what
     /// nd-estimate measures).
     public func build(entry: Int64, cells: [CellRef], synapses: Bool = true, stimuli: Bool = true) throws -> ModelGroup {
@@ -126,8 +132,8 @@ public final class ModelBuilder {
         // Every model is checked once, when the catalog first reads it.
         let c = ElectricalModelCatalog(directory: population.biophysicalModelsDirectory, warn: warn) { model in
             for section in SectionType.allCases {
-                for m in model.model(for: section).mechanisms where !Mechanisms.supported.contains(m.name) {
-                    throw NDError("model '\(model.template)': mechanism '\(m.name)' is not simulated (supported: \(Mechanisms.supported.sorted().joined(separator: ", ")))")
+                for m in model.model(for: section).mechanisms where !MechanismTable.densityNames.contains(m.name) {
+                    throw NDError("model '\(model.template)': mechanism '\(m.name)' is not simulated (supported: \(MechanismTable.densityNames.sorted().joined(separator: ", ")))")
                 }
             }
         }

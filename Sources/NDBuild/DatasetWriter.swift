@@ -1,0 +1,58 @@
+import NDEngine
+import NDFormats
+import NDModel
+import NDSonata
+
+/// Writes a SONATA simulation's model as a CoreNEURON dataset folder, as NEURON 9.0.2's
+/// `nrncore_write` lays one out: each group's `E_1.dat` and `E_2.dat` (by any process),
+/// then the folder's files (by one): bbcore_mech.dat, globals.dat, sim.conf, the
+/// replayed spikes as a pattern file, ndtools' checksums, and files.dat last.
+public struct DatasetWriter {
+    public let folder: String
+    public let catalog = NeuronBuiltins.catalog()
+    /// The name of the replayed-spikes file inside the folder.
+    public static let patternFile = "replay.dat"
+
+    /// Replayed spikes come from stand-in gids: this plus the source's gid (see
+    /// `ModelGroup.coreGroup`); the circuit's node count, so no stand-in is a real gid.
+    public let replayGidOffset: Int64
+
+    public init(folder: String, replayGidOffset: Int64) { self.folder = folder; self.replayGidOffset = replayGidOffset }
+
+    /// Writes group `id`; returns its two files' names and bytes (for the checksums).
+    public func write(_ group: ModelGroup, id: Int64, vInitMV: Double) throws -> [(name: String, bytes: [UInt8])] {
+        guard id >= 0, id <= Int64(Int32.max) else { throw NDError("group id \(id) does not fit CoreNEURON's 32-bit ids") }
+        let core = try group.coreGroup(id: Int(id), catalog: catalog, vInitMV: vInitMV, replayGidOffset: replayGidOffset)
+        let files = [("\(id)_1.dat", core.phase1()), ("\(id)_2.dat", core.phase2())]
+        for (name, bytes) in files { try AtomicFile.write(bytes, to: PathUtil.join(folder, name)) }
+        return files
+    }
+
+    /// The folder's own files; `order` is files.dat's list of group ids.
+    public func finish(simulation: SimulationConfig, replay: [(timeMs: Double, gid: Int64)], order: [Int64],
+                       cycles: Int, checksums: String) throws {
+        try AtomicFile.write(catalog.rendered(), to: PathUtil.join(folder, "bbcore_mech.dat"))
+        try AtomicFile.write(NeuronBuiltins.globals(celsius: simulation.conditions.celsius, dtMs: simulation.run.dtMs).rendered(),
+                             to: PathUtil.join(folder, "globals.dat"))
+        let data = PathUtil.absolute(folder)
+        var conf = SimConf()
+        conf.set("outpath", PathUtil.absolute(simulation.outputDirectory))
+        conf.set("datpath", data)
+        conf.set("filesdat", PathUtil.join(data, "files.dat"))
+        conf.set("tstop", cFormat("%.17g", simulation.run.tstopMs))
+        conf.set("dt", cFormat("%.17g", simulation.run.dtMs))
+        conf.set("celsius", cFormat("%.17g", simulation.conditions.celsius))
+        conf.set("voltage", cFormat("%.17g", simulation.conditions.vInitMV))
+        conf.set("cell-permute", "0")
+        if !replay.isEmpty {
+            try AtomicFile.write(PatternFile.render(replay.map { ($0.timeMs, $0.gid + replayGidOffset) }), to: PathUtil.join(folder, Self.patternFile))
+            conf.set("pattern", PathUtil.join(data, Self.patternFile))
+        }
+        try AtomicFile.write(conf.rendered(), to: PathUtil.join(folder, "sim.conf"))
+        try AtomicFile.write(Array(checksums.utf8), to: PathUtil.join(folder, CoreDataset.checksumFile))
+        // NEURON pads the count to 10 columns for one cycle and writes it bare for several.
+        let count = cycles == 1 ? String(repeating: " ", count: max(0, 10 - String(order.count).count)) + String(order.count) : String(order.count)
+        let text = coreNeuronFormatVersion + "\n" + count + "\n" + order.map { "\($0)\n" }.joined()
+        try AtomicFile.write(Array(text.utf8), to: PathUtil.join(folder, "files.dat"))
+    }
+}
