@@ -9,7 +9,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 bin/nd-instantiate examples/circuit/simulation_config.json --output-path "$tmp" --ranks 4 > /dev/null 2>&1
-printf 'ndmodel-1\n4\n-1\n-1\n-1\n-1\n' > "$tmp/coreneuron_input/empty.dat"
+printf '1.8\n4\n-1\n-1\n-1\n-1\n' > "$tmp/coreneuron_input/empty.dat"
 run() { "$@" 2> /dev/null; }
 run bin/nd-core -d "$tmp/coreneuron_input" -f "$tmp/coreneuron_input/empty.dat" -o "$tmp/e1" --tstop 0.1
 run mpirun --oversubscribe -np 4 bin/nd-core -d "$tmp/coreneuron_input" -f "$tmp/coreneuron_input/empty.dat" -o "$tmp/e4" --tstop 0.1

@@ -127,19 +127,23 @@ struct Core: ParsableCommand {
         do {
             parameters = try resolvedParameters()
             let dataset = try CoreDataset(directory: parameters.datpath)
-            // CoreNEURON reads a relative -f inside the dataset folder.
-            let list = parameters.filesdat.map { $0.hasPrefix("/") ? $0 : PathUtil.join(parameters.datpath, $0) }
-                ?? PathUtil.join(parameters.datpath, "files.dat")
+            let list = parameters.filesdat ?? PathUtil.join(parameters.datpath, "files.dat")
             try requireInputFile(list)
             let (ids, gaps) = try CoreDataset.groups(filesDat: list, rank: comm.rank, size: comm.size)
             if gaps { throw NDError(file: list, line: 2, "the model has gap junctions, which nd-core does not simulate") }
-            let groups = try ids.map { try dataset.group($0) }
-            let missing = ModelGroup.unknownMechanisms(in: groups, catalog: dataset.catalog)
-            guard missing.isEmpty else {
-                throw NDError(file: parameters.datpath, "mechanisms nd-core does not simulate: \(missing.joined(separator: ", "))")
+            // One group at a time: its file bytes and decoded fields are dropped as soon as
+            // it is in the engine's form. Every group is read before a missing mechanism
+            // is reported, so that the message names them all.
+            var models: [ModelGroup] = []
+            var missing = Set<String>()
+            for (k, id) in ids.enumerated() {
+                let g = try dataset.group(id)
+                missing.formUnion(ModelGroup.unknownMechanisms(in: [g], catalog: dataset.catalog))
+                if !missing.isEmpty { continue }
+                models.append(try ModelGroup(dataset: g, catalog: dataset.catalog, file: dataset.path(id, phase: 2), localKeyBase: -(Int64(k + 1) << 32)))
             }
-            let models = try groups.enumerated().map { k, g in
-                try ModelGroup(dataset: g, catalog: dataset.catalog, file: dataset.path(g.id, phase: 2), localKeyBase: -(Int64(k + 1) << 32))
+            guard missing.isEmpty else {
+                throw NDError(file: parameters.datpath, "mechanisms nd-core does not simulate: \(missing.sorted().joined(separator: ", "))")
             }
             entries = models.count
             let globalsPath = PathUtil.join(parameters.datpath, "globals.dat")

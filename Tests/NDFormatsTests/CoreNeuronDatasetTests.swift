@@ -22,7 +22,7 @@ import Testing
         return (catalog, groups)
     }
 
-    @Test(arguments: ["tiny", "ring_np2", "multi"])
+    @Test(arguments: ["tiny", "ring_np1", "ring_np2", "multi", "tiny_vecstim", "tiny_extras"])
     func neuronsFilesReadAndWriteBackByteForByte(dataset: String) throws {
         let (catalog, groups) = try load(dataset)
         let text = try FileBytes.read(Self.root + "/" + dataset + "/bbcore_mech.dat")
@@ -44,5 +44,66 @@ import Testing
             #expect(names.contains(name), "\(name) missing from \(names)")
         }
         #expect(catalog.entry(named: "hh")?.dataSize == 25)
+    }
+
+    @Test func extrasCarryBBCorePointersAndPlayedVectors() throws {
+        let (catalog, groups) = try load("tiny_extras")
+        let g = groups[0].3
+        let vecStim = try #require(catalog.type(named: "VecStim"))
+        #expect(g.corePointers.map(\.type) == [vecStim])
+        #expect(g.corePointers[0].doubles == [30, 35])
+        #expect(g.vecPlays.count == 1)
+        #expect(g.vecPlays[0].mechanismType == catalog.type(named: "IClamp"))
+    }
+
+    func refusal(_ phase2: [UInt8], _ phase1: [UInt8]? = nil) throws -> String {
+        let (catalog, groups) = try load("tiny")
+        do {
+            _ = try CoreGroup(id: 0, phase1: phase1 ?? groups[0].1, phase2: phase2, catalog: catalog, names: ("0_1.dat", "0_2.dat"))
+            return ""
+        } catch let e as NDError { return e.description }
+    }
+
+    /// Offsets of the first byte of `text` in `bytes`.
+    func find(_ text: String, in bytes: [UInt8]) -> Int {
+        let t = Array(text.utf8)
+        return (0...(bytes.count - t.count)).first { Array(bytes[$0..<($0 + t.count)]) == t }!
+    }
+
+    @Test func truncationAnywhereIsAnErrorNamingTheFile() throws {
+        let p2 = try load("tiny").1[0].2
+        for cut in [0, 1, 5, 20, 100, p2.count / 3, p2.count / 2, p2.count - 9, p2.count - 1] {
+            let message = try refusal(Array(p2.prefix(cut)))
+            #expect(message.hasPrefix("0_2.dat"), "cut at \(cut): \(message)")
+            #expect(message.contains("truncated") || message.contains("expected"), "cut at \(cut): \(message)")
+        }
+    }
+
+    @Test func wrongVersionMissingMarkerAndBadCountsAreRefused() throws {
+        let p2 = try load("tiny").1[0].2
+        var version = p2
+        version[2] = UInt8(ascii: "9")  // 1.8 -> 1.9
+        #expect(try refusal(version).contains("format version '1.9'"))
+        var marker = p2
+        let m = find("chkpnt 4\n", in: marker)
+        marker[m + 7] = UInt8(ascii: "7")
+        #expect(try refusal(marker).contains("chkpnt 7 before the nodes' b, expected chkpnt 4"))
+        var count = p2
+        let n = find("14 nnode", in: count)
+        count[n + 1] = UInt8(ascii: "9")  // 19 nodes: the arrays no longer fit
+        #expect(try refusal(count).hasPrefix("0_2.dat"))
+        var gids = try load("tiny").1[0].1
+        let c = find("3 npresyn", in: gids)
+        gids[c] = UInt8(ascii: "4")
+        #expect(try refusal(p2, gids).hasPrefix("0_1.dat"))
+        var parent = p2
+        let start = find("chkpnt 2\n", in: parent) + 9 + 4 * 4  // node 4's parent
+        parent[start] = 9  // after the node itself
+        #expect(try refusal(parent).contains("node 4: parent 9 must be a node before it"))
+    }
+
+    @Test func theOldFormatIsNamedWhenRefused() throws {
+        let old = Array("NDMODEL\u{0}rest".utf8)
+        #expect(try refusal(old).contains("retired NDMODEL format"))
     }
 }

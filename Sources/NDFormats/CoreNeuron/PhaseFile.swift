@@ -6,7 +6,7 @@ public let coreNeuronFormatVersion = "1.8"
 
 /// Writes the mixed text/binary layout of CoreNEURON's phase files: the version line,
 /// integers as text lines (`12 nnode`), arrays as a `chkpnt N` line followed by the raw
-/// little-endian values. The marker counter runs across the group's phase 1 and phase 2
+/// values in the machine's byte order. The marker counter runs across the group's phase 1 and phase 2
 /// files, as NEURON numbers them.
 public struct PhaseWriter {
     public private(set) var bytes: [UInt8] = []
@@ -28,16 +28,11 @@ public struct PhaseWriter {
         line(label.map { "\(value) \($0)" } ?? "\(value)")
     }
 
-    public mutating func array<T: FixedWidthInteger>(_ values: [T]) {
+    /// An array in the machine's byte order, as NEURON writes it (`fwrite`).
+    public mutating func array<T>(_ values: [T]) {
         marker()
-        #if _endian(little)
         values.withUnsafeBytes { bytes.append(contentsOf: $0) }
-        #else
-        for x in values { withUnsafeBytes(of: x.littleEndian) { bytes.append(contentsOf: $0) } }
-        #endif
     }
-
-    public mutating func array(_ values: [Double]) { array(values.map(\.bitPattern)) }
 
     private mutating func marker() {
         line("chkpnt \(checkpoint)")
@@ -60,11 +55,11 @@ public struct PhaseReader {
         self.bytes = bytes
         self.name = name
         self.checkpoint = checkpoint
+        if bytes.starts(with: Array("NDMODEL".utf8)) {
+            throw NDError(file: name, "an ndtools model file of the retired NDMODEL format: rebuild the dataset with nd-instantiate (it now writes CoreNEURON's own format)")
+        }
         let version = try textLine("the version line")
         guard version == coreNeuronFormatVersion else {
-            if version.hasPrefix("NDMODEL") {
-                throw NDError(file: name, line: 1, "an ndtools model file of the retired NDMODEL format: rebuild the dataset with nd-instantiate (it now writes CoreNEURON's own format)")
-            }
             throw NDError(file: name, line: 1, "format version '\(version.prefix(40))', expected '\(coreNeuronFormatVersion)' (CoreNEURON datasets as NEURON 9 writes them)")
         }
     }
@@ -100,8 +95,15 @@ public struct PhaseReader {
         return value
     }
 
-    /// `count` values after a `chkpnt N` marker.
+    /// `count` values after a `chkpnt N` marker, in the machine's own byte order (the
+    /// files hold "the native binary representation of the writing process").
     public mutating func array<T: FixedWidthInteger>(_ type: T.Type, _ count: Int, _ what: String) throws -> [T] {
+        try values(count, what)
+    }
+
+    public mutating func doubles(_ count: Int, _ what: String) throws -> [Double] { try values(count, what) }
+
+    private mutating func values<T>(_ count: Int, _ what: String) throws -> [T] {
         let marker = try textLine("the chkpnt line before \(what)")
         guard marker.hasPrefix("chkpnt "), let n = Int(marker.dropFirst(7)) else {
             throw NDError(file: name, line: lineNumber, "expected 'chkpnt \(checkpoint)' before \(what), found '\(marker.prefix(40))'")
@@ -116,13 +118,12 @@ public struct PhaseReader {
         }
         let start = offset
         offset += count * size
-        return bytes.withUnsafeBytes { raw in
-            (0..<count).map { T(littleEndian: raw.loadUnaligned(fromByteOffset: start + $0 * size, as: T.self)) }
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            bytes.withUnsafeBytes { raw in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[start..<(start + count * size)]))
+            }
+            initialized = count
         }
-    }
-
-    public mutating func doubles(_ count: Int, _ what: String) throws -> [Double] {
-        try array(UInt64.self, count, what).map { Double(bitPattern: $0) }
     }
 
     public mutating func ints(_ count: Int, _ what: String) throws -> [Int32] { try array(Int32.self, count, what) }
