@@ -2,6 +2,7 @@
 """make validate: the same SONATA network in NEURON and in nd-core, spike for spike.
 
 Usage: scripts/validate-neuron.py SIMULATION_CONFIG OUT_DAT [--tstop T] [--coreneuron] [--timing FILE]
+       scripts/validate-neuron.py SIMULATION_CONFIG --write-dataset DIR
 Needs `pip install neuron h5py morphio`. Builds every biophysical cell of the circuit in
 NEURON as NDSim builds it: the soma a cylinder as long as wide (one sample: its
 diameter; else twice the mean distance of the soma points from their centre, at least
@@ -17,7 +18,10 @@ has the same number of spikes and every spike is within 0.025 ms.
 
 Cells are registered with gids (ParallelContext) and connected with gid_connect, so that
 --coreneuron can run the same model in the CoreNEURON the neuron wheel embeds
-(in memory; replayed spikes through a PatternStim). --timing FILE writes the run's wall time (the solve only),
+(in memory; replayed spikes through a PatternStim). --write-dataset DIR writes the
+same model (with the stand-in gids) as NEURON's own CoreNEURON dataset
+(pc.nrncore_write after finitialize) and the replayed spikes as DIR/replay.dat, for
+nrniv-core and nd-core to run (`-d DIR -p DIR/replay.dat`); nothing is simulated. --timing FILE writes the run's wall time (the solve only),
 compartments, steps and the process's peak RSS as JSON, for make bench-core.
 """
 import resource
@@ -114,7 +118,8 @@ class Cell:
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("config")
-    ap.add_argument("out_dat")
+    ap.add_argument("out_dat", nargs="?")
+    ap.add_argument("--write-dataset", metavar="DIR")
     ap.add_argument("--tstop", type=float)
     ap.add_argument("--coreneuron", action="store_true")
     ap.add_argument("--timing")
@@ -250,7 +255,7 @@ def main():
     # same synapses.
     stims = []
     replay = [(gid, t) for gid, t in replay if netcons.get(gid)]
-    if args.coreneuron:
+    if args.coreneuron or args.write_dataset:
         if replay:
             shift = total
             for gid in sorted({gid for gid, _ in replay}):
@@ -261,9 +266,16 @@ def main():
                     stims.append(nc)
             replay.sort(key=lambda x: (x[1], x[0]))
             tv, gv = h.Vector([t for _, t in replay]), h.Vector([gid + shift for gid, _ in replay])
-            ps = h.PatternStim()
-            ps.play(tv, gv)
-            stims += [ps, tv, gv]
+            if args.write_dataset:
+                os.makedirs(args.write_dataset, exist_ok=True)
+                with open(os.path.join(args.write_dataset, "replay.dat"), "w") as f:
+                    f.write("/scatter\n")
+                    for gid, t in replay:
+                        f.write(f"{t!r}\t{gid + shift}\n")
+            else:
+                ps = h.PatternStim()
+                ps.play(tv, gv)
+                stims += [ps, tv, gv]
     else:
         by_gid = {}
         for gid in {gid for gid, _ in replay}:
@@ -288,6 +300,12 @@ def main():
         coreneuron.enable = True
         coreneuron.verbose = 0
     h.finitialize(sim.get("conditions", {}).get("v_init", -80.0))
+    if args.write_dataset:
+        pc.nrncore_write(args.write_dataset)
+        print(f"validate: wrote NEURON's CoreNEURON dataset of {len(gid_cell)} cells to {args.write_dataset}")
+        return
+    if not args.out_dat:
+        ap.error("OUT_DAT is needed unless --write-dataset is given")
     started = time.perf_counter()
     pc.psolve(tstop)
     seconds = time.perf_counter() - started
