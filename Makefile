@@ -15,7 +15,17 @@ REF_TOOLS ?=
 BENCH_ENTRIES ?= 200000
 BENCH_RUNS ?= 5
 
-.PHONY: build deps test unit-tests mpi-test bench bench-rebalance bench-circuit bench-allocate bench-core example check-sonata validate clean workflow tools-built FORCE compare
+.PHONY: build deps test unit-tests mpi-test bench bench-rebalance bench-circuit bench-allocate bench-core example check-sonata validate clean workflow tools-built FORCE compare check-coreneuron coreneuron-fixtures venv
+
+# The reference stack (NEURON 9.0.2 with nrniv-core, h5py, MorphIO, libsonata) for the
+# optional checks and benchmarks, in a virtual environment of the project's own;
+# `make test` needs none of it.
+VENV := $(CURDIR)/.venv
+PYTHON := $(VENV)/bin/python
+$(PYTHON):
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q neuron==9.0.2 h5py morphio libsonata numpy
+venv: $(PYTHON)
 
 build: deps
 	swift build $(SWIFT_BUILD_FLAGS)
@@ -54,9 +64,18 @@ bench: bench-rebalance bench-circuit bench-allocate bench-core
 
 # The ring network (scripts/make-ring-circuit.py) in NEURON, CoreNEURON and nd-core;
 # CELLS (10000), RUNS (5), TSTOP (100) in the environment.
-bench-core: build
-	pip install -q neuron h5py morphio numpy
-	python3 scripts/bench-core.py
+bench-core: build $(PYTHON)
+	PATH=$(VENV)/bin:$$PATH $(PYTHON) scripts/bench-core.py
+
+# CoreNEURON's own datasets both ways (scripts/check-coreneuron.py): nrniv-core runs
+# what nd-instantiate writes, nd-core runs what NEURON's nrncore_write writes; same spikes
+# on 1 and 2 ranks, with files.dat and a rebalanced one. TSTOP in the environment.
+check-coreneuron: build $(PYTHON)
+	PATH=$(VENV)/bin:$$PATH $(PYTHON) scripts/check-coreneuron.py
+
+# The NEURON-written datasets under Tests/NDFormatsTests/Fixtures/coreneuron.
+coreneuron-fixtures: $(PYTHON)
+	PATH=$(VENV)/bin:$$PATH $(PYTHON) scripts/make-coreneuron-fixtures.py Tests/NDFormatsTests/Fixtures/coreneuron
 
 bench-allocate: build
 	RUNS=$(BENCH_RUNS) python3 scripts/bench-allocate.py
@@ -74,17 +93,16 @@ example: build
 
 # NDSonata against the reference readers (libsonata, MorphIO from PyPI) on a synthesized
 # circuit, the bundled example and the hand-made fixtures; the example's stimuli in NEURON.
-check-sonata: build
-	pip install -q libsonata morphio numpy neuron
+check-sonata: build $(PYTHON)
 	rm -rf .check && bin/nd-circuit synth --cells 3000 --populations 3 --seed 5 .check/circuit
-	python3 scripts/check-sonata.py .check/circuit/simulation_config.json examples/circuit/simulation_config.json \
+	$(PYTHON) scripts/check-sonata.py .check/circuit/simulation_config.json examples/circuit/simulation_config.json \
 	    Tests/NDSonataTests/Fixtures/usecase/simulation_config.json
-	python3 scripts/check-morphologies.py .check/circuit/morphologies/*.swc \
+	$(PYTHON) scripts/check-morphologies.py .check/circuit/morphologies/*.swc \
 	    Tests/NDSonataTests/Fixtures/usecase/CircuitA/morphologies/*/* Tests/NDSonataTests/Fixtures/morphology.h5
-	python3 scripts/check-synth-spikes.py examples/circuit/simulation_config.json
+	$(PYTHON) scripts/check-synth-spikes.py examples/circuit/simulation_config.json
 
 clean:
-	rm -rf .build bin/nd-* .bench .check .compare .validate out
+	rm -rf .build bin/nd-* .bench .check .compare .validate out .venv
 
 # ---------------------------------------------------------------------------------------
 # The four-step workflow as file targets: dry run -> allocation -> model -> rebalance ->
@@ -142,7 +160,7 @@ $(OUT)/rebalanced.dat: $(OUT)/coreneuron_input/files.dat $(OUT)/.machine-params
 
 $(OUT)/out.dat: $(OUT)/rebalanced.dat $(OUT)/.run-params
 	@rm -f $@
-	$(MPIRUN) -np $(SIM_RANKS) $(BIN)/nd-core -d $(OUT)/coreneuron_input -f $< -o $(OUT) \
+	$(MPIRUN) -np $(SIM_RANKS) $(BIN)/nd-core --read-config $(OUT)/coreneuron_input/sim.conf -f $< -o $(OUT) \
 	    --ranks-per-machine $(RANKS_PER_MACHINE) $(if $(TSTOP),--tstop $(TSTOP))
 
 $(OUT)/stats.txt: $(OUT)/rebalanced.dat
@@ -160,10 +178,9 @@ compare: tools-built
 # (default: the bundled circuit) and VALIDATE_TSTOP (default: the config's tstop).
 VALIDATE_CONFIG ?= examples/circuit/simulation_config.json
 VALIDATE_TSTOP ?=
-validate: tools-built
-	pip install -q neuron h5py morphio
+validate: tools-built $(PYTHON)
 	rm -rf .validate
 	$(BIN)/nd-instantiate $(VALIDATE_CONFIG) --output-path .validate --ranks 2 > /dev/null
-	$(MPIRUN) -np 2 $(BIN)/nd-core -d .validate/coreneuron_input -o .validate $(if $(VALIDATE_TSTOP),--tstop $(VALIDATE_TSTOP))
-	python3 scripts/validate-neuron.py $(VALIDATE_CONFIG) .validate/out.dat $(if $(VALIDATE_TSTOP),--tstop $(VALIDATE_TSTOP))
-	python3 scripts/validate-neuron.py $(VALIDATE_CONFIG) .validate/out.dat $(if $(VALIDATE_TSTOP),--tstop $(VALIDATE_TSTOP)) --coreneuron
+	$(MPIRUN) -np 2 $(BIN)/nd-core --read-config .validate/coreneuron_input/sim.conf -o .validate $(if $(VALIDATE_TSTOP),--tstop $(VALIDATE_TSTOP))
+	$(PYTHON) scripts/validate-neuron.py $(VALIDATE_CONFIG) .validate/out.dat $(if $(VALIDATE_TSTOP),--tstop $(VALIDATE_TSTOP))
+	$(PYTHON) scripts/validate-neuron.py $(VALIDATE_CONFIG) .validate/out.dat $(if $(VALIDATE_TSTOP),--tstop $(VALIDATE_TSTOP)) --coreneuron
