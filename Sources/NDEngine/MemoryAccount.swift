@@ -55,12 +55,7 @@ public struct MemoryAccount: Equatable, Sendable {
     /// the connections into its synapses), in cell order; source entries are not
     /// attributed to cells.
     public static func perCell(_ g: ModelGroup) -> [Int] {
-        // A node belongs to the cell of its root; a root to the cell whose soma hangs from it.
-        var root = [Int32](repeating: 0, count: g.nodes.count)
-        for i in 0..<g.nodes.count { let p = g.nodes.parent[i]; root[i] = p < 0 ? Int32(i) : root[Int(p)] }
-        var cellOfRoot = [Int](repeating: -1, count: g.nodes.count)
-        for c in 0..<g.cells.count { cellOfRoot[Int(root[Int(g.cells.somaNode[c])])] = c }
-        let owner = root.map { cellOfRoot[Int($0)] }
+        let owner = cellOfNode(g)
         var bytes = [Int](repeating: bytesPerCell, count: g.cells.count)
         for c in owner where c >= 0 { bytes[c] += bytesPerNode }
         func add(_ nodes: [Int32], _ name: String) {
@@ -74,5 +69,15 @@ public struct MemoryAccount: Equatable, Sendable {
             if c >= 0 { bytes[c] += bytesPerConnection }
         }
         return bytes
+    }
+
+    /// The cell of every node (-1 for none): a node belongs to the cell of its root, a
+    /// root to the cell whose soma hangs from it.
+    public static func cellOfNode(_ g: ModelGroup) -> [Int] {
+        var root = [Int32](repeating: 0, count: g.nodes.count)
+        for i in 0..<g.nodes.count { let p = g.nodes.parent[i]; root[i] = p < 0 ? Int32(i) : root[Int(p)] }
+        var cellOfRoot = [Int](repeating: -1, count: g.nodes.count)
+        for c in 0..<g.cells.count { cellOfRoot[Int(root[Int(g.cells.somaNode[c])])] = c }
+        return root.map { cellOfRoot[Int($0)] }
     }
 }

@@ -116,6 +116,15 @@ struct Core: ParsableCommand {
         return p
     }
 
+    /// A byte count as CoreNEURON prints its model size.
+    static func size(_ bytes: Double) -> String {
+        if bytes < 1024 { return "\(Int(bytes)) bytes" }
+        for (unit, scale) in [("kB", 1024.0), ("MB", 1048576.0), ("GB", 1073741824.0)] where bytes < scale * 1024 || unit == "GB" {
+            return cFormat("%.2f", bytes / scale) + " " + unit
+        }
+        return ""
+    }
+
     func run() throws {
         let comm = try makeCommunicator()
         defer { finish(comm) }
@@ -123,6 +132,7 @@ struct Core: ParsableCommand {
         var engine: Engine? = nil
         var parameters = Parameters()
         var entries = 0
+        var coreNeuronBytes = 0  // what CoreNEURON would hold for the same groups
         var failure: Error? = nil
         do {
             parameters = try resolvedParameters()
@@ -138,6 +148,7 @@ struct Core: ParsableCommand {
             var missing = Set<String>()
             for (k, id) in ids.enumerated() {
                 let g = try dataset.group(id)
+                coreNeuronBytes += CoreNeuronAccount.bytes(of: g, catalog: dataset.catalog)
                 missing.formUnion(ModelGroup.unknownMechanisms(in: [g], catalog: dataset.catalog))
                 if !missing.isEmpty { continue }
                 models.append(try ModelGroup(dataset: g, catalog: dataset.catalog, file: dataset.path(id, phase: 2), localKeyBase: -(Int64(k + 1) << 32)))
@@ -162,9 +173,11 @@ struct Core: ParsableCommand {
         let engine_ = engine!
         if modelStats {
             let counts = try comm.allSum([Double(engine_.cellCount), Double(engine_.nodeCount), Double(engine_.compartmentCount),
-                                          Double(engine_.synapseCount), Double(engine_.connectionCount)])
+                                          Double(engine_.synapseCount), Double(engine_.connectionCount),
+                                          Double(engine_.modelBytes), Double(coreNeuronBytes)])
             if comm.rank == 0 {
                 StandardError.write("nd-core: model: \(Int(counts[0])) cells, \(Int(counts[1])) nodes (\(Int(counts[2])) with membrane), \(Int(counts[3])) synapses, \(Int(counts[4])) netcons on \(comm.size) ranks\n")
+                StandardError.write("nd-core: model size: \(Self.size(counts[5])) here, \(Self.size(counts[6])) in CoreNEURON's layout\n")
             }
         }
         let loadSeconds = monotonicSeconds() - loadStart
@@ -186,7 +199,7 @@ struct Core: ParsableCommand {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let record: [Double] = [Double(comm.rank), Double(entries), Double(engine_.cellCount), Double(engine_.compartmentCount),
                                 Double(engine_.synapseCount), Double(engine_.modelBytes), Double(usage.ru_maxrss) * 1024,
-                                loadSeconds, runSeconds]
+                                loadSeconds, runSeconds, Double(coreNeuronBytes)]
         let records = try comm.allGather(record)
         if comm.rank == 0 {
             do {
@@ -202,7 +215,8 @@ struct Core: ParsableCommand {
                     jsonl += Array(try JSONCodec.encode(.object([
                         "rank": .int(Int64(x[0])), "machine": .int(Int64(x[0]) / Int64(ranksPerMachine)),
                         "entries": .int(Int64(x[1])), "cells": .int(Int64(x[2])), "compartments": .int(Int64(x[3])),
-                        "synapses": .int(Int64(x[4])), "model_bytes": .int(Int64(x[5])), "peak_rss_bytes": .int(Int64(x[6])),
+                        "synapses": .int(Int64(x[4])), "model_bytes": .int(Int64(x[5])),
+                        "coreneuron_model_bytes": .int(Int64(x[9])), "peak_rss_bytes": .int(Int64(x[6])),
                         "load_seconds": .double((x[7] * 1000).rounded() / 1000), "run_seconds": .double((x[8] * 1000).rounded() / 1000),
                     ])).utf8) + [0x0A]
                 }
