@@ -134,15 +134,23 @@ def main():
     cbase = os.path.dirname(circuit_path)
     cman = {k: resolve(v, {}, cbase) for k, v in circ.get("manifest", {}).items()}
     comp = circ.get("components", {})
+    # Gids as neurodamus 4.2.9 numbers them (and nd-instantiate): populations by name,
+    # the first at 0, each next at the 1000-block above the previous offset plus its
+    # largest node id (every node is simulated or virtual here).
+    sizes = {}
+    for entry in circ["networks"]["nodes"]:
+        with h5py.File(resolve(entry["nodes_file"], cman, cbase), "r") as nodes:
+            for pop in entry["populations"]:
+                sizes[pop] = len(nodes["nodes"][pop]["node_type_id"])
     offsets, cells, gid_cell = {}, {}, {}
     total = 0
+    for pop in sorted(sizes):
+        offsets[pop] = total
+        total = ((total + max(sizes[pop] - 1, 0)) // 1000 + 1) * 1000
     for entry in circ["networks"]["nodes"]:
         nodes = h5py.File(resolve(entry["nodes_file"], cman, cbase), "r")
         for pop, pconf in entry["populations"].items():
             g = nodes["nodes"][pop]
-            n = len(g["node_type_id"])
-            offsets[pop] = total
-            total += n
             if pconf.get("type", "biophysical") != "biophysical":
                 continue
             def col(name):

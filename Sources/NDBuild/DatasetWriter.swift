@@ -28,9 +28,12 @@ public struct DatasetWriter {
         return files
     }
 
-    /// The folder's own files; `order` is files.dat's list of group ids.
+    /// The folder's own files; `order` is files.dat's list of group ids. Beside the
+    /// folder, `populations_offset.dat` (as neurodamus writes it next to its
+    /// coreneuron_input), so that gids in out.dat map back to populations.
     public func finish(simulation: SimulationConfig, replay: [(timeMs: Double, gid: Int64)], order: [Int64],
-                       cycles: Int, checksums: String) throws {
+                       cycles: Int, checksums: String, populationsOffset: String) throws {
+        try AtomicFile.write(Array(populationsOffset.utf8), to: PathUtil.join(PathUtil.directory(of: folder), "populations_offset.dat"))
         try AtomicFile.write(catalog.rendered(), to: PathUtil.join(folder, "bbcore_mech.dat"))
         try AtomicFile.write(NeuronBuiltins.globals(celsius: simulation.conditions.celsius, dtMs: simulation.run.dtMs).rendered(),
                              to: PathUtil.join(folder, "globals.dat"))

@@ -5,13 +5,16 @@ import NDSonata
 /// Builds model groups from a SONATA simulation: the simulated cells, each with its
 /// compartments, mechanisms, afferent synapses and connections, and its stimuli.
 ///
-/// Gids are global: a population's offset (the sizes of the populations before it, in
-/// circuit order, virtual ones included) plus the node id.
+/// Gids are global and numbered as neurodamus numbers them (`NeurodamusGids`): a
+/// population's offset plus the node id.
 public final class ModelBuilder {
     public let simulation: SimulationConfig
     public let circuit: Circuit
     public private(set) var gidOffsets: [String: Int64] = [:]
-    public private(set) var totalNodes: Int64 = 0
+    /// The first gid above every population's block: no cell has it or any gid past it.
+    public private(set) var endOfGids: Int64 = 0
+    /// Node populations of type `virtual` (no cells; sources of edges and replayed spikes).
+    public private(set) var virtualPopulations: Set<String> = []
     private var catalogs: [String: ElectricalModelCatalog] = [:]
     private var morphologies: [String: Morphology] = [:]
     private var clamps: [CellRef: [CurrentClamp]] = [:]
@@ -23,18 +26,36 @@ public final class ModelBuilder {
         simulation = try SimulationConfig(path: path)
         circuit = try Circuit(path: simulation.circuitConfigPath)
         self.warn = warn
-        for name in circuit.nodePopulationNames {
-            gidOffsets[name] = totalNodes
-            totalNodes += Int64(try circuit.nodes(name).size)
-        }
         for input in simulation.unsupportedInputs { warn("input \(input) is not simulated") }
         for edges in circuit.config.edges where edges.type != "chemical" {
             warn("edge population '\(edges.name)' (\(edges.type)) is not simulated: only chemical synapses are")
         }
+        // Gid offsets: from the nodes neurodamus registers — every node of a virtual
+        // population, the simulated cells and the inputs' targets of the others.
+        var largest: [String: Int] = [:]
+        for name in circuit.nodePopulationNames {
+            let population = try circuit.nodes(name)
+            guard population.config.type != "vasculature" else { continue }
+            largest[name] = 0
+            if population.config.type == "virtual" {
+                virtualPopulations.insert(name)
+                largest[name] = population.size - 1
+            }
+        }
+        for cell in try simulatedCells() { largest[cell.population] = max(largest[cell.population] ?? 0, cell.nodeID) }
+        for input in simulation.inputs {
+            guard case .currentClamp(let clamp) = input else { continue }
+            for (pop, ids) in try select(clamp.nodeSet) {
+                for id in ids { clamps[CellRef(population: pop, nodeID: id), default: []].append(clamp) }
+                if let top = ids.max(), largest[pop] != nil { largest[pop] = max(largest[pop]!, top) }
+            }
+        }
+        gidOffsets = NeurodamusGids.offsets(largestNodeID: largest)
+        endOfGids = NeurodamusGids.end(offsets: gidOffsets, largestNodeID: largest)
         for input in simulation.inputs {
             switch input {
-            case .currentClamp(let clamp):
-                for (pop, ids) in try select(clamp.nodeSet) { for id in ids { clamps[CellRef(population: pop, nodeID: id), default: []].append(clamp) } }
+            case .currentClamp:
+                break
             case .spikes(_, let file, _, let delay):
                 for spike in try SpikeFile.read(file) {
                     guard let offset = gidOffsets[spike.population] else {

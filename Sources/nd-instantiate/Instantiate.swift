@@ -22,7 +22,8 @@ struct Instantiate: ParsableCommand {
             <id>_1.dat (spike sources, connections) and <id>_2.dat (nodes, mechanisms, \
             synapses, stimuli), bbcore_mech.dat, globals.dat, sim.conf (for special-core \
             --read-config), replay.dat (replayed spikes, if any) and ndtools-checksums.txt. \
-            Entry ids are the smallest gid of the bucket. RoundRobin gives cell i (population by population, node order) to bucket \
+            Entry ids are the smallest gid of the bucket; gids are numbered as neurodamus 4.2.9 \
+            numbers them, and DIR/populations_offset.dat says how. RoundRobin gives cell i (population by population, node order) to bucket \
             i mod (R*C): rank b mod R, cycle b div R. Memory builds the buckets of an \
             nd-allocate allocation. Under mpirun each process builds its ranks' buckets; \
             files.dat is written last, once every bucket is on disk. Prints one JSON-line per \
@@ -82,7 +83,7 @@ struct Instantiate: ParsableCommand {
             }
             try alloc.checkCovers(cells, source: allocation ?? simulationConfig)
             let entries = alloc.buckets.enumerated().map { b, bucket in
-                bucket.map { builder.gid($0) }.min() ?? builder.totalNodes + Int64(b)
+                bucket.map { builder.gid($0) }.min() ?? builder.endOfGids + Int64(b)
             }
             plan = (builder, alloc, entries)
         } catch { localError = error }
@@ -90,7 +91,7 @@ struct Instantiate: ParsableCommand {
         let (builder, alloc, entries) = plan!
 
         let folder = PathUtil.join(outputPath, "coreneuron_input")
-        let writer = DatasetWriter(folder: folder, replayGidOffset: builder.totalNodes)
+        let writer = DatasetWriter(folder: folder, replayGidOffset: builder.endOfGids)
         let fields = 9  // per built bucket: index, cells, compartments, synapses, bytes, CRC and size of both files
         var summaries: [Double] = []
         do {
@@ -126,7 +127,8 @@ struct Instantiate: ParsableCommand {
                 var order: [Int64] = []
                 for c in 0..<alloc.cycles { for r in 0..<alloc.ranks { order.append(entries[alloc.index(rank: r, cycle: c)]) } }
                 try writer.finish(simulation: builder.simulation, replay: builder.replayedSpikes, order: order,
-                                  cycles: alloc.cycles, checksums: checksums)
+                                  cycles: alloc.cycles, checksums: checksums,
+                                  populationsOffset: NeurodamusGids.populationsOffsetText(offsets: builder.gidOffsets, virtual: builder.virtualPopulations))
                 let out = StandardOutput()
                 let lines = JSONLinesWriter(out)
                 for row in rows {

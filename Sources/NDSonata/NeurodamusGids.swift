@@ -1,0 +1,33 @@
+/// Gids as neurodamus 4.2.9 numbers them (core/nodeset.py): a cell's gid is its node id
+/// plus its population's offset; populations in name order, the first at 0, each next one
+/// at the first multiple of 1000 above the previous offset plus the previous population's
+/// largest registered node id (virtual populations register every node; others their
+/// simulated cells and the nodes their inputs target; none registered counts as 0).
+public enum NeurodamusGids {
+    /// Offsets of the populations given with their largest registered node id.
+    public static func offsets(largestNodeID: [String: Int]) -> [String: Int64] {
+        var result: [String: Int64] = [:]
+        var previous: (offset: Int64, largest: Int64)? = nil
+        for name in largestNodeID.keys.sorted() {
+            let offset = previous.map { (($0.offset + $0.largest) / 1000 + 1) * 1000 } ?? 0
+            result[name] = offset
+            previous = (offset, Int64(max(0, largestNodeID[name]!)))
+        }
+        return result
+    }
+
+    /// The first gid block above every population (for gids that must be no cell's).
+    public static func end(offsets: [String: Int64], largestNodeID: [String: Int]) -> Int64 {
+        guard let last = offsets.max(by: { $0.value < $1.value }) else { return 0 }
+        return ((last.value + Int64(max(0, largestNodeID[last.key] ?? 0))) / 1000 + 1) * 1000
+    }
+
+    /// `populations_offset.dat` as neurodamus writes it: `population::offset::alias` lines,
+    /// the simulated populations first (alias: the name), then the virtual ones (alias:
+    /// `virtual`), each group by name.
+    public static func populationsOffsetText(offsets: [String: Int64], virtual: Set<String>) -> String {
+        let names = offsets.keys.sorted()
+        return names.filter { !virtual.contains($0) }.map { "\($0)::\(offsets[$0]!)::\($0)\n" }.joined()
+            + names.filter { virtual.contains($0) }.map { "\($0)::\(offsets[$0]!)::virtual\n" }.joined()
+    }
+}

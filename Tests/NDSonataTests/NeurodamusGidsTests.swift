@@ -1,0 +1,21 @@
+import NDSonata
+import Testing
+
+/// Population offsets as neurodamus 4.2.9's core/nodeset.py computes them (run on its own
+/// code for the case below: A 0, B 1000, V 2000).
+@Suite struct NeurodamusGidsTests {
+    @Test func populationsByNameEachAtTheNextThousandBlock() {
+        // A: 1000 nodes, virtual V: 200, B: 500 — listed A, V, B in the circuit.
+        let largest = ["A": 999, "V": 199, "B": 499]
+        let offsets = NeurodamusGids.offsets(largestNodeID: largest)
+        #expect(offsets == ["A": 0, "B": 1000, "V": 2000])
+        #expect(NeurodamusGids.end(offsets: offsets, largestNodeID: largest) == 3000)
+        #expect(NeurodamusGids.populationsOffsetText(offsets: offsets, virtual: ["V"]) == "A::0::A\nB::1000::B\nV::2000::virtual\n")
+    }
+
+    @Test func blockBoundariesAndEmptyPopulations() {
+        // A largest id of 1000 pushes the next population to 2000; an empty one still takes a block.
+        #expect(NeurodamusGids.offsets(largestNodeID: ["a": 1000, "b": 0, "c": 5]) == ["a": 0, "b": 2000, "c": 3000])
+        #expect(NeurodamusGids.offsets(largestNodeID: ["a": 999, "b": 1]) == ["a": 0, "b": 1000])
+    }
+}
