@@ -40,3 +40,57 @@ public enum Exp2Syn: Mechanism {
         }
     }
 }
+
+extension Exp2Syn: KernelMechanism {
+    public static func kernel(_ c: KernelContext) -> (any MechanismKernel)? {
+        let node = c.nodes { $0.exp2Syn.node }
+        guard !node.isEmpty else { return nil }
+        return Kernel(node: node, e: c.gather { $0.exp2Syn.eMV }, tau1: c.gather { $0.exp2Syn.tau1Ms },
+                      tau2: c.gather { $0.exp2Syn.tau2Ms }, area: c.area, dt: c.settings.dtMs)
+    }
+
+    final class Kernel: MechanismKernel {
+        let node: [Int32], e: [Double], factor: [Double], decay1: [Double], decay2: [Double], scale: [Double]
+        var a: [Double], b: [Double]
+        init(node: [Int32], e: [Double], tau1: [Double], tau2: [Double], area: [Double], dt: Double) {
+            self.node = node; self.e = e
+            let initial = tau1.indices.map { Exp2Syn.initial(tau1: tau1[$0], tau2: tau2[$0]) }
+            factor = initial.map(\.factor)
+            decay1 = initial.map { 1 - exp(dt * (-1.0 / $0.tau1)) }
+            decay2 = tau2.map { 1 - exp(dt * (-1.0 / $0)) }
+            scale = node.map { 1e2 / area[Int($0)] }
+            a = [Double](repeating: 0, count: node.count)
+            b = a
+        }
+        var count: Int { node.count }
+
+        func initialize(v: UnsafePointer<Double>) { for k in a.indices { a[k] = 0; b[k] = 0 } }
+
+        func receive(_ instance: Int, weight: Double) {
+            a[instance] += weight * factor[instance]
+            b[instance] += weight * factor[instance]
+        }
+
+        func current(t: Double, v: UnsafePointer<Double>, rhs: UnsafeMutablePointer<Double>, d: UnsafeMutablePointer<Double>) {
+            for k in node.indices {
+                let g = b[k] - a[k]
+                if g == 0 { continue }
+                let i = Int(node[k])
+                rhs[i] -= g * (v[i] - e[k]) * scale[k]
+                d[i] += g * scale[k]
+            }
+        }
+
+        func advance(v: UnsafePointer<Double>) {
+            a.withUnsafeMutableBufferPointer { a in
+            b.withUnsafeMutableBufferPointer { b in
+            decay1.withUnsafeBufferPointer { d1 in
+            decay2.withUnsafeBufferPointer { d2 in
+                for k in 0..<a.count {
+                    a[k] += d1[k] * (-a[k])
+                    b[k] += d2[k] * (-b[k])
+                }
+            }}}}
+        }
+    }
+}

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NDModel
 
 /// Exponentially decaying synaptic conductance (NEURON's expsyn.mod): each event adds
@@ -19,6 +22,51 @@ public enum ExpSyn: Mechanism {
             let tau = block.data[k * n], e = block.data[k * n + 1]
             guard tau.isFinite, tau > 0, e.isFinite else { throw d.fail("ExpSyn instance \(k): tau \(tau) ms, e \(e) mV: expected tau > 0") }
             model.expSyn.node.append(block.nodeIndices![k]); model.expSyn.tauMs.append(tau); model.expSyn.eMV.append(e)
+        }
+    }
+}
+
+extension ExpSyn: KernelMechanism {
+    public static func kernel(_ c: KernelContext) -> (any MechanismKernel)? {
+        let node = c.nodes { $0.expSyn.node }
+        guard !node.isEmpty else { return nil }
+        return Kernel(node: node, e: c.gather { $0.expSyn.eMV }, tau: c.gather { $0.expSyn.tauMs }, area: c.area, dt: c.settings.dtMs)
+    }
+
+    final class Kernel: MechanismKernel {
+        let node: [Int32], e: [Double], decay: [Double], scale: [Double]
+        var g: [Double]
+        init(node: [Int32], e: [Double], tau: [Double], area: [Double], dt: Double) {
+            self.node = node; self.e = e
+            decay = tau.map { 1 - exp(dt * (-1.0 / $0)) }
+            // Point currents in nA enter the node's row per 100 µm² (the area in µm²).
+            scale = node.map { 1e2 / area[Int($0)] }
+            g = [Double](repeating: 0, count: node.count)
+        }
+        var count: Int { node.count }
+
+        func initialize(v: UnsafePointer<Double>) { for k in g.indices { g[k] = 0 } }
+
+        func receive(_ instance: Int, weight: Double) { g[instance] += weight }
+
+        func current(t: Double, v: UnsafePointer<Double>, rhs: UnsafeMutablePointer<Double>, d: UnsafeMutablePointer<Double>) {
+            node.withUnsafeBufferPointer { node in
+            g.withUnsafeBufferPointer { g in
+            e.withUnsafeBufferPointer { e in
+            scale.withUnsafeBufferPointer { scale in
+                for k in 0..<node.count where g[k] != 0 {
+                    let i = Int(node[k])
+                    rhs[i] -= g[k] * (v[i] - e[k]) * scale[k]
+                    d[i] += g[k] * scale[k]
+                }
+            }}}}
+        }
+
+        func advance(v: UnsafePointer<Double>) {
+            g.withUnsafeMutableBufferPointer { g in
+            decay.withUnsafeBufferPointer { decay in
+                for k in 0..<g.count where g[k] != 0 { g[k] += decay[k] * (-g[k]) }
+            }}
         }
     }
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NDModel
 
 /// Current clamp (NEURON's stim.mod): amp [nA] from del for dur [ms]. A SONATA pulse
@@ -40,6 +43,44 @@ public enum IClamp: Mechanism {
             model.iClamp.delayMs.append(del); model.iClamp.durationMs.append(dur)
             model.iClamp.ampStartNA.append(amp); model.iClamp.ampEndNA.append(amp)
             model.iClamp.widthMs.append(0); model.iClamp.periodMs.append(0)
+        }
+    }
+}
+
+extension IClamp: KernelMechanism {
+    public static func kernel(_ c: KernelContext) -> (any MechanismKernel)? {
+        let node = c.nodes { $0.iClamp.node }
+        guard !node.isEmpty else { return nil }
+        return Kernel(node: node, delay: c.gather { $0.iClamp.delayMs }, duration: c.gather { $0.iClamp.durationMs },
+                      start: c.gather { $0.iClamp.ampStartNA }, end: c.gather { $0.iClamp.ampEndNA },
+                      width: c.gather { $0.iClamp.widthMs }, period: c.gather { $0.iClamp.periodMs }, area: c.area)
+    }
+
+    final class Kernel: MechanismKernel {
+        let node: [Int32], delay: [Double], duration: [Double], start: [Double], end: [Double]
+        let width: [Double], period: [Double], area: [Double]
+        init(node: [Int32], delay: [Double], duration: [Double], start: [Double], end: [Double], width: [Double], period: [Double], area: [Double]) {
+            self.node = node; self.delay = delay; self.duration = duration; self.start = start; self.end = end
+            self.width = width; self.period = period
+            self.area = node.map { area[Int($0)] }
+        }
+        var count: Int { node.count }
+
+        /// stim.mod's `at_time` window, with nd-instantiate's ramps and pulse trains.
+        @inline(__always)
+        func amplitude(_ k: Int, at time: Double) -> Double {
+            let s = delay[k]
+            guard time >= s && time < s + duration[k] else { return 0 }
+            if period[k] > 0 { return fmod(time - s, period[k]) < width[k] ? start[k] : 0 }
+            if end[k] == start[k] { return start[k] }
+            return start[k] + (end[k] - start[k]) * (time - s) / duration[k]
+        }
+
+        func current(t: Double, v: UnsafePointer<Double>, rhs: UnsafeMutablePointer<Double>, d: UnsafeMutablePointer<Double>) {
+            for k in node.indices {
+                let amp = amplitude(k, at: t)
+                if amp != 0 { rhs[Int(node[k])] += amp * 1e2 / area[k] }
+            }
         }
     }
 }

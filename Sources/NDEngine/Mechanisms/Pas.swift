@@ -18,3 +18,28 @@ public enum Pas: Mechanism {
         }
     }
 }
+
+extension Pas: KernelMechanism {
+    public static func kernel(_ c: KernelContext) -> (any MechanismKernel)? {
+        let node = c.nodes { $0.pas.node }
+        return node.isEmpty ? nil : Kernel(node: node, g: c.gather { $0.pas.g }, e: c.gather { $0.pas.e })
+    }
+
+    final class Kernel: MechanismKernel {
+        let node: [Int32], g: [Double], e: [Double]
+        init(node: [Int32], g: [Double], e: [Double]) { self.node = node; self.g = g; self.e = e }
+        var count: Int { node.count }
+
+        func current(t: Double, v: UnsafePointer<Double>, rhs: UnsafeMutablePointer<Double>, d: UnsafeMutablePointer<Double>) {
+            node.withUnsafeBufferPointer { node in
+            g.withUnsafeBufferPointer { g in
+            e.withUnsafeBufferPointer { e in
+                for k in 0..<node.count {
+                    let i = Int(node[k])
+                    rhs[i] -= g[k] * (v[i] - e[k])
+                    d[i] += g[k]
+                }
+            }}}
+        }
+    }
+}
