@@ -9,10 +9,11 @@ public protocol Communicator: AnyObject {
     func allSum(_ values: [Double]) throws -> [Double]
     /// Element-wise max of `values` over all ranks.
     func allMax(_ values: [Double]) throws -> [Double]
-    /// Every rank's `values` (each the same length), concatenated in rank order, on every rank.
-    func allGather(_ values: [Double]) throws -> [Double]
+    /// Every rank's `values` (each the same length), concatenated in rank order, on every
+    /// rank. Values are plain records (numbers, structs of numbers), sent as their bytes.
+    func allGather<T: BitwiseCopyable>(_ values: [T]) throws -> [T]
     /// Every rank's `values` (any length), concatenated in rank order, on every rank.
-    func allGatherVariable(_ values: [Double]) throws -> [Double]
+    func allGatherVariable<T: BitwiseCopyable>(_ values: [T]) throws -> [T]
     /// Waits until every rank gets here.
     func barrier() throws
 }
@@ -24,7 +25,7 @@ public final class LocalCommunicator: Communicator {
     public var size: Int { 1 }
     public func allSum(_ values: [Double]) throws -> [Double] { values }
     public func allMax(_ values: [Double]) throws -> [Double] { values }
-    public func allGather(_ values: [Double]) throws -> [Double] { values }
-    public func allGatherVariable(_ values: [Double]) throws -> [Double] { values }
+    public func allGather<T: BitwiseCopyable>(_ values: [T]) throws -> [T] { values }
+    public func allGatherVariable<T: BitwiseCopyable>(_ values: [T]) throws -> [T] { values }
     public func barrier() throws {}
 }

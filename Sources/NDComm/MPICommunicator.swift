@@ -42,36 +42,41 @@ public final class MPICommunicator: Communicator {
         return result
     }
 
-    public func allGather(_ values: [Double]) throws -> [Double] {
-        var result = [Double](repeating: 0, count: values.count * size)
-        let status = values.withUnsafeBufferPointer { inp in
-            result.withUnsafeMutableBufferPointer { out in
-                MPI_Allgather(inp.baseAddress, Int32(values.count), nd_MPI_DOUBLE(),
-                              out.baseAddress, Int32(values.count), nd_MPI_DOUBLE(), comm)
+    public func allGather<T: BitwiseCopyable>(_ values: [T]) throws -> [T] {
+        let bytes = values.count * MemoryLayout<T>.stride
+        guard bytes <= Int(Int32.max) else { throw NDError("allGather: \(bytes) bytes from rank \(rank), more than MPI's count holds") }
+        let result = try [T](unsafeUninitializedCapacity: values.count * size) { out, initialized in
+            let status = values.withUnsafeBytes { inp in
+                MPI_Allgather(inp.baseAddress, Int32(bytes), nd_MPI_BYTE(), out.baseAddress, Int32(bytes), nd_MPI_BYTE(), comm)
             }
+            guard status == MPI_SUCCESS else { throw NDError("MPI_Allgather failed on rank \(rank) (\(status))") }
+            initialized = values.count * size
         }
-        guard status == MPI_SUCCESS else { throw NDError("MPI_Allgather failed on rank \(rank) (\(status))") }
         return result
     }
 
-    public func allGatherVariable(_ values: [Double]) throws -> [Double] {
-        let counts = try allGather([Double(values.count)]).map { Int32($0) }
+    public func allGatherVariable<T: BitwiseCopyable>(_ values: [T]) throws -> [T] {
+        let stride = MemoryLayout<T>.stride
+        let counts = try allGather([Int64(values.count)])
+        let total = counts.reduce(0, +)
+        guard total * Int64(stride) <= Int64(Int32.max) else {
+            throw NDError("allGatherVariable: \(total * Int64(stride)) bytes in all, more than MPI's displacements hold")
+        }
+        let byteCounts = counts.map { Int32($0 * Int64(stride)) }
         var displacements = [Int32](repeating: 0, count: size)
-        for r in 1..<max(size, 1) { displacements[r] = displacements[r - 1] + counts[r - 1] }
-        let total = Int(counts.reduce(0, +))
-        var result = [Double](repeating: 0, count: total)
-        let status = values.withUnsafeBufferPointer { inp in
-            result.withUnsafeMutableBufferPointer { out in
-                counts.withUnsafeBufferPointer { c in
+        for r in 1..<max(size, 1) { displacements[r] = displacements[r - 1] + byteCounts[r - 1] }
+        return try [T](unsafeUninitializedCapacity: Int(total)) { out, initialized in
+            let status = values.withUnsafeBytes { inp in
+                byteCounts.withUnsafeBufferPointer { c in
                     displacements.withUnsafeBufferPointer { d in
-                        MPI_Allgatherv(inp.baseAddress, Int32(values.count), nd_MPI_DOUBLE(),
-                                       out.baseAddress, c.baseAddress, d.baseAddress, nd_MPI_DOUBLE(), comm)
+                        MPI_Allgatherv(inp.baseAddress, Int32(values.count * stride), nd_MPI_BYTE(),
+                                       out.baseAddress, c.baseAddress, d.baseAddress, nd_MPI_BYTE(), comm)
                     }
                 }
             }
+            guard status == MPI_SUCCESS else { throw NDError("MPI_Allgatherv failed on rank \(rank) (\(status))") }
+            initialized = Int(total)
         }
-        guard status == MPI_SUCCESS else { throw NDError("MPI_Allgatherv failed on rank \(rank) (\(status))") }
-        return result
     }
 
     public func barrier() throws {

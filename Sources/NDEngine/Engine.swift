@@ -16,7 +16,7 @@ public struct SimulationSettings: Sendable {
 }
 
 /// A spike: time [ms] and gid.
-public struct Spike: Equatable, Comparable, Sendable {
+public struct Spike: Equatable, Comparable, Sendable, BitwiseCopyable {
     public var timeMs: Double
     public var gid: Int64
     public init(timeMs: Double, gid: Int64) { self.timeMs = timeMs; self.gid = gid }

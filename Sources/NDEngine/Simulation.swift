@@ -25,8 +25,7 @@ public struct Simulation {
             if (s + 1) % interval == 0 || s + 1 == steps {
                 let local = engine.takeSpikes()
                 mine += local
-                let flat = try comm.allGatherVariable(local.flatMap { [$0.timeMs, Double($0.gid)] })
-                engine.receive(stride(from: 0, to: flat.count, by: 2).map { Spike(timeMs: flat[$0], gid: Int64(flat[$0 + 1])) })
+                engine.receive(try comm.allGatherVariable(local))
             }
         }
         progress(steps, steps)

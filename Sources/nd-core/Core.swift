@@ -194,30 +194,28 @@ struct Core: ParsableCommand {
         let runSeconds = monotonicSeconds() - runStart
 
         // Output: every rank's spikes and memory record to rank 0, which writes both files.
-        let flat = try comm.allGatherVariable(mine.flatMap { [$0.timeMs, Double($0.gid)] })
+        let all = try comm.allGatherVariable(mine)
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        let record: [Double] = [Double(comm.rank), Double(entries), Double(engine_.cellCount), Double(engine_.compartmentCount),
-                                Double(engine_.synapseCount), Double(engine_.modelBytes), Double(usage.ru_maxrss) * 1024,
-                                loadSeconds, runSeconds, Double(coreNeuronBytes)]
-        let records = try comm.allGather(record)
+        let records = try comm.allGather([RankRecord(
+            rank: comm.rank, entries: entries, cells: engine_.cellCount, compartments: engine_.compartmentCount,
+            synapses: engine_.synapseCount, modelBytes: engine_.modelBytes, coreNeuronBytes: coreNeuronBytes,
+            peakRSSBytes: Int(usage.ru_maxrss) * 1024, loadSeconds: loadSeconds, runSeconds: runSeconds)])
         if comm.rank == 0 {
             do {
                 let output = parameters.outpath
                 try makeDirectories(output)
-                var spikes = stride(from: 0, to: flat.count, by: 2).map { Spike(timeMs: flat[$0], gid: Int64(flat[$0 + 1])) }
-                spikes.sort()
+                let spikes = all.sorted()
                 let text = spikes.map { cFormat("%.8g", $0.timeMs) + "\t\($0.gid)\n" }.joined()
                 try AtomicFile.write(Array(text.utf8), to: PathUtil.join(output, "out.dat"))
                 var jsonl: [UInt8] = []
-                for r in 0..<comm.size {
-                    let x = Array(records[(r * record.count)..<((r + 1) * record.count)])
+                for x in records {
                     jsonl += Array(try JSONCodec.encode(.object([
-                        "rank": .int(Int64(x[0])), "machine": .int(Int64(x[0]) / Int64(ranksPerMachine)),
-                        "entries": .int(Int64(x[1])), "cells": .int(Int64(x[2])), "compartments": .int(Int64(x[3])),
-                        "synapses": .int(Int64(x[4])), "model_bytes": .int(Int64(x[5])),
-                        "coreneuron_model_bytes": .int(Int64(x[9])), "peak_rss_bytes": .int(Int64(x[6])),
-                        "load_seconds": .double((x[7] * 1000).rounded() / 1000), "run_seconds": .double((x[8] * 1000).rounded() / 1000),
+                        "rank": .int(Int64(x.rank)), "machine": .int(Int64(x.rank / ranksPerMachine)),
+                        "entries": .int(Int64(x.entries)), "cells": .int(Int64(x.cells)), "compartments": .int(Int64(x.compartments)),
+                        "synapses": .int(Int64(x.synapses)), "model_bytes": .int(Int64(x.modelBytes)),
+                        "coreneuron_model_bytes": .int(Int64(x.coreNeuronBytes)), "peak_rss_bytes": .int(Int64(x.peakRSSBytes)),
+                        "load_seconds": .double((x.loadSeconds * 1000).rounded() / 1000), "run_seconds": .double((x.runSeconds * 1000).rounded() / 1000),
                     ])).utf8) + [0x0A]
                 }
                 try AtomicFile.write(jsonl, to: PathUtil.join(output, "memory.jsonl"))
@@ -228,4 +226,11 @@ struct Core: ParsableCommand {
             }
         }
     }
+}
+
+/// One rank's line of memory.jsonl, gathered to rank 0.
+struct RankRecord: BitwiseCopyable {
+    var rank: Int, entries: Int, cells: Int, compartments: Int, synapses: Int
+    var modelBytes: Int, coreNeuronBytes: Int, peakRSSBytes: Int
+    var loadSeconds: Double, runSeconds: Double
 }

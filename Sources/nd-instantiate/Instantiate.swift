@@ -92,8 +92,7 @@ struct Instantiate: ParsableCommand {
 
         let folder = PathUtil.join(outputPath, "coreneuron_input")
         let writer = DatasetWriter(folder: folder, replayGidOffset: builder.endOfGids)
-        let fields = 9  // per built bucket: index, cells, compartments, synapses, bytes, CRC and size of both files
-        var summaries: [Double] = []
+        var summaries: [BucketSummary] = []
         do {
             if rank0 { try makeDirectories(folder) }
             try comm.barrier()
@@ -104,9 +103,10 @@ struct Instantiate: ParsableCommand {
                 defer { bar.advance() }
                 let group = try builder.build(entry: entries[b], cells: alloc.buckets[b])
                 let files = try writer.write(group, id: entries[b], vInitMV: builder.simulation.conditions.vInitMV)
-                summaries += [Double(b), Double(group.cells.count), Double(group.nodes.compartmentCount),
-                              Double(group.synapseCount), Double(files.reduce(0) { $0 + $1.bytes.count })]
-                for f in files { summaries += [Double(crc32Checksum(f.bytes)), Double(f.bytes.count)] }
+                summaries.append(BucketSummary(
+                    bucket: b, cells: group.cells.count, compartments: group.nodes.compartmentCount, synapses: group.synapseCount,
+                    crc1: crc32Checksum(files[0].bytes), size1: files[0].bytes.count,
+                    crc2: crc32Checksum(files[1].bytes), size2: files[1].bytes.count))
             }
         } catch { localError = error }
         try stopAllIfAnyFailed(comm, localError, tool: "nd-instantiate")
@@ -114,16 +114,10 @@ struct Instantiate: ParsableCommand {
         let all = try comm.allGatherVariable(summaries)
         if rank0 {
             do {
-                var rows: [[Double]] = stride(from: 0, to: all.count, by: fields).map { Array(all[$0..<($0 + fields)]) }
-                rows.sort { $0[0] < $1[0] }
-                var checksums = ""
-                for row in rows {
-                    let id = entries[Int(row[0])]
-                    for (k, phase) in [1, 2].enumerated() {
-                        let crc = String(UInt32(row[5 + 2 * k]), radix: 16)
-                        checksums += "\(id)_\(phase).dat \(String(repeating: "0", count: 8 - crc.count) + crc) \(Int(row[6 + 2 * k]))\n"
-                    }
-                }
+                let rows = all.sorted { $0.bucket < $1.bucket }
+                let checksums = CoreDataset.checksumText(rows.flatMap { row in
+                    [("\(entries[row.bucket])_1.dat", row.crc1, row.size1), ("\(entries[row.bucket])_2.dat", row.crc2, row.size2)]
+                })
                 var order: [Int64] = []
                 for c in 0..<alloc.cycles { for r in 0..<alloc.ranks { order.append(entries[alloc.index(rank: r, cycle: c)]) } }
                 try writer.finish(simulation: builder.simulation, replay: builder.replayedSpikes, order: order,
@@ -132,11 +126,11 @@ struct Instantiate: ParsableCommand {
                 let out = StandardOutput()
                 let lines = JSONLinesWriter(out)
                 for row in rows {
-                    let b = Int(row[0])
+                    let b = row.bucket
                     try lines.write([
                         "entry": .int(entries[b]), "rank": .int(Int64(b % alloc.ranks)), "cycle": .int(Int64(b / alloc.ranks)),
-                        "cells": .int(Int64(row[1])), "compartments": .int(Int64(row[2])), "synapses": .int(Int64(row[3])),
-                        "bytes": .int(Int64(row[4])),
+                        "cells": .int(Int64(row.cells)), "compartments": .int(Int64(row.compartments)), "synapses": .int(Int64(row.synapses)),
+                        "bytes": .int(Int64(row.size1 + row.size2)),
                     ])
                 }
                 try out.flush()
@@ -149,7 +143,12 @@ struct Instantiate: ParsableCommand {
     }
 }
 
-
+/// What a process built for one bucket, gathered to rank 0: counts for the JSON-line,
+/// CRC-32 and size of the two group files for the checksum file.
+struct BucketSummary: BitwiseCopyable {
+    var bucket: Int, cells: Int, compartments: Int, synapses: Int
+    var crc1: UInt32, size1: Int, crc2: UInt32, size2: Int
+}
 
 #if canImport(Glibc)
 import Glibc

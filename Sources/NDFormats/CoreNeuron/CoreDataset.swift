@@ -99,9 +99,9 @@ public struct CoreDataset {
         return result
     }
 
-    /// The checksum file's text for `files` (name and bytes).
-    public static func checksumText(_ files: [(name: String, bytes: [UInt8])]) -> String {
-        files.map { "\($0.name) \(hex(crc32Checksum($0.bytes))) \($0.bytes.count)\n" }.joined()
+    /// The checksum file's text: per file its name, CRC-32 and size.
+    public static func checksumText(_ files: [(name: String, crc: UInt32, size: Int)]) -> String {
+        files.map { "\($0.name) \(hex($0.crc)) \($0.size)\n" }.joined()
     }
 }
 
