@@ -53,8 +53,8 @@ public final class MemoryEstimator {
     /// Synapse bytes of one edge population: an ExpSyn or an Exp2Syn (edges with a
     /// rise_time > 0) and the connection into it.
     public func bytesPerSynapse(_ edges: EdgePopulation) throws -> Double {
-        let exp = Double(MemoryAccount.bytesPerInstance["ExpSyn"]! + MemoryAccount.bytesPerConnection)
-        let exp2 = Double(MemoryAccount.bytesPerInstance["Exp2Syn"]! + MemoryAccount.bytesPerConnection)
+        let exp = Double(ExpSyn.engineBytesPerInstance + MemoryAccount.bytesPerConnection)
+        let exp2 = Double(Exp2Syn.engineBytesPerInstance + MemoryAccount.bytesPerConnection)
         guard edges.hasAttribute("rise_time"), edges.size > 0 else { return exp }
         var rising = 0, start = 0
         while start < edges.size {

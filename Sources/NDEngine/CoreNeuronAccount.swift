@@ -50,10 +50,8 @@ public enum CoreNeuronAccount {
             for n in nodes where owner[Int(n)] >= 0 { bytes[owner[Int(n)]] += each }
         }
         add(model.nodes.cmUFPerCm2.indices.filter { model.nodes.cmUFPerCm2[$0] > 0 }.map { Int32($0) }, Capacitance.layout)
-        add(model.pas.node, Pas.layout)
-        add(model.hh.node, HH.layout); add(model.hh.node, NaIon.layout); add(model.hh.node, KIon.layout)
-        add(model.iClamp.node, IClamp.layout)
-        add(model.expSyn.node, ExpSyn.layout); add(model.exp2Syn.node, Exp2Syn.layout)
+        for m in MechanismTable.kernels { add(m.nodes(of: model), m.layout) }
+        add(model.hh.node, NaIon.layout); add(model.hh.node, KIon.layout)  // the ions hh uses
         return bytes
     }
 

@@ -3,16 +3,13 @@ import NDModel
 /// The bytes the engine holds for a model, item by item: what nd-core reports as model
 /// bytes and what nd-estimate predicts from (per cell, per mechanism, per synapse).
 public struct MemoryAccount: Equatable, Sendable {
-    /// Per node: v, rhs, d, a, b, area, capacitance, 1/ri (8 bytes each) and the parent index.
-    public static let bytesPerNode = 8 * 8 + 4
-    /// Per mechanism instance: node index, parameters and states.
-    public static let bytesPerInstance: [String: Int] = [
-        "pas": 4 + 2 * 8,            // g, e
-        "hh": 4 + 7 * 8,             // gnabar, gkbar, gl, el, m, h, n
-        "ExpSyn": 4 + 4 * 8,         // tau, e, g, decay factor
-        "Exp2Syn": 4 + 6 * 8,        // e, A, B, factor, two decay factors
-        "IClamp": 4 + 7 * 8,         // delay, duration, two amplitudes, width, period, current now
-    ]
+    /// Per node: v, rhs, d, a, b, capacitance (8 bytes each), the parent index and the
+    /// node's place in the engine's order.
+    public static let bytesPerNode = 6 * 8 + 4 + 4
+    /// Per mechanism instance: what its kernel holds (each mechanism's file says).
+    public static var bytesPerInstance: [String: Int] {
+        Dictionary(uniqueKeysWithValues: MechanismTable.kernels.map { ($0.layout.name, $0.engineBytesPerInstance) })
+    }
     /// Per cell: gid, spike-source node, threshold, crossing flag.
     public static let bytesPerCell = 8 + 4 + 8 + 1
     /// Per connection: target synapse, weight, delay.
@@ -33,9 +30,9 @@ public struct MemoryAccount: Equatable, Sendable {
     /// The account of one group.
     public init(_ g: ModelGroup) {
         nodes = g.nodes.count * Self.bytesPerNode
-        for (name, count) in [("pas", g.pas.node.count), ("hh", g.hh.node.count), ("ExpSyn", g.expSyn.node.count),
-                              ("Exp2Syn", g.exp2Syn.node.count), ("IClamp", g.iClamp.node.count)] where count > 0 {
-            mechanisms[name] = count * Self.bytesPerInstance[name]!
+        for m in MechanismTable.kernels {
+            let count = m.nodes(of: g).count
+            if count > 0 { mechanisms[m.layout.name] = count * m.engineBytesPerInstance }
         }
         cells = g.cells.count * Self.bytesPerCell
         connections = g.netCons.count * Self.bytesPerConnection + Set(g.netCons.sourceGid).count * Self.bytesPerSource
@@ -58,11 +55,9 @@ public struct MemoryAccount: Equatable, Sendable {
         let owner = cellOfNode(g)
         var bytes = [Int](repeating: bytesPerCell, count: g.cells.count)
         for c in owner where c >= 0 { bytes[c] += bytesPerNode }
-        func add(_ nodes: [Int32], _ name: String) {
-            for node in nodes where owner[Int(node)] >= 0 { bytes[owner[Int(node)]] += bytesPerInstance[name]! }
+        for m in MechanismTable.kernels {
+            for node in m.nodes(of: g) where owner[Int(node)] >= 0 { bytes[owner[Int(node)]] += m.engineBytesPerInstance }
         }
-        add(g.pas.node, "pas"); add(g.hh.node, "hh"); add(g.expSyn.node, "ExpSyn")
-        add(g.exp2Syn.node, "Exp2Syn"); add(g.iClamp.node, "IClamp")
         let synapseNodes = g.expSyn.node + g.exp2Syn.node
         for t in g.netCons.target {
             let c = owner[Int(synapseNodes[Int(t)])]

@@ -110,7 +110,7 @@ struct Estimate: ParsableCommand {
                 }
                 for (edges, count) in perEdges {
                     let bytes = try estimator.bytesPerSynapse(edges)
-                    let kind = bytes > Double(MemoryAccount.bytesPerInstance["ExpSyn"]! + MemoryAccount.bytesPerConnection) ? "ExpSyn+Exp2Syn" : "ExpSyn"
+                    let kind = bytes > Double(ExpSyn.engineBytesPerInstance + MemoryAccount.bytesPerConnection) ? "ExpSyn+Exp2Syn" : "ExpSyn"
                     var total = 0.0
                     for i in byPopulation[population]! {
                         let n = count(cells[i].nodeID)

@@ -42,6 +42,11 @@ public enum Exp2Syn: Mechanism {
 }
 
 extension Exp2Syn: KernelMechanism {
+    public static func nodes(of model: ModelGroup) -> [Int32] { model.exp2Syn.node }
+    /// Node index; e, factor, two decay factors, area scale, A, B.
+    public static let engineBytesPerInstance = 4 + 7 * 8
+
+
     public static func kernel(_ c: KernelContext) -> (any MechanismKernel)? {
         let node = c.nodes { $0.exp2Syn.node }
         guard !node.isEmpty else { return nil }

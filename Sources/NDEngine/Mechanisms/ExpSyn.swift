@@ -27,6 +27,11 @@ public enum ExpSyn: Mechanism {
 }
 
 extension ExpSyn: KernelMechanism {
+    public static func nodes(of model: ModelGroup) -> [Int32] { model.expSyn.node }
+    /// Node index; e, decay factor, area scale, g.
+    public static let engineBytesPerInstance = 4 + 4 * 8
+
+
     public static func kernel(_ c: KernelContext) -> (any MechanismKernel)? {
         let node = c.nodes { $0.expSyn.node }
         guard !node.isEmpty else { return nil }

@@ -42,6 +42,11 @@ public enum HH: Mechanism {
 }
 
 extension HH: KernelMechanism {
+    public static func nodes(of model: ModelGroup) -> [Int32] { model.hh.node }
+    /// Node index; gnabar, gkbar, gl, el, ena, ek, m, h, n.
+    public static let engineBytesPerInstance = 4 + 9 * 8
+
+
     public static func kernel(_ c: KernelContext) -> (any MechanismKernel)? {
         let node = c.nodes { $0.hh.node }
         guard !node.isEmpty else { return nil }

@@ -48,6 +48,11 @@ public enum IClamp: Mechanism {
 }
 
 extension IClamp: KernelMechanism {
+    public static func nodes(of model: ModelGroup) -> [Int32] { model.iClamp.node }
+    /// Node index; delay, duration, two amplitudes, pulse width and period, area.
+    public static let engineBytesPerInstance = 4 + 7 * 8
+
+
     public static func kernel(_ c: KernelContext) -> (any MechanismKernel)? {
         let node = c.nodes { $0.iClamp.node }
         guard !node.isEmpty else { return nil }

@@ -46,4 +46,14 @@ public struct KernelContext {
 public protocol KernelMechanism: Mechanism {
     /// The kernel of the groups' instances, nil when there are none.
     static func kernel(_ context: KernelContext) -> (any MechanismKernel)?
+    /// The nodes of a model group's instances.
+    static func nodes(of model: ModelGroup) -> [Int32]
+    /// What the kernel holds per instance [bytes]: its node index, parameters and states
+    /// (the engine's memory account).
+    static var engineBytesPerInstance: Int { get }
+}
+
+extension MechanismTable {
+    /// The mechanisms the engine steps, in table order.
+    public static var kernels: [any KernelMechanism.Type] { all.compactMap { $0 as? any KernelMechanism.Type } }
 }

@@ -20,6 +20,11 @@ public enum Pas: Mechanism {
 }
 
 extension Pas: KernelMechanism {
+    public static func nodes(of model: ModelGroup) -> [Int32] { model.pas.node }
+    /// Node index; g, e.
+    public static let engineBytesPerInstance = 4 + 2 * 8
+
+
     public static func kernel(_ c: KernelContext) -> (any MechanismKernel)? {
         let node = c.nodes { $0.pas.node }
         return node.isEmpty ? nil : Kernel(node: node, g: c.gather { $0.pas.g }, e: c.gather { $0.pas.e })
