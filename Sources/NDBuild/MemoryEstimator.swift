@@ -16,6 +16,8 @@ public final class MemoryEstimator {
     /// A metype's measurement.
     public struct MetypeMemory: Equatable, Sendable {
         public var kibPerCell: Double
+        /// What CoreNEURON holds per cell of the metype (`CoreNeuronAccount`) [KiB].
+        public var coreNeuronKiBPerCell: Double
         public var cellsMeasured: Int
         /// The RSS growth per cell while building them [KiB] (a cross-check; noisy).
         public var rssKiBPerCell: Double
@@ -45,17 +47,29 @@ public final class MemoryEstimator {
         let group = try builder.build(entry: 0, cells: sample, synapses: false, stimuli: false)
         let after = residentBytes()
         let perCell = MemoryAccount.perCell(group)
+        let core = CoreNeuronAccount.perCell(group, catalog: catalog)
         let n = Double(max(sample.count, 1))
-        return MetypeMemory(kibPerCell: Double(perCell.reduce(0, +)) / n / 1024, cellsMeasured: sample.count,
+        return MetypeMemory(kibPerCell: Double(perCell.reduce(0, +)) / n / 1024,
+                            coreNeuronKiBPerCell: Double(core.reduce(0, +)) / n / 1024, cellsMeasured: sample.count,
                             rssKiBPerCell: Double(max(0, after - before)) / n / 1024)
     }
 
-    /// Synapse bytes of one edge population: an ExpSyn or an Exp2Syn (edges with a
-    /// rise_time > 0) and the connection into it.
-    public func bytesPerSynapse(_ edges: EdgePopulation) throws -> Double {
-        let exp = Double(ExpSyn.engineBytesPerInstance + MemoryAccount.bytesPerConnection)
-        let exp2 = Double(Exp2Syn.engineBytesPerInstance + MemoryAccount.bytesPerConnection)
-        guard edges.hasAttribute("rise_time"), edges.size > 0 else { return exp }
+    /// The mechanism list the dataset is written with (for CoreNEURON's sizes).
+    let catalog = NeuronBuiltins.catalog()
+
+    /// Synapse bytes of one edge population, in the engine and in CoreNEURON: an ExpSyn or
+    /// an Exp2Syn (edges with a rise_time > 0) and the connection into it.
+    public func bytesPerSynapse(_ edges: EdgePopulation) throws -> (engine: Double, coreNeuron: Double) {
+        let f = try exp2SynFraction(edges)
+        let engine = f * Double(Exp2Syn.engineBytesPerInstance + MemoryAccount.bytesPerConnection)
+            + (1 - f) * Double(ExpSyn.engineBytesPerInstance + MemoryAccount.bytesPerConnection)
+        let core = f * Double(CoreNeuronAccount.synapseBytes(Exp2Syn.layout)) + (1 - f) * Double(CoreNeuronAccount.synapseBytes(ExpSyn.layout))
+        return (engine, core)
+    }
+
+    /// The share of an edge population's synapses that are Exp2Syns.
+    func exp2SynFraction(_ edges: EdgePopulation) throws -> Double {
+        guard edges.hasAttribute("rise_time"), edges.size > 0 else { return 0 }
         var rising = 0, start = 0
         while start < edges.size {
             let rows = start..<min(start + EdgePopulation.chunkRows, edges.size)
@@ -64,8 +78,7 @@ public final class MemoryEstimator {
             for k in rise.indices where rise[k] > 0 && rise[k] < decay[k] { rising += 1 }
             start = rows.upperBound
         }
-        let f = Double(rising) / Double(edges.size)
-        return f * exp2 + (1 - f) * exp
+        return Double(rising) / Double(edges.size)
     }
 
     /// Per population and cell, the afferent synapses of every edge population targeting it.

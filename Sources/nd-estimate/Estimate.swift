@@ -82,12 +82,18 @@ struct Estimate: ParsableCommand {
             let names = byMetype.keys.sorted()
             let bar = ProgressBar("measure \(names.count) metypes", total: names.count, force: reporting.progress)
             var rss: [String: Double] = [:]
+            // CoreNEURON's bytes per cell: measured with the rest, or kept from an earlier
+            // run's memory_per_metype.json (neurodamus's usage file has no place for them).
+            var coreKiB = try Self.previousCoreNeuronKiB(PathUtil.join(outputDir, "memory_per_metype.json"))
             for m in names {
                 defer { bar.advance() }
-                if usage.metypeMemoryKiB[m] != nil { continue }
+                if usage.metypeMemoryKiB[m] != nil && coreKiB[m] != nil { continue }
                 let measured = try estimator.measure(byMetype[m]!.map { cells[$0] })
-                usage.metypeMemoryKiB[m] = measured.kibPerCell
-                rss[m] = measured.rssKiBPerCell
+                if usage.metypeMemoryKiB[m] == nil {
+                    usage.metypeMemoryKiB[m] = measured.kibPerCell
+                    rss[m] = measured.rssKiBPerCell
+                }
+                coreKiB[m] = measured.coreNeuronKiBPerCell
             }
             bar.finish()
 
@@ -96,6 +102,7 @@ struct Estimate: ParsableCommand {
             var synapseKiB = [Double](repeating: 0, count: cells.count)
             var typeCounts: [String: Double] = [:]
             var typeKiB: [String: Double] = [:]
+            var coreSynapseBytes = 0.0
             let byPopulation = Dictionary(grouping: cells.indices, by: { cells[$0].population })
             for population in byPopulation.keys.sorted() {
                 let popMetypes = try estimator.metypes(ofPopulation: population)
@@ -109,7 +116,7 @@ struct Estimate: ParsableCommand {
                     perEdges = try estimator.exactSynapseCounts(population: population).map { e, counts in (e, { Double(counts[$0]) }) }
                 }
                 for (edges, count) in perEdges {
-                    let bytes = try estimator.bytesPerSynapse(edges)
+                    let (bytes, coreBytes) = try estimator.bytesPerSynapse(edges)
                     let kind = bytes > Double(ExpSyn.engineBytesPerInstance + MemoryAccount.bytesPerConnection) ? "ExpSyn+Exp2Syn" : "ExpSyn"
                     var total = 0.0
                     for i in byPopulation[population]! {
@@ -118,6 +125,7 @@ struct Estimate: ParsableCommand {
                         synapseKiB[i] += n * bytes / 1024
                         total += n
                     }
+                    coreSynapseBytes += total * coreBytes
                     let label = edges.name + " (" + kind + ")"
                     typeCounts[label, default: 0] += total
                     typeKiB[label, default: 0] += total * bytes / 1024
@@ -147,6 +155,7 @@ struct Estimate: ParsableCommand {
                 perMetype[m] = .object([
                     "kib_per_cell": .double(usage.metypeMemoryKiB[m]!), "cells": .int(Int64(ids.count)),
                     "mean_synapses": .double(meanSynapses), "total_kib": .double(total),
+                    "coreneuron_kib_per_cell": .double(coreKiB[m]!),
                 ])
             }
             for (cell, metype) in zip(cells, metypes) {
@@ -169,6 +178,10 @@ struct Estimate: ParsableCommand {
             let overhead = Double(ranks) * model.baseBytes(ranks: ranks)
             let simulation = (model.simulationFactor - 1) * modelBytes
             let grand = overhead + modelBytes + simulation
+            // What CoreNEURON (special-core) would hold: its cells and synapses, and per
+            // rank and cycle a thread of its own.
+            let coreBytes = cells.indices.reduce(0.0) { $0 + coreKiB[metypes[$1]]! * 1024 } + coreSynapseBytes
+                + Double(ranks * modelbuildingSteps * CoreNeuronAccount.threadBytes)
             if json {
                 StandardError.write(try JSONCodec.encode(.object([
                     "cells": .int(Int64(cells.count)), "metypes": .int(Int64(names.count)),
@@ -182,6 +195,8 @@ struct Estimate: ParsableCommand {
                     "mean_rank_peak_rss_bytes": .double(model.peakRSS(modelBytes: modelBytes / Double(ranks), ranks: ranks).rounded()),
                     "rank_base_bytes": .double(model.baseBytes(ranks: ranks)),
                     "simulation_factor": .double(model.simulationFactor),
+                    "coreneuron_model_bytes": .double(coreBytes.rounded()),
+                    "mean_rank_coreneuron_model_bytes": .double((coreBytes / Double(ranks)).rounded()),
                 ])) + "\n")
             } else {
                 var t = "+" + String(repeating: "=", count: 24) + " METype Memory Estimates (MiB) " + String(repeating: "=", count: 25) + "+\n"
@@ -205,9 +220,24 @@ struct Estimate: ParsableCommand {
                 t += "Suggested: at least \(nodes) node(s) of \(cFormat("%.1f", perNode / 1073741824)) GiB with \(rpn) ranks each (30% margin); "
                     + "target ranks \(ranks); per rank about \(cFormat("%.1f", modelBytes / Double(ranks) / 1048576)) MiB of model, "
                     + "\(cFormat("%.1f", model.peakRSS(modelBytes: modelBytes / Double(ranks), ranks: ranks) / 1048576)) MiB peak RSS.\n"
+                    + "Under CoreNEURON (special-core) instead: model size \(cFormat("%.1f", coreBytes / 1048576)) MiB, "
+                    + "\(cFormat("%.1f", coreBytes / Double(ranks) / 1048576)) MiB per rank.\n"
                 StandardError.write(t)
             }
         }
+    }
+}
+
+extension Estimate {
+    /// `coreneuron_kib_per_cell` by metype from an earlier memory_per_metype.json, if any.
+    static func previousCoreNeuronKiB(_ path: String) throws -> [String: Double] {
+        guard fileExists(path) else { return [:] }
+        let value = try FileBytes.read(path).withUnsafeBufferPointer { try JSONCodec.decode($0, file: path) }
+        var result: [String: Double] = [:]
+        for (metype, entry) in value.objectValue?.members ?? [] {
+            if let kib = entry.objectValue?["coreneuron_kib_per_cell"]?.doubleValue, kib.isFinite, kib > 0 { result[metype] = kib }
+        }
+        return result
     }
 }
 

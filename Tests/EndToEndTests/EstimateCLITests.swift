@@ -37,6 +37,11 @@ import Testing
             #expect(abs(predicted[r] - model) / model <= 0.05, "rank \(r): predicted \(predicted[r]) model bytes, nd-core \(model)")
             let predictedRSS = base + factor * predicted[r]
             #expect(abs(predictedRSS - rss) / rss <= 0.15, "rank \(r): predicted \(predictedRSS) peak RSS, nd-core \(rss)")
+            // What CoreNEURON would hold for the rank's group (nd-core's CoreNeuronAccount of
+            // the files it loaded, which equals nrniv-core's printed model size).
+            let core = Double(ranks[r]["coreneuron_model_bytes"] as! Int)
+            let predictedCore = totals["mean_rank_coreneuron_model_bytes"] as! Double
+            #expect(abs(predictedCore - core) / core <= 0.05, "rank \(r): predicted \(predictedCore) CoreNEURON bytes, the dataset's \(core)")
         }
         // The usage file is reused: a second run measures nothing and predicts the same.
         let usage = try String(contentsOfFile: dir + "/est/cell_memory_usage.json", encoding: .utf8)
