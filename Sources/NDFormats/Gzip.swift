@@ -78,7 +78,10 @@ public enum Gzip {
 
 /// CRC-32 (as gzip and zip use it), for checksums of model files.
 public func crc32Checksum(_ bytes: [UInt8], continuing previous: UInt32 = 0) -> UInt32 {
-    bytes.withUnsafeBufferPointer { b in
-        UInt32(crc32(uLong(previous), b.baseAddress, uInt(b.count)))
-    }
+    bytes.withUnsafeBytes { crc32Checksum($0, continuing: previous) }
+}
+
+public func crc32Checksum(_ bytes: UnsafeRawBufferPointer, continuing previous: UInt32 = 0) -> UInt32 {
+    guard let base = bytes.baseAddress, bytes.count > 0 else { return previous }
+    return UInt32(crc32(uLong(previous), base.assumingMemoryBound(to: UInt8.self), uInt(bytes.count)))
 }

@@ -71,15 +71,17 @@ public struct CoreDataset {
     /// Reads and checks group `id` (its checksums too, when the dataset has them).
     public func group(_ id: Int) throws -> CoreGroup {
         let names = (path(id, phase: 1), path(id, phase: 2))
-        let p1 = try FileBytes.read(names.0), p2 = try FileBytes.read(names.1)
+        // Mapped, not read: the reader gives the pages back as it decodes them.
+        let p1 = try ByteSource(mapping: names.0), p2 = try ByteSource(mapping: names.1)
         if let checksums {
-            for (name, bytes) in [(names.0, p1), (names.1, p2)] {
+            for (name, source) in [(names.0, p1), (names.1, p2)] {
                 let base = "\(id)_\(name.hasSuffix("_1.dat") ? 1 : 2).dat"
                 guard let expected = checksums[base] else {
                     throw NDError(file: PathUtil.join(directory, Self.checksumFile), "no checksum for \(base)")
                 }
-                guard expected.size == bytes.count, expected.crc == crc32Checksum(bytes) else {
-                    throw NDError(file: name, "checksum mismatch: \(bytes.count) bytes with CRC-32 \(hex(crc32Checksum(bytes))), \(Self.checksumFile) says \(expected.size) bytes with \(hex(expected.crc)) (the file is corrupt or was changed after it was written)")
+                let crc = source.crc32()
+                guard expected.size == source.count, expected.crc == crc else {
+                    throw NDError(file: name, "checksum mismatch: \(source.count) bytes with CRC-32 \(hex(crc)), \(Self.checksumFile) says \(expected.size) bytes with \(hex(expected.crc)) (the file is corrupt or was changed after it was written)")
                 }
             }
         }

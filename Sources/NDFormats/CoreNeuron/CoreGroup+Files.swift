@@ -77,6 +77,10 @@ extension CoreGroup {
     /// bbcore_mech.dat, `names` the two paths (for errors). Checks every count against
     /// the file and every index against what it indexes.
     public init(id: Int, phase1: [UInt8], phase2: [UInt8], catalog: MechanismCatalog, names: (String, String)) throws {
+        try self.init(id: id, phase1: ByteSource(phase1), phase2: ByteSource(phase2), catalog: catalog, names: names)
+    }
+
+    public init(id: Int, phase1: ByteSource, phase2: ByteSource, catalog: MechanismCatalog, names: (String, String)) throws {
         self.init(id: id)
         var r1 = try PhaseReader(phase1, name: names.0)
         let presyns = try r1.int("the number of presyns", label: "npresyn")

@@ -45,17 +45,22 @@ public struct PhaseWriter {
 /// and the line (text) or the byte offset (binary), and what was being read.
 public struct PhaseReader {
     public let name: String
-    let bytes: [UInt8]
+    let source: ByteSource
+    var bytes: UnsafeRawBufferPointer { source.bytes }
     public private(set) var offset = 0
     /// Text lines read so far (binary arrays hold no line breaks that count).
     public private(set) var lineNumber = 0
     public private(set) var checkpoint: Int
 
     public init(_ bytes: [UInt8], name: String, checkpoint: Int = 0) throws {
-        self.bytes = bytes
+        try self.init(ByteSource(bytes), name: name, checkpoint: checkpoint)
+    }
+
+    public init(_ source: ByteSource, name: String, checkpoint: Int = 0) throws {
+        self.source = source
         self.name = name
         self.checkpoint = checkpoint
-        if bytes.starts(with: Array("NDMODEL".utf8)) {
+        if source.bytes.starts(with: Array("NDMODEL".utf8)) {
             throw NDError(file: name, "an ndtools model file of the retired NDMODEL format: rebuild the dataset with nd-instantiate (it now writes CoreNEURON's own format)")
         }
         let version = try textLine("the version line")
@@ -118,12 +123,12 @@ public struct PhaseReader {
         }
         let start = offset
         offset += count * size
-        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-            bytes.withUnsafeBytes { raw in
-                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[start..<(start + count * size)]))
-            }
+        let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + count * size)]))
             initialized = count
         }
+        source.release(below: offset)
+        return values
     }
 
     public mutating func ints(_ count: Int, _ what: String) throws -> [Int32] { try array(Int32.self, count, what) }
