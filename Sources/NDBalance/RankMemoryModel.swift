@@ -6,17 +6,17 @@ public struct RankMemoryModel: Equatable, Sendable {
     public var baseBytesPerMPIRank: Double
     /// The same for a process started alone (no MPI).
     public var baseBytesSingleProcess: Double
-    /// Peak RSS growth per byte of model: while a group loads, its phase 2 file and its
-    /// decoded fields (NEURON's full variable rows: 2.5 times the engine's bytes for hh),
-    /// then the engine's arrays. Measured with one group per rank, the usual case; a rank
-    /// loading several groups peaks lower per byte (2.4 for 4 groups in one process), as
+    /// Peak RSS growth per byte of model: while a group loads, its decoded fields
+    /// (NEURON's full variable rows: 2.5 times the engine's bytes for hh), then the
+    /// engine's arrays. Measured with one group per rank, the usual case; a rank
+    /// loading several groups peaks lower per byte (2.2 for 4 groups in one process), as
     /// groups are read one at a time.
     public var simulationFactor: Double
 
     /// Measured here on 2026-11-26 (Open MPI 4.1.4, Swift 6.3.1, release build; CoreNEURON
     /// dataset format).
     public static let measured = RankMemoryModel(
-        baseBytesPerMPIRank: 25_420_000, baseBytesSingleProcess: 15_370_000, simulationFactor: 5.09)
+        baseBytesPerMPIRank: 25_530_000, baseBytesSingleProcess: 15_340_000, simulationFactor: 3.96)
 
     public init(baseBytesPerMPIRank: Double, baseBytesSingleProcess: Double, simulationFactor: Double) {
         self.baseBytesPerMPIRank = baseBytesPerMPIRank
