@@ -4,7 +4,7 @@
 Usage: scripts/validate-neuron.py SIMULATION_CONFIG OUT_DAT [--tstop T] [--coreneuron] [--timing FILE]
        scripts/validate-neuron.py SIMULATION_CONFIG --write-dataset DIR
 Needs `pip install neuron h5py morphio`. Builds every biophysical cell of the circuit in
-NEURON as NDSim builds it: the soma a cylinder as long as wide (one sample: its
+NEURON as NDBuild builds it: the soma a cylinder as long as wide (one sample: its
 diameter; else twice the mean distance of the soma points from their centre, at least
 the largest sampled diameter), neurites from MorphIO's sections with their 3-D points,
 roots on soma(0.5), children on parent(1); the nd: model's mechanisms, cm, Ra and

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes single-cell-reference.txt: NEURON's spike times and soma voltages for the cell of
 reference_cell.py under an IClamp of 0.3 nA at the soma from 5 ms for 100 ms; v_init -65 mV,
-120 ms (NDSimTests/SingleCellTests.swift compares)."""
+120 ms (NDEngineTests/SingleCellTests.swift compares)."""
 import os
 
 from neuron import h

@@ -3,7 +3,7 @@
 without a clamp, receiving events on an ExpSyn (dendrite at 0.5, tau 2 ms, e 0 mV) and on
 an Exp2Syn (soma, tau1 1 ms, tau2 8.3 ms, e -80 mV): ExpSyn weights 0.004 µS at 10 ms,
 0.03 µS at 40 ms (a spike) and 0.004 µS at 41 ms; Exp2Syn 0.01 µS at 25 ms and 0.01 µS
-at 26 ms. v_init -65 mV, 80 ms (NDSimTests/SynapseTests.swift compares)."""
+at 26 ms. v_init -65 mV, 80 ms (NDEngineTests/SynapseTests.swift compares)."""
 import os
 
 from neuron import h
