@@ -38,9 +38,8 @@ nrniv-core next to NEURON_PYTHON), CORENRN_MPI_LIB (default the neuron wheel's
 libcorenrnmpi_ompi.so), MPI_PRELOAD (default /lib/x86_64-linux-gnu/libmpi.so.40,
 LD_PRELOADed into nrniv-core under mpirun), MPIRUN (default mpirun). Runs one
 command at a time; everything goes to --work DIR (kept) or a temporary folder
-(removed at the end). The example takes about 15 s of nrniv-core per run at 20 ms,
-the 2000-cell circuit about 60 s: the whole check takes about a quarter of an hour
-on 2 cores.
+(removed at the end). The example takes 10-25 s per run at 20 ms, the 2000-cell
+circuit 30-80 s: the whole check takes about 20 minutes on 2 cores.
 """
 import argparse
 import glob

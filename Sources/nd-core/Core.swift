@@ -46,10 +46,11 @@ struct Core: ParsableCommand {
     @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Folder for out.dat and memory.jsonl (default: .).", valueName: "DIR"))
     var outpath: String?
 
-    @Option(name: [.customShort("l"), .long], help: "Temperature [°C] (default: globals.dat's).")
+    // Negative values follow the option as their own word (`-v -65`), as special-core takes them.
+    @Option(name: [.customShort("l"), .long], parsing: .unconditional, help: "Temperature [°C] (default: globals.dat's).")
     var celsius: Double?
 
-    @Option(name: [.customShort("v"), .long], help: "Initial voltage [mV] (default -65).")
+    @Option(name: [.customShort("v"), .long], parsing: .unconditional, help: "Initial voltage [mV] (default -65).")
     var voltage: Double?
 
     @Option(name: [.customShort("p"), .long], help: ArgumentHelp("Spikes to replay (`time gid` lines after a header line).", valueName: "FILE"))

@@ -23,7 +23,7 @@ import Testing
         let data = Self.fixtures + "/" + dataset
         let expected = try #require(read(Self.fixtures + "/\(dataset).nrniv-core.out.dat"))
         #expect(!expected.isEmpty)
-        let one = try Tool.run("nd-core", ["-d", data, "-o", "one", "-e", "\(tstop)"], in: dir)
+        let one = try Tool.run("nd-core", ["-d", data, "-o", "one", "-e", "\(tstop)", "-v", "-65"], in: dir)
         #expect(one.status == 0, "\(one.stderr)")
         #expect(read(dir + "/one/out.dat") == expected)
         if let two = read(Self.fixtures + "/\(dataset).nrniv-core-np2.out.dat") {
