@@ -142,17 +142,19 @@ struct Core: ParsableCommand {
             try requireInputFile(list)
             let (ids, gaps) = try CoreDataset.groups(filesDat: list, rank: comm.rank, size: comm.size)
             if gaps { throw NDError(file: list, line: 2, "the model has gap junctions, which nd-core does not simulate") }
-            // One group at a time: its file bytes and decoded fields are dropped as soon as
-            // it is in the engine's form. Every group is read before a missing mechanism
-            // is reported, so that the message names them all.
+            // One group at a time, each mechanism block turned into the engine's form as it
+            // is read (its file pages and NEURON's variables let go at once). Every group
+            // is read before a missing mechanism is reported, so that the message names
+            // them all.
             var models: [ModelGroup] = []
             var missing = Set<String>()
             for (k, id) in ids.enumerated() {
-                let g = try dataset.group(id)
+                var loader = DatasetLoader(catalog: dataset.catalog, file: dataset.path(id, phase: 2), localKeyBase: -(Int64(k + 1) << 32))
+                let g = try dataset.group(id) { block, partial in try loader.mechanism(&block, in: partial) }
                 coreNeuronBytes += CoreNeuronAccount.bytes(of: g, catalog: dataset.catalog)
-                missing.formUnion(ModelGroup.unknownMechanisms(in: [g], catalog: dataset.catalog))
+                missing.formUnion(loader.missing)
                 if !missing.isEmpty { continue }
-                models.append(try ModelGroup(dataset: g, catalog: dataset.catalog, file: dataset.path(id, phase: 2), localKeyBase: -(Int64(k + 1) << 32)))
+                models.append(try loader.finish(g))
             }
             guard missing.isEmpty else {
                 throw NDError(file: parameters.datpath, "mechanisms nd-core does not simulate: \(missing.sorted().joined(separator: ", "))")

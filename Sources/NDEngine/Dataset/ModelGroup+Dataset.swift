@@ -54,66 +54,9 @@ extension ModelGroup {
     /// The engine's model of a dataset group. Spike sources without a gid (NetStims most
     /// often) get keys below `localKeyBase`, distinct for every group a process loads.
     public init(dataset g: CoreGroup, catalog: MechanismCatalog, file: String, localKeyBase: Int64) throws {
-        self.init(entry: Int64(g.id))
-        let d = DatasetDecoder(g, catalog: catalog, file: file)
-        let missing = Self.unknownMechanisms(in: [g], catalog: catalog)
-        guard missing.isEmpty else {
-            throw d.fail("mechanisms nd-core does not simulate: \(missing.joined(separator: ", "))")
-        }
-        nodes.parent = g.parent.indices.map { $0 < g.realCellCount ? -1 : g.parent[$0] }
-        nodes.areaUm2 = g.area
-        nodes.cmUFPerCm2 = [Double](repeating: 0, count: g.nodeCount)
-        nodes.a = g.a
-        nodes.b = g.b
-        var codecs: [Int: any Mechanism.Type] = [:]
-        for block in g.mechanisms {
-            let entry = catalog[type: block.type]!
-            let codec = MechanismTable.mechanism(named: entry.name)!
-            try codec.layout.check(against: entry, file: file)
-            codecs[block.type] = codec
-            try codec.decode(block, from: d, into: &self)
-        }
-        // Spike sources.
-        let netStimType = catalog.type(named: NDEngine.NetStim.layout.name) ?? -1
-        netStim.gid = (0..<netStim.count).map { localKeyBase - Int64(netStimType + 1000 * $0) }
-        for i in g.outputGids.indices {
-            let gid = Int64(g.outputGids[i]), node = g.outputNode[i]
-            if node >= 0 {
-                guard i < g.realOutputCount else { throw d.fail("presyn \(i): a voltage source after the \(g.realOutputCount) real cells") }
-                cells.gid.append(gid >= 0 ? gid : localKeyBase + Int64(g.outputGids[i]) - Int64(Int32.max))
-                cells.somaNode.append(node)
-                cells.thresholdMV.append(g.outputThreshold[i])
-                guard g.outputThreshold[i].isFinite else { throw d.fail("presyn \(i): threshold \(g.outputThreshold[i])") }
-            } else if node < -1 {
-                let code = -Int(node), type = code % 1000, instance = code / 1000
-                guard type == netStimType else {
-                    throw d.fail("presyn \(i): a spike source of mechanism type \(type) (\(catalog[type: type]?.name ?? "?")); nd-core's artificial cells are NetStims")
-                }
-                if gid >= 0 { netStim.gid[instance] = gid }
-            }
-        }
-        // Connections: weights are laid out by the targets' NET_RECEIVE sizes.
-        let expType = catalog.type(named: NDEngine.ExpSyn.layout.name) ?? -1, exp2Type = catalog.type(named: NDEngine.Exp2Syn.layout.name) ?? -1
-        let expCount = Int32(expSyn.node.count)
-        var w = 0
-        for k in g.netconSourceGids.indices {
-            let type = Int(g.netconTargetType[k]), index = g.netconTargetIndex[k]
-            let width = type == 0 ? 1 : (codecs[type]?.layout.receiveSize ?? 0)
-            defer { w += width }
-            guard w + width <= g.weights.count else { throw d.fail("netcon \(k): its weights run past the \(g.weights.count) written") }
-            if type == 0 { continue }  // no target: nothing to deliver
-            guard type == expType || type == exp2Type else {
-                throw d.fail("netcon \(k): into \(catalog[type: type]!.name); nd-core delivers events to ExpSyn and Exp2Syn only")
-            }
-            let delay = g.delays[k]
-            guard delay > 0 else { throw d.fail("netcon \(k): delay \(delay) ms; nd-core needs delays > 0") }
-            let source = Int64(g.netconSourceGids[k])
-            netCons.sourceGid.append(source >= 0 ? source : localKeyBase + source)
-            netCons.target.append(type == expType ? index : expCount + index)
-            netCons.weightUS.append(g.weights[w])
-            netCons.delayMs.append(delay)
-        }
-        guard w == g.weights.count else { throw d.fail("\(g.weights.count) weights for netcons that take \(w)") }
+        var loader = DatasetLoader(catalog: catalog, file: file, localKeyBase: localKeyBase)
+        for var block in g.mechanisms { try loader.mechanism(&block, in: g) }
+        self = try loader.finish(g)
     }
 
     /// Names (or type numbers) of the mechanisms in `groups` that the table lacks.

@@ -28,6 +28,10 @@ public enum Exp2Syn: Mechanism {
     }
 
     public static func decode(_ block: CoreGroup.Mechanism, from d: DatasetDecoder, into model: inout ModelGroup) throws {
+        model.exp2Syn.node.reserveCapacity(model.exp2Syn.node.count + block.count)
+        model.exp2Syn.tau1Ms.reserveCapacity(model.exp2Syn.tau1Ms.count + block.count)
+        model.exp2Syn.tau2Ms.reserveCapacity(model.exp2Syn.tau2Ms.count + block.count)
+        model.exp2Syn.eMV.reserveCapacity(model.exp2Syn.eMV.count + block.count)
         try d.checkArea(block, layout: layout)
         let n = layout.variables.count
         for k in 0..<block.count {

@@ -16,6 +16,9 @@ public enum ExpSyn: Mechanism {
     }
 
     public static func decode(_ block: CoreGroup.Mechanism, from d: DatasetDecoder, into model: inout ModelGroup) throws {
+        model.expSyn.node.reserveCapacity(model.expSyn.node.count + block.count)
+        model.expSyn.tauMs.reserveCapacity(model.expSyn.tauMs.count + block.count)
+        model.expSyn.eMV.reserveCapacity(model.expSyn.eMV.count + block.count)
         try d.checkArea(block, layout: layout)
         let n = layout.variables.count
         for k in 0..<block.count {

@@ -29,6 +29,13 @@ public enum HH: Mechanism {
     }
 
     public static func decode(_ block: CoreGroup.Mechanism, from d: DatasetDecoder, into model: inout ModelGroup) throws {
+        model.hh.node.reserveCapacity(model.hh.node.count + block.count)
+        model.hh.gnabar.reserveCapacity(model.hh.gnabar.count + block.count)
+        model.hh.gkbar.reserveCapacity(model.hh.gkbar.count + block.count)
+        model.hh.gl.reserveCapacity(model.hh.gl.count + block.count)
+        model.hh.el.reserveCapacity(model.hh.el.count + block.count)
+        model.hh.ena.reserveCapacity(model.hh.ena.count + block.count)
+        model.hh.ek.reserveCapacity(model.hh.ek.count + block.count)
         let n = layout.variables.count
         for k in 0..<block.count {
             let row = block.data, base = k * n

@@ -10,6 +10,9 @@ public enum Pas: Mechanism {
     }
 
     public static func decode(_ block: CoreGroup.Mechanism, from d: DatasetDecoder, into model: inout ModelGroup) throws {
+        model.pas.node.reserveCapacity(model.pas.node.count + block.count)
+        model.pas.g.reserveCapacity(model.pas.g.count + block.count)
+        model.pas.e.reserveCapacity(model.pas.e.count + block.count)
         let n = layout.variables.count, g = layout.column("g"), e = layout.column("e")
         for k in 0..<block.count {
             model.pas.node.append(block.nodeIndices![k])

@@ -68,8 +68,9 @@ public struct CoreDataset {
 
     public func path(_ id: Int, phase: Int) -> String { PathUtil.join(directory, "\(id)_\(phase).dat") }
 
-    /// Reads and checks group `id` (its checksums too, when the dataset has them).
-    public func group(_ id: Int) throws -> CoreGroup {
+    /// Reads and checks group `id` (its checksums too, when the dataset has them);
+    /// `take` sees each mechanism block as it is read (see `CoreGroup.init`).
+    public func group(_ id: Int, take: ((inout CoreGroup.Mechanism, CoreGroup) throws -> Void)? = nil) throws -> CoreGroup {
         let names = (path(id, phase: 1), path(id, phase: 2))
         // Mapped, not read: the reader gives the pages back as it decodes them.
         let p1 = try ByteSource(mapping: names.0), p2 = try ByteSource(mapping: names.1)
@@ -85,7 +86,7 @@ public struct CoreDataset {
                 }
             }
         }
-        return try CoreGroup(id: id, phase1: p1, phase2: p2, catalog: catalog, names: names)
+        return try CoreGroup(id: id, phase1: p1, phase2: p2, catalog: catalog, names: names, take: take)
     }
 
     /// `name crc32 size` per line.

@@ -80,7 +80,12 @@ extension CoreGroup {
         try self.init(id: id, phase1: ByteSource(phase1), phase2: ByteSource(phase2), catalog: catalog, names: names)
     }
 
-    public init(id: Int, phase1: ByteSource, phase2: ByteSource, catalog: MechanismCatalog, names: (String, String)) throws {
+    /// `take`, when given, sees each mechanism block as soon as it is read, with the group
+    /// read so far (nodes, earlier blocks); it may empty the block's `data` once it has
+    /// what it needs, so that a reader that converts as it goes never holds every
+    /// block's variables at once.
+    public init(id: Int, phase1: ByteSource, phase2: ByteSource, catalog: MechanismCatalog, names: (String, String),
+                take: ((inout Mechanism, CoreGroup) throws -> Void)? = nil) throws {
         self.init(id: id)
         var r1 = try PhaseReader(phase1, name: names.0)
         let presyns = try r1.int("the number of presyns", label: "npresyn")
@@ -139,6 +144,7 @@ extension CoreGroup {
                 let randoms = try r.int("\(what)'s nmodlrandom", label: "nmodlrandom")
                 if randoms > 0 { m.random = try r.array(UInt32.self, randoms, "\(what)'s random streams") }
             }
+            try take?(&m, self)
             mechanisms.append(m)
         }
         outputNode = try r.ints(presyns, "the presyns' nodes (output_vindex)")
@@ -197,7 +203,8 @@ extension CoreGroup {
         for m in mechanisms {
             guard let e = catalog[type: m.type] else { throw fail(names.1, "mechanism type \(m.type) is not in bbcore_mech.dat") }
             guard m.count > 0 else { throw fail(names.1, "\(e.name): listed with no instances") }
-            guard m.data.count == m.count * e.dataSize, m.pdata.count == m.count * e.pdataSize,
+            // (A block whose variables a converting reader already took holds none.)
+            guard m.data.count == m.count * e.dataSize || m.data.isEmpty, m.pdata.count == m.count * e.pdataSize,
                   (m.nodeIndices == nil) == e.isArtificial, m.nodeIndices.map({ $0.count == m.count }) ?? true
             else { throw fail(names.1, "\(e.name): array sizes do not match \(m.count) instances") }
             if let nodes = m.nodeIndices, let bad = nodes.first(where: { $0 < 0 || Int($0) >= n }) {
