@@ -47,6 +47,8 @@ public final class Engine {
     /// The mechanisms' kernels, in table order, and their names.
     let kernels: [any MechanismKernel]
     public let kernelNames: [String]
+    /// A leak folded into the first pass: g and e per node (empty: none).
+    let leakG: [Double], leakE: [Double]
 
     var replaySpikes: [Spike] = []
     /// NetStims' spikes (known at load: no noise, no incoming events).
@@ -137,6 +139,17 @@ public final class Engine {
             kernels.append(kernel)
             names.append(m.layout.name)
         }
+        // The first mechanism, when a leak, joins the nodes' first pass (see LeakKernel).
+        var leakG: [Double] = [], leakE: [Double] = []
+        if let leak = kernels.first as? any LeakKernel {
+            leakG = [Double](repeating: 0, count: n)
+            leakE = leakG
+            leak.fold(g: &leakG, e: &leakE)
+            kernels.removeFirst()
+            names.removeFirst()
+        }
+        self.leakG = leakG
+        self.leakE = leakE
         self.kernels = kernels
         kernelNames = names
         let expKernel = Int32(names.firstIndex(of: ExpSyn.layout.name) ?? -1)
@@ -238,7 +251,14 @@ public final class Engine {
         b.withUnsafeBufferPointer { bBuffer in
             let v = vBuffer.baseAddress!, rhs = rhsBuffer.baseAddress!, d = dBuffer.baseAddress!
             let cap = capBuffer.baseAddress!, parent = parentBuffer.baseAddress!, a = aBuffer.baseAddress!, b = bBuffer.baseAddress!
-            for i in 0..<n { rhs[i] = 0; d[i] = cap[i] }
+            if leakG.isEmpty {
+                for i in 0..<n { rhs[i] = 0; d[i] = cap[i] }
+            } else {
+                leakG.withUnsafeBufferPointer { g in
+                leakE.withUnsafeBufferPointer { e in
+                    for i in 0..<n { rhs[i] = 0 - g[i] * (v[i] - e[i]); d[i] = cap[i] + g[i] }
+                }}
+            }
             for k in kernels { k.current(t: tMid, v: v, rhs: rhs, d: d) }
             // Axial currents and the Hines elimination in one pass, children first (parents
             // come first in the node order): when node i is reached every child has added

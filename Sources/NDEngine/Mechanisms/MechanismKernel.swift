@@ -23,6 +23,15 @@ extension MechanismKernel {
     public func receive(_ instance: Int, weight: Double) {}
 }
 
+/// A passive leak, g (v - e) at one instance per node, that the engine can fold into the
+/// step's first pass over the nodes (rhs = 0 - g (v - e), d = cm/dt + g: the same
+/// arithmetic as a separate pass when it is the first mechanism, so bit for bit the same
+/// result) instead of a pass of its own.
+public protocol LeakKernel: MechanismKernel {
+    /// Adds the leak's g and e at its nodes into per-node arrays (0 elsewhere).
+    func fold(g: inout [Double], e: inout [Double])
+}
+
 /// What a kernel is built from: the loaded groups and where their nodes went.
 public struct KernelContext {
     public let settings: SimulationSettings

@@ -33,8 +33,12 @@ extension Pas: KernelMechanism {
         return node.isEmpty ? nil : Kernel(node: node, g: c.gather { $0.pas.g }, e: c.gather { $0.pas.e })
     }
 
-    final class Kernel: MechanismKernel {
+    final class Kernel: LeakKernel {
         let node: [Int32], g: [Double], e: [Double]
+
+        func fold(g foldedG: inout [Double], e foldedE: inout [Double]) {
+            for k in node.indices { foldedG[Int(node[k])] = g[k]; foldedE[Int(node[k])] = e[k] }
+        }
         init(node: [Int32], g: [Double], e: [Double]) { self.node = node; self.g = g; self.e = e }
         var count: Int { node.count }
 
