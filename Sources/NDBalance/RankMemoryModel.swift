@@ -9,7 +9,7 @@ public struct RankMemoryModel: Equatable, Sendable {
     /// Peak RSS growth per byte of model: while a group loads, its decoded fields
     /// (NEURON's full variable rows: 2.5 times the engine's bytes for hh), then the
     /// engine's arrays. Measured with one group per rank, the usual case; a rank
-    /// loading several groups peaks lower per byte (2.2 for 4 groups in one process), as
+    /// loading several groups peaks lower per byte (1.9 for 4 groups in one process), as
     /// groups are read one at a time.
     public var simulationFactor: Double
 

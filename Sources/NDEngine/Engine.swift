@@ -74,7 +74,11 @@ public final class Engine {
         connections.values.flatMap { $0.map(\.delay) }.min() ?? .infinity
     }
 
-    public init(groups: [ModelGroup], settings: SimulationSettings) {
+    /// Takes the groups' arrays over as it builds its own, and lets each kind go as soon as
+    /// it is copied, so that a caller who gives up its groups (`consume`) never holds a
+    /// model twice.
+    public init(groups input: consuming [ModelGroup], settings: SimulationSettings) {
+        var groups = input
         self.settings = settings
         var parent: [Int32] = [], area: [Double] = [], cap: [Double] = [], aIn: [Double] = [], bIn: [Double] = []
         var offsets: [Int32] = []
@@ -100,6 +104,7 @@ public final class Engine {
             }
         }
         self.account = account
+        for g in groups.indices { groups[g].nodes = .init() }
         let n = parent.count
         // Nodes in level order (depth, then load order; CoreNEURON's interleaving): the
         // rows eliminated one after another then belong to different cells, whose
@@ -132,10 +137,12 @@ public final class Engine {
         b = order.map { bIn[Int($0)] }
 
         // The kernels, in table order; connections into the synapse kernels.
-        let context = KernelContext(settings: settings, groups: groups, node: { g, i in position[Int(offsets[g] + i)] }, area: area)
         var kernels: [any MechanismKernel] = [], names: [String] = []
-        for m in MechanismTable.all {
-            guard let k = m as? any KernelMechanism.Type, let kernel = k.kernel(context) else { continue }
+        var synapseCounts: [(exp: Int32, exp2: Int32)] = groups.map { (Int32($0.expSyn.node.count), Int32($0.exp2Syn.node.count)) }
+        for m in MechanismTable.kernels {
+            let kernel = m.kernel(KernelContext(settings: settings, groups: groups, node: { g, i in position[Int(offsets[g] + i)] }, area: area))
+            for g in groups.indices { m.release(&groups[g]) }
+            guard let kernel else { continue }
             kernels.append(kernel)
             names.append(m.layout.name)
         }
@@ -155,16 +162,17 @@ public final class Engine {
         let expKernel = Int32(names.firstIndex(of: ExpSyn.layout.name) ?? -1)
         let exp2Kernel = Int32(names.firstIndex(of: Exp2Syn.layout.name) ?? -1)
         var expBase: Int32 = 0, exp2Base: Int32 = 0
-        for g in groups {
-            let expCount = Int32(g.expSyn.node.count)
+        for (index, g) in groups.enumerated() {
+            let expCount = synapseCounts[index].exp
             for k in 0..<g.netCons.count {
                 let t = g.netCons.target[k]
                 let target = t < expCount ? (expKernel, expBase + t) : (exp2Kernel, exp2Base + t - expCount)
                 connections[g.netCons.sourceGid[k], default: []].append((target.0, target.1, g.netCons.weightUS[k], g.netCons.delayMs[k]))
             }
             expBase += expCount
-            exp2Base += Int32(g.exp2Syn.node.count)
+            exp2Base += synapseCounts[index].exp2
         }
+        synapseCounts = []
         synapseCount = Int(expBase + exp2Base)
         // A spike replayed by several groups of this process is one spike.
         var seen = Set<[UInt64]>()

@@ -165,7 +165,7 @@ struct Core: ParsableCommand {
             let dt = parameters.dt ?? globals?["dt"] ?? 0.025, celsius = parameters.celsius ?? globals?["celsius"] ?? 6.3
             guard dt.isFinite, dt > 0, celsius.isFinite else { throw NDError(file: globalsPath, "dt \(dt), celsius \(celsius): expected a finite dt > 0") }
             let settings = SimulationSettings(dtMs: dt, tstopMs: parameters.tstop, celsius: celsius, vInitMV: parameters.voltage)
-            let e = Engine(groups: models, settings: settings)
+            let e = Engine(groups: consume models, settings: settings)
             if let path = parameters.pattern {
                 try requireInputFile(path)
                 e.replay(try PatternFile.read(path, from: 0, to: parameters.tstop).map { Spike(timeMs: $0.timeMs, gid: $0.gid) })

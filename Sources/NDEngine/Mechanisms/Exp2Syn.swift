@@ -47,6 +47,7 @@ public enum Exp2Syn: Mechanism {
 
 extension Exp2Syn: KernelMechanism {
     public static func nodes(of model: ModelGroup) -> [Int32] { model.exp2Syn.node }
+    public static func release(_ model: inout ModelGroup) { model.exp2Syn = .init() }
     /// Node index; e, factor, two decay factors, area scale, A, B.
     public static let engineBytesPerInstance = 4 + 7 * 8
 

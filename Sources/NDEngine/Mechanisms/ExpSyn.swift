@@ -31,6 +31,7 @@ public enum ExpSyn: Mechanism {
 
 extension ExpSyn: KernelMechanism {
     public static func nodes(of model: ModelGroup) -> [Int32] { model.expSyn.node }
+    public static func release(_ model: inout ModelGroup) { model.expSyn = .init() }
     /// Node index; e, decay factor, area scale, g.
     public static let engineBytesPerInstance = 4 + 4 * 8
 

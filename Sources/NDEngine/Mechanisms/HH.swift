@@ -50,6 +50,7 @@ public enum HH: Mechanism {
 
 extension HH: KernelMechanism {
     public static func nodes(of model: ModelGroup) -> [Int32] { model.hh.node }
+    public static func release(_ model: inout ModelGroup) { model.hh = .init() }
     /// Node index; gnabar, gkbar, gl, el, ena, ek, m, h, n.
     public static let engineBytesPerInstance = 4 + 9 * 8
 

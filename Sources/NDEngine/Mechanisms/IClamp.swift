@@ -49,6 +49,7 @@ public enum IClamp: Mechanism {
 
 extension IClamp: KernelMechanism {
     public static func nodes(of model: ModelGroup) -> [Int32] { model.iClamp.node }
+    public static func release(_ model: inout ModelGroup) { model.iClamp = .init() }
     /// Node index; delay, duration, two amplitudes, pulse width and period, area.
     public static let engineBytesPerInstance = 4 + 7 * 8
 

@@ -60,6 +60,8 @@ public protocol KernelMechanism: Mechanism {
     /// What the kernel holds per instance [bytes]: its node index, parameters and states
     /// (the engine's memory account).
     static var engineBytesPerInstance: Int { get }
+    /// Empties a model group's arrays of this mechanism (once its kernel has them).
+    static func release(_ model: inout ModelGroup)
 }
 
 extension MechanismTable {

@@ -24,6 +24,7 @@ public enum Pas: Mechanism {
 
 extension Pas: KernelMechanism {
     public static func nodes(of model: ModelGroup) -> [Int32] { model.pas.node }
+    public static func release(_ model: inout ModelGroup) { model.pas = .init() }
     /// Node index; g, e.
     public static let engineBytesPerInstance = 4 + 2 * 8
 
