@@ -18,9 +18,9 @@ Usage: scripts/check-coreneuron.py [--work DIR] [--circuits example,synth,ring] 
     (pc.nrncore_write: one group, as one thread writes it) plus its replay.dat; then
     nrniv-core and nd-core each run it on 1 and 2 ranks (`-d DIR -p DIR/replay.dat
     --voltage=V_INIT -e T`). With NEURON_THREADS > 1 (default 2) the same circuit is
-    written a second time from NEURON running NEURON_THREADS threads (pc.nthread set
-    before validate-neuron.py runs; the script itself is not changed), which gives a
-    dataset of several groups, so that 2 ranks really split it; it is run the same
+    written a second time from NEURON running NEURON_THREADS threads
+    (validate-neuron.py --threads), which gives a dataset of several groups, so that
+    2 ranks really split it; it is run the same
     four ways. Every out.dat must be identical to nrniv-core's 1-rank out.dat on
     NEURON's one-group dataset. Whether (b)'s spikes equal (a)'s for the same circuit
     is reported; it counts as a failure only with --strict.
@@ -244,14 +244,7 @@ class Check:
 
     def write_neuron_dataset(self, config, folder, threads, log):
         script = os.path.join(REPO, "scripts", "validate-neuron.py")
-        if threads <= 1:
-            cmd = [self.python, script, config, "--write-dataset", folder]
-        else:
-            # validate-neuron.py unchanged, run in a NEURON already set to `threads` threads.
-            code = ("import runpy, sys; from neuron import h; h.ParallelContext().nthread(int(sys.argv[1])); "
-                    "sys.argv = sys.argv[2:]; runpy.run_path(sys.argv[0], run_name='__main__')")
-            cmd = [self.python, "-c", code, str(threads), script, config, "--write-dataset", folder]
-        self.must(cmd, log)
+        self.must([self.python, script, config, "--write-dataset", folder, "--threads", str(max(threads, 1))], log)
         with open(os.path.join(folder, "files.dat")) as f:
             return int(f.read().split()[1])
 

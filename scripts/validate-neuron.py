@@ -20,7 +20,7 @@ Cells are registered with gids (ParallelContext) and connected with gid_connect,
 --coreneuron can run the same model in the CoreNEURON the neuron wheel embeds
 (in memory; replayed spikes through a PatternStim). --write-dataset DIR writes the
 same model (with the stand-in gids) as NEURON's own CoreNEURON dataset
-(pc.nrncore_write after finitialize) and the replayed spikes as DIR/replay.dat, for
+(pc.nrncore_write after finitialize; one group per NEURON thread, --threads N) and the replayed spikes as DIR/replay.dat, for
 nrniv-core and nd-core to run (`-d DIR -p DIR/replay.dat`); nothing is simulated. --timing FILE writes the run's wall time (the solve only),
 compartments, steps and the process's peak RSS as JSON, for make bench-core.
 """
@@ -120,11 +120,15 @@ def main():
     ap.add_argument("config")
     ap.add_argument("out_dat", nargs="?")
     ap.add_argument("--write-dataset", metavar="DIR")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="NEURON threads (pc.nthread): --write-dataset then writes one group per thread")
     ap.add_argument("--tstop", type=float)
     ap.add_argument("--coreneuron", action="store_true")
     ap.add_argument("--timing")
     args = ap.parse_args()
     pc = h.ParallelContext()
+    if args.threads > 1:
+        pc.nthread(args.threads)
     sim_path = os.path.abspath(args.config)
     base = os.path.dirname(sim_path)
     sim = load_json(sim_path)
