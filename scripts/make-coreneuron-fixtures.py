@@ -17,6 +17,8 @@ in the same process, and by nrniv-core from the written files. OUT_DIR gets:
   tiny_vecstim/   tiny + a VecStim (spikes at 30 and 35 ms) into cell 1's ExpSyn
   tiny_extras/    tiny_vecstim + a second IClamp whose amp is played from a Vector
                   (Vector.play, continuous) + nrnbbcore_register_mapping (0_3.dat)
+  tiny_play/      tiny + IClamps whose amp is played (Vector.play, continuous): five
+                  points on cell 1, a two-point ramp on cell 0 (no VecStim needed)
   NAME.neuron.spikes              NEURON's spikes, "%.8g\\t%d" (time, gid) sorted by time then gid
   NAME.nrniv-core.out.dat         nrniv-core's out.dat on 1 rank
   NAME.nrniv-core-np2.out.dat     nrniv-core's out.dat on 2 ranks (ring_np2 and multi)
@@ -52,6 +54,7 @@ DATASETS = {
     "multi": ("multi", 100.0, 1, False, (1, 2)),
     "tiny_vecstim": ("tiny_vecstim", 60.0, 1, True, (1,)),
     "tiny_extras": ("tiny_extras", 60.0, 1, True, (1,)),
+    "tiny_play": ("tiny_play", 60.0, 1, False, (1,)),
 }
 
 
@@ -154,6 +157,22 @@ def build_and_write(model, out_root, mech_lib, use_mpi):
 
         return register_mapping
 
+    def tiny_play():
+        # Vector.play into IClamp.amp without VecStim: a train of points on cell 1 and
+        # a two-point ramp (a SONATA linear clamp from 0 to 1 nA) on cell 0.
+        c0, c1, es = tiny()
+        ic = h.IClamp(c1.soma(0.5))
+        ic.delay, ic.dur = 0, 1e9
+        tv = h.Vector([0, 50, 52, 54, 60])
+        yv = h.Vector([0, 0, 1.0, 0, 0])
+        yv.play(ic._ref_amp, tv, 1)
+        ramp = h.IClamp(c0.soma(0.5))
+        ramp.delay, ramp.dur = 25, 10
+        rt = h.Vector([25, 35])
+        ry = h.Vector([0, 1.0])
+        ry.play(ramp._ref_amp, rt, 1)
+        keep.extend([ic, tv, yv, ramp, rt, ry])
+
     def ring(ncell=5, weight=0.01, nthread=1):
         cells = {gid: Cell(gid) for gid in range(ncell) if gid % nhost == rank}
         syns = {}
@@ -181,6 +200,8 @@ def build_and_write(model, out_root, mech_lib, use_mpi):
         tiny_vecstim()
     elif model == "tiny_extras":
         before_write = tiny_extras()
+    elif model == "tiny_play":
+        tiny_play()
     elif model == "ring":
         ring()
     elif model == "multi":

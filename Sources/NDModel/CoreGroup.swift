@@ -82,6 +82,8 @@ public struct CoreGroup: Equatable, Sendable {
 
     /// A vector played into a mechanism variable (`Vector.play`, continuous).
     public struct VecPlay: Equatable, Sendable {
+        /// NEURON's VecPlayContinuousType, the only kind nrncore_write writes.
+        public static let continuousType = 4
         public var playType: Int
         public var mechanismType: Int
         /// Index of the variable in the mechanism's data, instance by instance.

@@ -86,10 +86,19 @@ public struct ModelGroup: Equatable, Sendable {
 
     /// Current clamps: from `delay` for `duration` [ms]; amplitude ramps from `ampStart` to
     /// `ampEnd` [nA]; with `periodMs` > 0, pulses of `widthMs` every period.
+    /// A clamp may instead have its amplitude played from a vector (`plays`, by clamp):
+    /// NEURON's Vector.play(&amp, t, 1), as CoreNEURON runs it.
     public struct IClamp: Equatable, Sendable {
         public var node: [Int32] = [], delayMs: [Double] = [], durationMs: [Double] = []
         public var ampStartNA: [Double] = [], ampEndNA: [Double] = [], widthMs: [Double] = [], periodMs: [Double] = []
+        public var plays: [Int: Play] = [:]
         public init() {}
+    }
+
+    /// Amplitudes [nA] at times [ms], linearly interpolated (Vector.play, continuous).
+    public struct Play: Equatable, Sendable {
+        public var timesMs: [Double], values: [Double]
+        public init(timesMs: [Double], values: [Double]) { self.timesMs = timesMs; self.values = values }
     }
 
     /// Spike generators (NEURON's NetStim without noise): spikes at `start`, then every

@@ -17,7 +17,7 @@ import Testing
 
     func read(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }
 
-    @Test(arguments: [("tiny", 60.0), ("ring_np1", 100), ("ring_np2", 100), ("multi", 100)])
+    @Test(arguments: [("tiny", 60.0), ("ring_np1", 100), ("ring_np2", 100), ("multi", 100), ("tiny_play", 60)])
     func neuronsDatasetsGiveNrnivCoresSpikes(dataset: String, tstop: Double) throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let data = Self.fixtures + "/" + dataset

@@ -76,4 +76,25 @@ import Testing
         #expect(ModelGroup.unknownMechanisms(in: [core], catalog: catalog) == ["SEClamp"])
         #expect(throws: NDError.self) { try ModelGroup(dataset: core, catalog: catalog, file: "1_2.dat", localKeyBase: -(1 << 32)) }
     }
+
+    @Test func aRampIsWrittenAsAPlayedAmplitudeAndReadBack() throws {
+        var model = Self.model()
+        let dend = Int32(SingleCellTests.dendriteCenter(3, of: model))
+        model.iClamp.node.append(dend); model.iClamp.delayMs.append(20); model.iClamp.durationMs.append(40)
+        model.iClamp.ampStartNA.append(0.1); model.iClamp.ampEndNA.append(0.6)
+        model.iClamp.widthMs.append(0); model.iClamp.periodMs.append(0)
+        let catalog = NeuronBuiltins.catalog()
+        let core = try model.coreGroup(id: 3, catalog: catalog, vInitMV: -65, replayGidOffset: 1000)
+        #expect(core.vecPlays.count == 1)
+        let play = try #require(core.vecPlays.first)
+        #expect(play.mechanismType == catalog.type(named: "IClamp"))
+        #expect(play.times == [20, 60] && play.values == [0.1, 0.6])
+        #expect(play.index % IClamp.layout.variables.count == IClamp.layout.column("amp"))
+        let back = try ModelGroup(dataset: core, catalog: catalog, file: "3_2.dat", localKeyBase: -(1 << 32))
+        #expect(back.iClamp.plays.count == 1)
+        #expect(back.iClamp.plays.values.first == ModelGroup.Play(timesMs: [20, 60], values: [0.1, 0.6]))
+        // Written again, the same bytes.
+        let again = try back.coreGroup(id: 3, catalog: catalog, vInitMV: -65, replayGidOffset: 1000)
+        #expect(again.phase2() == core.phase2())
+    }
 }

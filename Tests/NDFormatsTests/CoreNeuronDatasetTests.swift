@@ -22,7 +22,7 @@ import Testing
         return (catalog, groups)
     }
 
-    @Test(arguments: ["tiny", "ring_np1", "ring_np2", "multi", "tiny_vecstim", "tiny_extras"])
+    @Test(arguments: ["tiny", "ring_np1", "ring_np2", "multi", "tiny_vecstim", "tiny_extras", "tiny_play"])
     func neuronsFilesReadAndWriteBackByteForByte(dataset: String) throws {
         let (catalog, groups) = try load(dataset)
         let text = try FileBytes.read(Self.root + "/" + dataset + "/bbcore_mech.dat")

@@ -68,6 +68,14 @@ public struct DatasetEncoder {
         written[layout.name] = order
     }
 
+    /// Plays `values` at `timesMs` into variable `variable` of the written instance
+    /// `instance` of `layout` (NEURON's VecPlayContinuous).
+    public mutating func play(_ layout: MechanismLayout, instance: Int32, variable: Int, timesMs: [Double], values: [Double]) {
+        group.vecPlays.append(CoreGroup.VecPlay(playType: CoreGroup.VecPlay.continuousType, mechanismType: Int(type(of: layout.name)),
+                                                index: Int(instance) * layout.variables.count + variable,
+                                                values: values, times: timesMs))
+    }
+
     /// The written position of each model instance of mechanism `name`.
     public func position(of name: String) -> [Int32] {
         let order = written[name] ?? []

@@ -38,6 +38,12 @@ public struct DatasetLoader {
         let d = DatasetDecoder(g, catalog: catalog, file: file)
         guard missing.isEmpty else { throw d.fail("mechanisms nd-core does not simulate: \(missing.joined(separator: ", "))") }
         var m = model ?? Self.nodes(of: g)
+        // Played vectors: into clamps' amplitudes only.
+        let clampType = catalog.type(named: IClamp.layout.name) ?? -1
+        if let other = g.vecPlays.first(where: { $0.mechanismType != clampType }) {
+            throw d.fail("VecPlay into \(catalog[type: other.mechanismType]?.name ?? "type \(other.mechanismType)"); nd-core plays IClamp.amp only")
+        }
+        try IClamp.decodePlays(g.vecPlays, from: d, into: &m)
         // Spike sources.
         let netStimType = catalog.type(named: NetStim.layout.name) ?? -1
         m.netStim.gid = (0..<m.netStim.count).map { localKeyBase - Int64(netStimType + 1000 * $0) }
