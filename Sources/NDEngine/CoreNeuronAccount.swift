@@ -51,7 +51,7 @@ public enum CoreNeuronAccount {
         }
         add(model.nodes.cmUFPerCm2.indices.filter { model.nodes.cmUFPerCm2[$0] > 0 }.map { Int32($0) }, Capacitance.layout)
         for m in MechanismTable.kernels { add(m.nodes(of: model), m.layout) }
-        add(model.hh.node, NaIon.layout); add(model.hh.node, KIon.layout)  // the ions hh uses
+        add(NaIon.nodes(of: model), NaIon.layout); add(KIon.nodes(of: model), KIon.layout)
         return bytes
     }
 

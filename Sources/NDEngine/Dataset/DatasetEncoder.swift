@@ -4,7 +4,6 @@ import NDModel
 /// mechanism's instances by node, pointer slots numbered mechanism by mechanism.
 public struct DatasetEncoder {
     public let catalog: MechanismCatalog
-    public let model: ModelGroup
     public private(set) var group: CoreGroup
     /// The group's node of each model node.
     public let node: [Int32]
@@ -14,7 +13,6 @@ public struct DatasetEncoder {
 
     public init(_ model: ModelGroup, id: Int, catalog: MechanismCatalog, vInitMV: Double) {
         self.catalog = catalog
-        self.model = model
         self.vInitMV = vInitMV
         let n = model.nodes.count
         let roots = (0..<n).filter { model.nodes.parent[$0] < 0 }

@@ -51,9 +51,8 @@ extension Exp2Syn: KernelMechanism {
     /// Node index; e, factor, two decay factors, area scale, A, B.
     public static let engineBytesPerInstance = 4 + 7 * 8
 
-
     public static func kernel(_ c: KernelContext) -> (any MechanismKernel)? {
-        let node = c.nodes { $0.exp2Syn.node }
+        let node = c.nodes { nodes(of: $0) }
         guard !node.isEmpty else { return nil }
         return Kernel(node: node, e: c.gather { $0.exp2Syn.eMV }, tau1: c.gather { $0.exp2Syn.tau1Ms },
                       tau2: c.gather { $0.exp2Syn.tau2Ms }, area: c.area, dt: c.settings.dtMs)

@@ -35,9 +35,8 @@ extension ExpSyn: KernelMechanism {
     /// Node index; e, decay factor, area scale, g.
     public static let engineBytesPerInstance = 4 + 4 * 8
 
-
     public static func kernel(_ c: KernelContext) -> (any MechanismKernel)? {
-        let node = c.nodes { $0.expSyn.node }
+        let node = c.nodes { nodes(of: $0) }
         guard !node.isEmpty else { return nil }
         return Kernel(node: node, e: c.gather { $0.expSyn.eMV }, tau: c.gather { $0.expSyn.tauMs }, area: c.area, dt: c.settings.dtMs)
     }

@@ -54,9 +54,8 @@ extension HH: KernelMechanism {
     /// Node index; gnabar, gkbar, gl, el, ena, ek, m, h, n.
     public static let engineBytesPerInstance = 4 + 9 * 8
 
-
     public static func kernel(_ c: KernelContext) -> (any MechanismKernel)? {
-        let node = c.nodes { $0.hh.node }
+        let node = c.nodes { nodes(of: $0) }
         guard !node.isEmpty else { return nil }
         return Kernel(node: node, gnabar: c.gather { $0.hh.gnabar }, gkbar: c.gather { $0.hh.gkbar }, gl: c.gather { $0.hh.gl },
                       el: c.gather { $0.hh.el }, ena: c.gather { $0.hh.ena }, ek: c.gather { $0.hh.ek }, settings: c.settings)

@@ -78,9 +78,8 @@ extension IClamp: KernelMechanism {
     /// Node index; delay, duration, two amplitudes, pulse width and period, area.
     public static let engineBytesPerInstance = 4 + 7 * 8
 
-
     public static func kernel(_ c: KernelContext) -> (any MechanismKernel)? {
-        let node = c.nodes { $0.iClamp.node }
+        let node = c.nodes { nodes(of: $0) }
         guard !node.isEmpty else { return nil }
         var plays: [Int: ModelGroup.Play] = [:], base = 0
         for g in c.groups {

@@ -17,10 +17,13 @@ extension Ion {
                         variables: ["e\(ion)", "\(ion)i", "\(ion)o", "i\(ion)", "di\(ion)_dv_"], pdata: [.ionStyle])
     }
 
+    /// The ion's nodes in a model: hh's, the one mechanism here that uses an ion.
+    static func nodes(of model: ModelGroup) -> [Int32] { model.hh.node }
+
     /// Instances at the hh nodes, in the same order as hh's (both go by node).
     public static func encode(_ model: ModelGroup, into e: inout DatasetEncoder) throws {
-        let reversal = reversal(model), c = concentrations
-        try e.add(layout, count: model.hh.node.count, nodes: model.hh.node, row: { [reversal[$0], c.inside, c.outside, 0, 0] },
+        let reversal = reversal(model), c = concentrations, nodes = nodes(of: model)
+        try e.add(layout, count: nodes.count, nodes: nodes, row: { [reversal[$0], c.inside, c.outside, 0, 0] },
                   pdata: { _, _ in 8 })
     }
 

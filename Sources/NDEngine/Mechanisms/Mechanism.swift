@@ -21,6 +21,7 @@ public enum MechanismTable {
         all.first { $0.layout.name == name }
     }
 
-    /// Mechanisms an electrical model may insert in sections.
-    public static let densityNames: Set<String> = ["pas", "hh"]
+    /// Mechanisms an electrical model may insert in sections: the density mechanisms the
+    /// engine steps (capacitance comes with every compartment, ions with hh).
+    public static let densityNames: Set<String> = Set(kernels.map { $0.layout }.filter { $0.kind == .density }.map { $0.name })
 }

@@ -28,9 +28,8 @@ extension Pas: KernelMechanism {
     /// Node index; g, e.
     public static let engineBytesPerInstance = 4 + 2 * 8
 
-
     public static func kernel(_ c: KernelContext) -> (any MechanismKernel)? {
-        let node = c.nodes { $0.pas.node }
+        let node = c.nodes { nodes(of: $0) }
         return node.isEmpty ? nil : Kernel(node: node, g: c.gather { $0.pas.g }, e: c.gather { $0.pas.e })
     }
 

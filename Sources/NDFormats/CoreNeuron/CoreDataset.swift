@@ -30,19 +30,20 @@ public struct CoreDataset {
     /// junctions), then entry i goes to rank i mod size; at a `-1` entry that rank takes
     /// no further groups.
     public static func groups(filesDat path: String, rank: Int, size: Int) throws -> (ids: [Int], gapJunctions: Bool) {
-        let lines = try FileBytes.read(path).split(separator: 0x0A, omittingEmptySubsequences: false)
-            .map { String(decoding: $0, as: UTF8.self).trimmingSpaces }
-        guard let version = lines.first, !version.isEmpty else { throw NDError(file: path, line: 1, "empty: expected the version line") }
-        guard version == coreNeuronFormatVersion else {
-            if version.hasPrefix("ndmodel") {
-                throw NDError(file: path, line: 1, "an ndtools model in the retired NDMODEL format ('\(version)'): rebuild it with nd-instantiate, which now writes CoreNEURON's own format")
+        let files = try FilesDat(contentsOf: path)
+        guard !files.version.isEmpty else { throw NDError(file: path, line: 1, "empty: expected the version line") }
+        guard files.version == coreNeuronFormatVersion else {
+            if files.version.hasPrefix("ndmodel") {
+                throw NDError(file: path, line: 1, "an ndtools model in the retired NDMODEL format ('\(files.version)'): rebuild it with nd-instantiate, which now writes CoreNEURON's own format")
             }
-            throw NDError(file: path, line: 1, "version '\(version.prefix(40))', expected '\(coreNeuronFormatVersion)'")
+            throw NDError(file: path, line: 1, "version '\(files.version.prefix(40))', expected '\(coreNeuronFormatVersion)'")
         }
-        var next = 1
+        // The lines after the version: the count (after a -1 line for gap junctions), the ids.
+        let lines = [files.countField] + files.entries
+        var next = 0
         func int(_ what: String) throws -> Int {
             guard next < lines.count, let v = Int(lines[next]) else {
-                throw NDError(file: path, line: next + 1, "expected \(what), found '\(next < lines.count ? String(lines[next].prefix(40)) : "the end of the file")'")
+                throw NDError(file: path, line: next + 2, "expected \(what), found '\(next < lines.count ? String(lines[next].prefix(40)) : "the end of the file")'")
             }
             next += 1
             return v
@@ -50,11 +51,11 @@ public struct CoreDataset {
         var count = try int("the number of groups")
         var gaps = false
         if count == -1 { gaps = true; count = try int("the number of groups (after the gap-junction line)") }
-        guard count >= 0 else { throw NDError(file: path, line: next, "group count \(count)") }
+        guard count >= 0 else { throw NDError(file: path, line: next + 1, "group count \(count)") }
         var ids: [Int] = []
         var seen = Set<Int>()
         for i in 0..<count {
-            let line = next
+            let line = next + 2
             let id = try int("group \(i + 1) of \(count)")
             guard id >= -1 else { throw NDError(file: path, line: line, "group id \(id)") }
             if id >= 0 && !seen.insert(id).inserted { throw NDError(file: path, line: line, "group \(id) listed twice") }
@@ -111,13 +112,4 @@ public struct CoreDataset {
 private func hex(_ x: UInt32) -> String {
     let s = String(x, radix: 16)
     return String(repeating: "0", count: 8 - s.count) + s
-}
-
-extension String {
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while let c = s.first, c == " " || c == "\t" || c == "\r" { s = s.dropFirst() }
-        while let c = s.last, c == " " || c == "\t" || c == "\r" { s = s.dropLast() }
-        return String(s)
-    }
 }
