@@ -84,6 +84,10 @@ public final class Engine {
         var offsets: [Int32] = []
         gids = []; sourceNode = []; threshold = []
         var account = MemoryAccount()
+        // Each node array at its final size at once (appending would double its capacity).
+        let total = groups.reduce(0) { $0 + $1.nodes.parent.count }
+        parent.reserveCapacity(total); area.reserveCapacity(total); cap.reserveCapacity(total)
+        aIn.reserveCapacity(total); bIn.reserveCapacity(total)
         for g in groups {
             account = account + MemoryAccount(g)
             let offset = Int32(parent.count)
@@ -134,7 +138,11 @@ public final class Engine {
         rhs = [Double](repeating: 0, count: n)
         d = [Double](repeating: 0, count: n)
         a = order.map { aIn[Int($0)] }
+        aIn = []
         b = order.map { bIn[Int($0)] }
+        bIn = []
+        depth = []
+        order = []
 
         // The kernels, in table order; connections into the synapse kernels.
         var kernels: [any MechanismKernel] = [], names: [String] = []

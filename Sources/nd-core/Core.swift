@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ArgumentParser
+import CMalloc
 import NDCLI
 import NDComm
 import NDEngine
@@ -127,6 +128,11 @@ struct Core: ParsableCommand {
     }
 
     func run() throws {
+        // Large blocks straight from and back to the system: loading builds the engine's
+        // arrays while the decoded groups still exist, and glibc's default (a threshold
+        // that grows as blocks are freed) would keep those freed megabytes in the heap
+        // for the whole run.
+        mallopt(M_MMAP_THRESHOLD, 128 << 10)
         let comm = try makeCommunicator()
         defer { finish(comm) }
         let loadStart = monotonicSeconds()
@@ -171,6 +177,7 @@ struct Core: ParsableCommand {
                 e.replay(try PatternFile.read(path, from: 0, to: parameters.tstop).map { Spike(timeMs: $0.timeMs, gid: $0.gid) })
             }
             engine = e
+            malloc_trim(0)
         } catch { failure = error }
         try stopAllIfAnyFailed(comm, failure, tool: "nd-core")
         let engine_ = engine!

@@ -26,6 +26,11 @@ import Testing
         let one = try Tool.run("nd-core", ["-d", data, "-o", "one", "-e", "\(tstop)", "-v", "-65"], in: dir)
         #expect(one.status == 0, "\(one.stderr)")
         #expect(read(dir + "/one/out.dat") == expected)
+        // The scalar loops (what runs where the vector kernels cannot) give the same.
+        let scalar = try Tool.run("nd-core", ["-d", data, "-o", "scalar", "-e", "\(tstop)", "-v", "-65"], in: dir,
+                                  environment: ["ND_SCALAR_KERNELS": "1"])
+        #expect(scalar.status == 0, "\(scalar.stderr)")
+        #expect(read(dir + "/scalar/out.dat") == expected)
         if let two = read(Self.fixtures + "/\(dataset).nrniv-core-np2.out.dat") {
             let r = try Tool.mpirun(2, "nd-core", ["--mpi", "-d", data, "-f", data + "/files.dat", "-o", "two", "--tstop", "\(tstop)"], in: dir)
             #expect(r.status == 0, "\(r.stderr)")

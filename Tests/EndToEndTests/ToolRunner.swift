@@ -34,17 +34,19 @@ enum Tool {
     }
 
     /// `stdoutFile` sends stdout to a file instead of a pipe (e.g. /dev/full).
+    /// `environment` adds to (or overrides) the test's own.
     static func run(_ tool: String, _ arguments: [String], in directory: String, stdin: String? = nil,
-                    stdoutFile: String? = nil) throws -> ToolResult {
+                    stdoutFile: String? = nil, environment: [String: String] = [:]) throws -> ToolResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binDirectory + "/" + tool)
         process.arguments = arguments
-        return try run(process, in: directory, stdin: stdin, stdoutFile: stdoutFile)
+        return try run(process, in: directory, stdin: stdin, stdoutFile: stdoutFile, environment: environment)
     }
 
-    static func run(_ process: Process, in directory: String, stdin: String? = nil, stdoutFile: String? = nil) throws -> ToolResult {
+    static func run(_ process: Process, in directory: String, stdin: String? = nil, stdoutFile: String? = nil,
+                    environment extra: [String: String] = [:]) throws -> ToolResult {
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var environment = ProcessInfo.processInfo.environment
+        var environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
         environment["LC_ALL"] = "C"
         environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
         environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import NDModel
+import NDVectorKernels
 
 /// Hodgkin–Huxley channels (NEURON's hh.mod as built for CoreNEURON, its rate GLOBALs
 /// made RANGE): sodium, potassium and leak; ena and ek read from na_ion and k_ion.
@@ -65,6 +66,9 @@ extension HH: KernelMechanism {
         let node: [Int32], gnabar: [Double], gkbar: [Double], gl: [Double], el: [Double], ena: [Double], ek: [Double]
         var m: [Double], h: [Double], n: [Double]
         let dt: Double, q10: Double
+        /// The vector loop adds four instances' currents at once: only when no node
+        /// carries two instances (a dataset could say otherwise).
+        let vectorCurrents: Bool
         /// hh.mod's rate tables (`TABLE ... FROM -100 TO 100 WITH 200`, used by default):
         /// minf, mtau, hinf, htau, ninf, ntau at every mV, interleaved, linearly interpolated.
         var table: [Double] = []
@@ -73,12 +77,14 @@ extension HH: KernelMechanism {
              settings: SimulationSettings) {
             self.node = node; self.gnabar = gnabar; self.gkbar = gkbar; self.gl = gl; self.el = el; self.ena = ena; self.ek = ek
             m = [Double](repeating: 0, count: node.count); h = m; n = m
+            vectorCurrents = VectorSupport.exact && Set(node).count == node.count
             dt = settings.dtMs
             q10 = pow(3, (settings.celsius - 6.3) / 10)
             table = (0...200).flatMap { k -> [Double] in
                 let r = exactRates(-100 + Double(k))
                 return [r.minf, r.mtau, r.hinf, r.htau, r.ninf, r.ntau]
             }
+            table += table.suffix(6)  // the row the vector loop reads beside the last (fraction 0)
         }
         var count: Int { node.count }
 
@@ -106,6 +112,7 @@ extension HH: KernelMechanism {
             -> (minf: Double, mtau: Double, hinf: Double, htau: Double, ninf: Double, ntau: Double)
         {
             let x = v + 100  // (v - tmin) * 200 / (tmax - tmin)
+            if x.isNaN { return (.nan, .nan, .nan, .nan, .nan, .nan) }
             if x <= 0 { return (table[0], table[1], table[2], table[3], table[4], table[5]) }
             if x >= 200 { let o = 1200; return (table[o], table[o + 1], table[o + 2], table[o + 3], table[o + 4], table[o + 5]) }
             let i = Int(x)
@@ -126,6 +133,24 @@ extension HH: KernelMechanism {
         }
 
         func current(t: Double, v: UnsafePointer<Double>, rhs: UnsafeMutablePointer<Double>, d: UnsafeMutablePointer<Double>) {
+            if vectorCurrents {
+                node.withUnsafeBufferPointer { node in
+                m.withUnsafeBufferPointer { m in
+                h.withUnsafeBufferPointer { h in
+                n.withUnsafeBufferPointer { n in
+                gnabar.withUnsafeBufferPointer { gnabar in
+                gkbar.withUnsafeBufferPointer { gkbar in
+                gl.withUnsafeBufferPointer { gl in
+                el.withUnsafeBufferPointer { el in
+                ena.withUnsafeBufferPointer { ena in
+                ek.withUnsafeBufferPointer { ek in
+                    let p = HHCurrents.Parameters(gnabar: gnabar.baseAddress!, gkbar: gkbar.baseAddress!, gl: gl.baseAddress!,
+                                                  el: el.baseAddress!, ena: ena.baseAddress!, ek: ek.baseAddress!)
+                    HHCurrents.add(count: node.count, node: node.baseAddress!, v: v, parameters: p,
+                                   m: m.baseAddress!, h: h.baseAddress!, n: n.baseAddress!, rhs: rhs, d: d)
+                }}}}}}}}}}
+                return
+            }
             node.withUnsafeBufferPointer { node in
             m.withUnsafeBufferPointer { mm in
             h.withUnsafeBufferPointer { hh in
@@ -148,6 +173,18 @@ extension HH: KernelMechanism {
 
         func advance(v: UnsafePointer<Double>) {
             let dt = self.dt
+            if VectorSupport.exact {
+                VectorExp.table.withUnsafeBufferPointer { expTable in
+                table.withUnsafeBufferPointer { table in
+                node.withUnsafeBufferPointer { node in
+                m.withUnsafeMutableBufferPointer { m in
+                h.withUnsafeMutableBufferPointer { h in
+                n.withUnsafeMutableBufferPointer { n in
+                    HHGates.advance(count: node.count, node: node.baseAddress!, v: v, rates: table.baseAddress!,
+                                    m: m.baseAddress!, h: h.baseAddress!, n: n.baseAddress!, dt: dt, expTable: expTable.baseAddress!)
+                }}}}}}
+                return
+            }
             table.withUnsafeBufferPointer { table in
             node.withUnsafeBufferPointer { node in
             m.withUnsafeMutableBufferPointer { mBuffer in
