@@ -9,9 +9,15 @@ public struct SimulationSettings: Sendable {
     public var tstopMs: Double
     public var celsius: Double
     public var vInitMV: Double
+    /// The dataset's globals (globals.dat: mechanisms' GLOBALs by `name_mechanism`).
+    public var globals: [String: Double]
+    /// Random123's global index (the key of every stream): globals.dat's, or the seed given.
+    public var randomGlobalIndex: UInt32
 
-    public init(dtMs: Double, tstopMs: Double, celsius: Double, vInitMV: Double) {
+    public init(dtMs: Double, tstopMs: Double, celsius: Double, vInitMV: Double, globals: [String: Double] = [:],
+                randomGlobalIndex: UInt32 = 0) {
         self.dtMs = dtMs; self.tstopMs = tstopMs; self.celsius = celsius; self.vInitMV = vInitMV
+        self.globals = globals; self.randomGlobalIndex = randomGlobalIndex
     }
 }
 
@@ -146,7 +152,7 @@ public final class Engine {
 
         // The kernels, in table order; connections into the synapse kernels.
         var kernels: [any MechanismKernel] = [], names: [String] = []
-        var synapseCounts: [(exp: Int32, exp2: Int32)] = groups.map { (Int32($0.expSyn.node.count), Int32($0.exp2Syn.node.count)) }
+        var numberings = groups.map(SynapseNumbering.init)
         for m in MechanismTable.kernels {
             let kernel = m.kernel(KernelContext(settings: settings, groups: groups, node: { g, i in position[Int(offsets[g] + i)] }, area: area))
             for g in groups.indices { m.release(&groups[g]) }
@@ -167,21 +173,20 @@ public final class Engine {
         self.leakE = leakE
         self.kernels = kernels
         kernelNames = names
-        let expKernel = Int32(names.firstIndex(of: ExpSyn.layout.name) ?? -1)
-        let exp2Kernel = Int32(names.firstIndex(of: Exp2Syn.layout.name) ?? -1)
-        var expBase: Int32 = 0, exp2Base: Int32 = 0
+        // Connections into the synapse kernels: each group numbers its synapses over the
+        // synapse mechanisms in turn; the kernels hold every group's, one after another.
+        let synapseKernel = MechanismTable.synapses.map { m in Int32(names.firstIndex(of: m.layout.name) ?? -1) }
+        var base = [Int32](repeating: 0, count: MechanismTable.synapses.count)
         for (index, g) in groups.enumerated() {
-            let expCount = synapseCounts[index].exp
+            let numbering = numberings[index]
             for k in 0..<g.netCons.count {
-                let t = g.netCons.target[k]
-                let target = t < expCount ? (expKernel, expBase + t) : (exp2Kernel, exp2Base + t - expCount)
-                connections[g.netCons.sourceGid[k], default: []].append((target.0, target.1, g.netCons.weightUS[k], g.netCons.delayMs[k]))
+                let (m, instance) = numbering.locate(g.netCons.target[k])
+                connections[g.netCons.sourceGid[k], default: []].append((synapseKernel[m], base[m] + instance, g.netCons.weightUS[k], g.netCons.delayMs[k]))
             }
-            expBase += expCount
-            exp2Base += synapseCounts[index].exp2
+            for m in base.indices { base[m] += numbering.starts[m + 1] - numbering.starts[m] }
         }
-        synapseCounts = []
-        synapseCount = Int(expBase + exp2Base)
+        numberings = []
+        synapseCount = Int(base.reduce(0, +))
         // A spike replayed by several groups of this process is one spike.
         var seen = Set<[UInt64]>()
         replaySpikes = replaySpikes.filter { seen.insert([UInt64(bitPattern: $0.gid), $0.timeMs.bitPattern]).inserted }
@@ -250,7 +255,7 @@ public final class Engine {
         // Events due by the middle of the step.
         while let e = events.peek(), e.timeMs <= t + dt / 2 {
             events.pop()
-            kernels[Int(e.kernel)].receive(Int(e.instance), weight: e.weight)
+            kernels[Int(e.kernel)].receive(Int(e.instance), weight: e.weight, t: e.timeMs)
         }
         let tMid = t + dt / 2
         let n = v.count

@@ -58,7 +58,7 @@ public struct MemoryAccount: Equatable, Sendable {
         for m in MechanismTable.kernels {
             for node in m.nodes(of: g) where owner[Int(node)] >= 0 { bytes[owner[Int(node)]] += m.engineBytesPerInstance }
         }
-        let synapseNodes = g.expSyn.node + g.exp2Syn.node
+        let synapseNodes = MechanismTable.synapses.flatMap { $0.nodes(of: g) }
         for t in g.netCons.target {
             let c = owner[Int(synapseNodes[Int(t)])]
             if c >= 0 { bytes[c] += bytesPerConnection }

@@ -1,5 +1,3 @@
-import NDModel
-
 /// One files.dat entry of a CoreNEURON dataset as its phase 1 (`E_1.dat`) and phase 2
 /// (`E_2.dat`) files hold it, field for field, before any interpretation: the unit
 /// nd-instantiate writes, nd-core loads and the checksums cover.

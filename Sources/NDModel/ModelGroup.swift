@@ -12,6 +12,8 @@ public struct ModelGroup: Equatable, Sendable {
     public var hh: HH = .init()
     public var expSyn: ExpSyn = .init()
     public var exp2Syn: Exp2Syn = .init()
+    public var probAMPANMDA: ProbAMPANMDA = .init()
+    public var probGABAAB: ProbGABAAB = .init()
     /// Spikes replayed into the network (SONATA `spikes` inputs) from sources with
     /// connections in this group.
     public var replay: Replay = .init()
@@ -81,8 +83,43 @@ public struct ModelGroup: Equatable, Sendable {
         public init() {}
     }
 
-    /// Number of synapses; a connection's target indexes ExpSyns first, then Exp2Syns.
-    public var synapseCount: Int { expSyn.node.count + exp2Syn.node.count }
+    /// neurodamus's excitatory synapse (ProbAMPANMDA_EMS): AMPA and NMDA (with its
+    /// magnesium block) conductances released from a pool of `nrrp` vesicles, each
+    /// release and recovery drawn from the synapse's Random123 stream; Tsodyks–Markram
+    /// depression and facilitation. Rise times, NMDA decay, reversal and gmax are the
+    /// mechanism's globals (the dataset's globals.dat).
+    public struct ProbAMPANMDA: Equatable, Sendable {
+        public var node: [Int32] = []
+        public var tauDecayAMPAMs: [Double] = [], use: [Double] = [], depressionMs: [Double] = [], facilitationMs: [Double] = []
+        public var mgMM: [Double] = [], u0: [Double] = [], nrrp: [Double] = [], synapseID: [Double] = []
+        public var nmdaRatio: [Double] = [], conductanceUS: [Double] = []
+        /// The release stream of each synapse (nil: it has none, and every draw is 0, as in the mod file).
+        public var stream: [RandomStreamIDs?] = []
+        public init() {}
+        public var count: Int { node.count }
+    }
+
+    /// neurodamus's inhibitory synapse (ProbGABAAB_EMS): GABA_A and GABA_B conductances,
+    /// released as ProbAMPANMDA's; GABA_B's rise and decay and gmax are globals.
+    public struct ProbGABAAB: Equatable, Sendable {
+        public var node: [Int32] = []
+        public var tauRiseGABAAMs: [Double] = [], tauDecayGABAAMs: [Double] = [], use: [Double] = [], depressionMs: [Double] = []
+        public var facilitationMs: [Double] = [], eGABAAMV: [Double] = [], eGABABMV: [Double] = [], u0: [Double] = []
+        public var nrrp: [Double] = [], synapseID: [Double] = [], gababRatio: [Double] = [], conductanceUS: [Double] = []
+        public var stream: [RandomStreamIDs?] = []
+        public init() {}
+        public var count: Int { node.count }
+    }
+
+    /// A Random123 stream's three ids (nrnran123_newstream3).
+    public struct RandomStreamIDs: Equatable, Sendable {
+        public var id1: UInt32, id2: UInt32, id3: UInt32
+        public init(id1: UInt32, id2: UInt32, id3: UInt32) { self.id1 = id1; self.id2 = id2; self.id3 = id3 }
+    }
+
+    /// Number of synapses; a connection's target indexes them in this order: ExpSyns,
+    /// Exp2Syns, ProbAMPANMDA_EMS, ProbGABAAB_EMS.
+    public var synapseCount: Int { expSyn.node.count + exp2Syn.node.count + probAMPANMDA.count + probGABAAB.count }
 
     /// Current clamps: from `delay` for `duration` [ms]; amplitude ramps from `ampStart` to
     /// `ampEnd` [nA]; with `periodMs` > 0, pulses of `widthMs` every period.
@@ -111,8 +148,7 @@ public struct ModelGroup: Equatable, Sendable {
     }
 
     /// Connections into this group's synapses: source gid (or a NetStim's local key),
-    /// target synapse (ExpSyn index, or ExpSyn count + Exp2Syn index), weight
-    /// [µS], delay [ms].
+    /// target synapse (its index in the order of `synapseCount`), weight [µS], delay [ms].
     public struct NetCons: Equatable, Sendable {
         public var sourceGid: [Int64] = [], target: [Int32] = [], weightUS: [Double] = [], delayMs: [Double] = []
         public init() {}

@@ -57,7 +57,7 @@ struct Core: ParsableCommand {
     @Option(name: [.customShort("p"), .long], help: ArgumentHelp("Spikes to replay (`time gid` lines after a header line).", valueName: "FILE"))
     var pattern: String?
 
-    @Option(name: [.customShort("s"), .long], help: "Random seed (accepted; nothing nd-core runs draws random numbers).")
+    @Option(name: [.customShort("s"), .long], help: "Random123's global index for every stream (default: the dataset's globals.dat).")
     var seed: Int?
 
     @Option(name: .customLong("read-config"), help: ArgumentHelp("Parameters from an ini file (sim.conf: key=value, special-core's long option names).", valueName: "FILE"))
@@ -89,7 +89,7 @@ struct Core: ParsableCommand {
     /// The run's parameters: command line, else sim.conf, else CoreNEURON's defaults.
     struct Parameters {
         var datpath = ".", filesdat: String? = nil, outpath = ".", pattern: String? = nil
-        var tstop = 100.0, dt: Double? = nil, celsius: Double? = nil, voltage = -65.0
+        var tstop = 100.0, dt: Double? = nil, celsius: Double? = nil, voltage = -65.0, seed: Double? = nil
     }
 
     func resolvedParameters() throws -> Parameters {
@@ -105,6 +105,7 @@ struct Core: ParsableCommand {
             p.dt = try conf.number("dt", file: path)
             p.celsius = try conf.number("celsius", file: path)
             p.voltage = try conf.number("voltage", file: path) ?? p.voltage
+            p.seed = try conf.number("seed", file: path)
         }
         if let datpath { p.datpath = datpath }
         if let filesdat { p.filesdat = filesdat }
@@ -114,6 +115,10 @@ struct Core: ParsableCommand {
         if let dt { p.dt = dt }
         if let celsius { p.celsius = celsius }
         if let voltage { p.voltage = voltage }
+        if let seed { p.seed = Double(seed) }
+        if let seed = p.seed, !(0...Double(UInt32.max)).contains(seed) || seed != seed.rounded() {
+            throw NDError(file: readConfig, "seed \(seed): expected an integer in 0...\(UInt32.max)")
+        }
         guard p.tstop >= 0, p.tstop <= 1e9 else { throw NDError(file: readConfig, "tstop \(p.tstop): expected 0...1e9 ms") }
         return p
     }
@@ -170,7 +175,11 @@ struct Core: ParsableCommand {
             let globals = fileExists(globalsPath) ? try GlobalsFile(parsing: try FileBytes.read(globalsPath), name: globalsPath) : nil
             let dt = parameters.dt ?? globals?["dt"] ?? 0.025, celsius = parameters.celsius ?? globals?["celsius"] ?? 6.3
             guard dt.isFinite, dt > 0, celsius.isFinite else { throw NDError(file: globalsPath, "dt \(dt), celsius \(celsius): expected a finite dt > 0") }
-            let settings = SimulationSettings(dtMs: dt, tstopMs: parameters.tstop, celsius: celsius, vInitMV: parameters.voltage)
+            var globalValues: [String: Double] = [:]
+            for (name, value) in globals?.scalars ?? [] { globalValues[name] = value }
+            let randomIndex = parameters.seed.map { UInt32($0) } ?? UInt32(truncatingIfNeeded: globals?.random123GlobalIndex ?? 0)
+            let settings = SimulationSettings(dtMs: dt, tstopMs: parameters.tstop, celsius: celsius, vInitMV: parameters.voltage,
+                                              globals: globalValues, randomGlobalIndex: randomIndex)
             let e = Engine(groups: consume models, settings: settings)
             if let path = parameters.pattern {
                 try requireInputFile(path)

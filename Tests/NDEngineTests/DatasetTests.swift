@@ -10,7 +10,9 @@ import Testing
 @Suite struct DatasetTests {
     @Test func everyLayoutIsNeuronsOwn() throws {
         let catalog = NeuronBuiltins.catalog()
-        for m in MechanismTable.all {
+        // neurodamus's mechanisms are checked against its own datasets (NeurodamusDatasetTests).
+        let neurodamus: Set = ["ProbAMPANMDA_EMS", "ProbGABAAB_EMS", "CoreNEURONArtificialCell"]
+        for m in MechanismTable.all where !neurodamus.contains(m.layout.name) {
             let entry = try #require(catalog.entry(named: m.layout.name), "\(m.layout.name) is not a NEURON built-in")
             try m.layout.check(against: entry, file: "bbcore_mech.dat")
         }

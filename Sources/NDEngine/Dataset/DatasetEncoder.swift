@@ -10,10 +10,17 @@ public struct DatasetEncoder {
     /// Per mechanism name: the model's instance index of each written instance.
     public private(set) var written: [String: [Int]] = [:]
     public let vInitMV: Double
+    /// The time step and the dataset's globals, which the values NEURON holds after
+    /// finitialize depend on (a synapse's decay per step, say).
+    public let dtMs: Double
+    public let globals: [String: Double]
 
-    public init(_ model: ModelGroup, id: Int, catalog: MechanismCatalog, vInitMV: Double) {
+    public init(_ model: ModelGroup, id: Int, catalog: MechanismCatalog, vInitMV: Double, dtMs: Double = 0.025,
+                globals: [String: Double] = [:]) {
         self.catalog = catalog
         self.vInitMV = vInitMV
+        self.dtMs = dtMs
+        self.globals = globals
         let n = model.nodes.count
         let roots = (0..<n).filter { model.nodes.parent[$0] < 0 }
         let order = roots + (0..<n).filter { model.nodes.parent[$0] >= 0 }
@@ -64,6 +71,16 @@ public struct DatasetEncoder {
         group.mechanisms.append(CoreGroup.Mechanism(type: entry.type, count: count, nodeIndices: nodes.map { n in order.map { node[Int(n[$0])] } },
                                                     data: data, pdata: pd, random: random))
         written[layout.name] = order
+    }
+
+    /// The BBCOREPOINTER block of `layout`'s written instances: `ints` and `doubles`
+    /// given in model order, written in the instances' order.
+    public mutating func corePointers(_ layout: MechanismLayout, ints: [Int32], doubles: [Double]) {
+        guard let order = written[layout.name], !order.isEmpty, let type = catalog.type(named: layout.name) else { return }
+        let width = ints.count / order.count
+        precondition(width * order.count == ints.count && doubles.isEmpty, "\(layout.name): BBCOREPOINTER data of \(ints.count) integers")
+        group.corePointers.append(CoreGroup.CorePointer(type: type, ints: order.flatMap { ints[($0 * width)..<($0 * width + width)] },
+                                                        doubles: doubles))
     }
 
     /// Plays `values` at `timesMs` into variable `variable` of the written instance

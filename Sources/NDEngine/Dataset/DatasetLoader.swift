@@ -57,30 +57,45 @@ public struct DatasetLoader {
                 m.cells.thresholdMV.append(g.outputThreshold[i])
             } else if node < -1 {
                 let code = -Int(node), type = code % 1000, instance = code / 1000
+                if catalog[type: type]?.name == CoreNeuronArtificialCell.layout.name { continue }  // never fires
                 guard type == netStimType else {
                     throw d.fail("presyn \(i): a spike source of mechanism type \(type) (\(catalog[type: type]?.name ?? "?")); nd-core's artificial cells are NetStims")
                 }
                 if gid >= 0 { m.netStim.gid[instance] = gid }
             }
         }
-        // Connections: weights are laid out by the targets' NET_RECEIVE sizes.
-        let expType = catalog.type(named: ExpSyn.layout.name) ?? -1, exp2Type = catalog.type(named: Exp2Syn.layout.name) ?? -1
-        let expCount = Int32(m.expSyn.node.count)
+        // Random123 streams, from the BBCOREPOINTER blocks (after the connections in the file).
+        for p in g.corePointers {
+            guard let m2 = codecs[p.type] as? any SynapseMechanism.Type, !m2.streams(in: m).isEmpty else {
+                throw d.fail("BBCOREPOINTER data for \(catalog[type: p.type]?.name ?? "type \(p.type)"), which nd-core does not read")
+            }
+            try StochasticSynapse.readPointers(p, for: m2, into: &m, decoder: d)
+        }
+        // Connections: weights are laid out by the targets' NET_RECEIVE sizes; the first
+        // is the weight (the others are NET_RECEIVE's own, rewritten at every event).
+        let numbering = SynapseNumbering(m)
+        let receivers = Dictionary(MechanismTable.synapses.enumerated().compactMap { (position, s) in
+            catalog.type(named: s.layout.name).map { ($0, position) }
+        }, uniquingKeysWith: { a, _ in a })
         var w = 0
         for k in g.netconSourceGids.indices {
             let type = Int(g.netconTargetType[k]), index = g.netconTargetIndex[k]
             let width = type == 0 ? 1 : (codecs[type]?.layout.receiveSize ?? 0)
             defer { w += width }
             guard w + width <= g.weights.count else { throw d.fail("netcon \(k): its weights run past the \(g.weights.count) written") }
-            if type == 0 { continue }  // no target: nothing to deliver
-            guard type == expType || type == exp2Type else {
-                throw d.fail("netcon \(k): into \(catalog[type: type]!.name); nd-core delivers events to ExpSyn and Exp2Syn only")
+            if type == 0 || codecs[type] == CoreNeuronArtificialCell.self { continue }  // nothing to deliver
+            guard let receiver = receivers[type] else {
+                throw d.fail("netcon \(k): into \(catalog[type: type]!.name); nd-core delivers events to \(MechanismTable.synapses.map { $0.layout.name }.joined(separator: ", ")) only")
+            }
+            let available = numbering.starts[receiver + 1] - numbering.starts[receiver]
+            guard index >= 0, index < available else {
+                throw d.fail("netcon \(k): into \(catalog[type: type]!.name) instance \(index) of \(available)")
             }
             let delay = g.delays[k]
             guard delay > 0 else { throw d.fail("netcon \(k): delay \(delay) ms; nd-core needs delays > 0") }
             let source = Int64(g.netconSourceGids[k])
             m.netCons.sourceGid.append(source >= 0 ? source : localKeyBase + source)
-            m.netCons.target.append(type == expType ? index : expCount + index)
+            m.netCons.target.append(numbering.index(mechanism: receiver, instance: index))
             m.netCons.weightUS.append(g.weights[w])
             m.netCons.delayMs.append(delay)
         }

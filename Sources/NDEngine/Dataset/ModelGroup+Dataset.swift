@@ -26,16 +26,17 @@ extension ModelGroup {
             outputGids.append(netStim.gid[k] >= 0 ? try gid32(netStim.gid[k]) : code)
             outputNode.append(code)
         }
-        let expType = e.type(of: NDEngine.ExpSyn.layout.name), exp2Type = e.type(of: NDEngine.Exp2Syn.layout.name)
-        let expAt = e.position(of: NDEngine.ExpSyn.layout.name), exp2At = e.position(of: NDEngine.Exp2Syn.layout.name)
-        let expCount = Int32(expSyn.node.count)
+        let numbering = SynapseNumbering(self)
+        let synapseType = MechanismTable.synapses.map { e.type(of: $0.layout.name) }
+        let synapseAt = MechanismTable.synapses.map { e.position(of: $0.layout.name) }
         var sources: [Int32] = [], types: [Int32] = [], indices: [Int32] = [], weights: [Double] = [], delays: [Double] = []
         func connect(_ k: Int, from source: Int32) {
-            let t = netCons.target[k]
+            let (m, instance) = numbering.locate(netCons.target[k])
             sources.append(source)
-            types.append(t < expCount ? expType : exp2Type)
-            indices.append(t < expCount ? expAt[Int(t)] : exp2At[Int(t - expCount)])
-            weights.append(netCons.weightUS[k])
+            types.append(synapseType[m])
+            indices.append(synapseAt[m][Int(instance)])
+            // NET_RECEIVE's other arguments start at 0 (a presynaptic connection's nc_type).
+            weights += [netCons.weightUS[k]] + [Double](repeating: 0, count: MechanismTable.synapses[m].layout.receiveSize - 1)
             delays.append(netCons.delayMs[k])
         }
         for k in 0..<netCons.count {

@@ -45,7 +45,8 @@ public enum Exp2Syn: Mechanism {
     }
 }
 
-extension Exp2Syn: KernelMechanism {
+extension Exp2Syn: SynapseMechanism {
+    public static func count(in model: ModelGroup) -> Int { model.exp2Syn.node.count }
     public static func nodes(of model: ModelGroup) -> [Int32] { model.exp2Syn.node }
     public static func release(_ model: inout ModelGroup) { model.exp2Syn = .init() }
     /// Node index; e, factor, two decay factors, area scale, A, B.
@@ -75,7 +76,7 @@ extension Exp2Syn: KernelMechanism {
 
         func initialize(v: UnsafePointer<Double>) { for k in a.indices { a[k] = 0; b[k] = 0 } }
 
-        func receive(_ instance: Int, weight: Double) {
+        func receive(_ instance: Int, weight: Double, t: Double) {
             a[instance] += weight * factor[instance]
             b[instance] += weight * factor[instance]
         }

@@ -29,7 +29,8 @@ public enum ExpSyn: Mechanism {
     }
 }
 
-extension ExpSyn: KernelMechanism {
+extension ExpSyn: SynapseMechanism {
+    public static func count(in model: ModelGroup) -> Int { model.expSyn.node.count }
     public static func nodes(of model: ModelGroup) -> [Int32] { model.expSyn.node }
     public static func release(_ model: inout ModelGroup) { model.expSyn = .init() }
     /// Node index; e, decay factor, area scale, g.
@@ -55,7 +56,7 @@ extension ExpSyn: KernelMechanism {
 
         func initialize(v: UnsafePointer<Double>) { for k in g.indices { g[k] = 0 } }
 
-        func receive(_ instance: Int, weight: Double) { g[instance] += weight }
+        func receive(_ instance: Int, weight: Double, t: Double) { g[instance] += weight }
 
         func current(t: Double, v: UnsafePointer<Double>, rhs: UnsafeMutablePointer<Double>, d: UnsafeMutablePointer<Double>) {
             node.withUnsafeBufferPointer { node in

@@ -13,14 +13,14 @@ public protocol MechanismKernel: AnyObject {
     func current(t: Double, v: UnsafePointer<Double>, rhs: UnsafeMutablePointer<Double>, d: UnsafeMutablePointer<Double>)
     /// Advances the states with the new voltages (cnexp as nocmodl writes it).
     func advance(v: UnsafePointer<Double>)
-    /// NET_RECEIVE of `instance` with the connection's weight.
-    func receive(_ instance: Int, weight: Double)
+    /// NET_RECEIVE of `instance` with the connection's weight, at the event's time `t`.
+    func receive(_ instance: Int, weight: Double, t: Double)
 }
 
 extension MechanismKernel {
     public func initialize(v: UnsafePointer<Double>) {}
     public func advance(v: UnsafePointer<Double>) {}
-    public func receive(_ instance: Int, weight: Double) {}
+    public func receive(_ instance: Int, weight: Double, t: Double) {}
 }
 
 /// A passive leak, g (v - e) at one instance per node, that the engine can fold into the
