@@ -15,7 +15,7 @@ REF_TOOLS ?=
 BENCH_ENTRIES ?= 200000
 BENCH_RUNS ?= 5
 
-.PHONY: build deps test unit-tests mpi-test bench bench-rebalance bench-circuit bench-allocate bench-core example check-sonata validate clean workflow tools-built FORCE compare check-coreneuron coreneuron-fixtures venv
+.PHONY: neurodamus-fixtures build deps test unit-tests mpi-test bench bench-rebalance bench-circuit bench-allocate bench-core example check-sonata validate clean workflow tools-built FORCE compare check-coreneuron coreneuron-fixtures venv
 
 # The reference stack (NEURON 9.0.2 with nrniv-core, h5py, MorphIO, libsonata) for the
 # optional checks and benchmarks, in a virtual environment of the project's own;
@@ -76,6 +76,13 @@ check-coreneuron: build $(PYTHON)
 # The NEURON-written datasets under Tests/NDFormatsTests/Fixtures/coreneuron.
 coreneuron-fixtures: $(PYTHON)
 	PATH=$(VENV)/bin:$$PATH $(PYTHON) scripts/make-coreneuron-fixtures.py Tests/NDFormatsTests/Fixtures/coreneuron
+
+# The neurodamus-written datasets under Tests/NDFormatsTests/Fixtures/neurodamus: neurodamus
+# 4.2.9 on its ringtest circuit, special-core and NEURON built from its mod files.
+# MODDIR=<neurodamus checkout>/tests/mechanisms/common (the mod files stay out of here).
+neurodamus-fixtures:
+	@test -n "$(MODDIR)" || { echo "make neurodamus-fixtures MODDIR=<neurodamus>/tests/mechanisms/common"; exit 64; }
+	python3 scripts/make-neurodamus-fixtures.py $(MODDIR)
 
 bench-allocate: build
 	RUNS=$(BENCH_RUNS) python3 scripts/bench-allocate.py
