@@ -153,7 +153,7 @@ public enum Pickle {
             guard built <= 2 * bytes.count else { throw fail("memo copies build more values than twice the pickle's size (a pickle bomb?)") }
         }
         /// Counts `items` into the depth and size of `container`, which now holds them.
-        func include(_ items: [Item], in container: inout Item) throws {
+        func include(_ items: ArraySlice<Item>, in container: inout Item) throws {
             for item in items {
                 container.depth = max(container.depth, item.depth + 1)
                 container.size += item.size
@@ -161,45 +161,57 @@ public enum Pickle {
             guard container.depth <= maxDepth else { throw fail("nested deeper than \(maxDepth) levels") }
         }
         func push(_ value: PickleValue) throws { try build(1); stack.append(Item(value: value)) }
-        func push(_ value: PickleValue, of items: [Item]) throws {
-            var item = Item(value: value)
-            try include(items, in: &item)
+        /// Replaces the items from `m` on with a container of them.
+        func collect(from m: Int, _ make: ([PickleValue]) -> PickleValue) throws {
+            guard m >= 0 else { throw fail("stack underflow") }
+            var item = Item(value: make(stack[m...].map { $0.value }))
+            try include(stack[m...], in: &item)
             try build(1)
+            stack.removeSubrange(m...)
             stack.append(item)
         }
         func pop() throws -> Item { guard let v = stack.popLast() else { throw fail("stack underflow") }; return v }
-        func popMark() throws -> [Item] {
+        /// Where the items since the last mark start (the caller removes them).
+        func popMark() throws -> Int {
             guard let m = marks.popLast(), m <= stack.count else { throw fail("no mark") }
-            defer { stack.removeSubrange(m...) }
-            return Array(stack[m...])
+            return m
         }
-        func top() throws -> Int { guard !stack.isEmpty else { throw fail("stack underflow") }; return stack.count - 1 }
+        /// Adds the items from `m` on to the container below them and removes them. The
+        /// container is moved out of the stack meanwhile, and `add` takes its storage out of
+        /// the enum: unshared, it grows in place instead of being copied per batch (which
+        /// made a 20,000 x 3 allocation take minutes).
+        func fill(from m: Int, _ add: (ArraySlice<Item>, inout Item) throws -> Void) throws {
+            guard m >= 1 else { throw fail("stack underflow") }
+            var container = Item(value: .none)
+            swap(&container, &stack[m - 1])
+            try add(stack[m...], &container)
+            stack.removeSubrange(m...)
+            stack[m - 1] = container
+        }
         func text(_ s: ArraySlice<UInt8>) throws -> String {
             guard let t = String(validatingUTF8: Array(s).map { CChar(bitPattern: $0) } + [0]) else { throw fail("invalid UTF-8") }
             return t
         }
-        // APPENDS and SETITEMS change the container in place: taking its storage out of the
-        // stack first leaves it unshared, so that it grows instead of being copied per batch
-        // (which made a 20,000 x 3 allocation take minutes).
-        func append(_ items: [Item], to list: inout Item) throws {
+        func append(_ items: ArraySlice<Item>, to list: inout Item) throws {
             guard case .list(var l) = list.value else { throw fail("APPEND to a non-list") }
             list.value = .none
             l.append(contentsOf: items.lazy.map { $0.value })
             list.value = .list(l)
             try include(items, in: &list)
         }
-        func setItems(_ items: [Item], into dict: inout Item) throws {
+        func setItems(_ items: ArraySlice<Item>, into dict: inout Item) throws {
             guard items.count % 2 == 0, case .dict(var d) = dict.value else { throw fail("SETITEMS on a non-dict") }
             var keys = dict.keys
             dict.value = .none
             dict.keys = [:]
-            for k in stride(from: 0, to: items.count, by: 2) {
+            for k in stride(from: items.startIndex, to: items.endIndex, by: 2) {
                 let key = items[k].value, value = items[k + 1].value
                 guard key.isHashable else { throw fail("unhashable dict key: \(key.kind)") }
-                if let at = keys[key] {
+                // One hash for a new key (the usual case); a repeated one keeps its place.
+                if let at = keys.updateValue(d.count, forKey: key) {
+                    keys[key] = at
                     d[at].1 = value
                 } else {
-                    keys[key] = d.count
                     d.append((key, value))
                 }
             }
@@ -242,30 +254,20 @@ public enum Pickle {
             case 0x42: try push(.bytes(Array(try take(try le(4)))))               // BINBYTES
             case 0x8E: try push(.bytes(Array(try take(try le(8)))))               // BINBYTES8
             case 0x29: try push(.tuple([]))
-            case 0x85: let a = try pop(); try push(.tuple([a.value]), of: [a])
-            case 0x86: let b = try pop(), a = try pop(); try push(.tuple([a.value, b.value]), of: [a, b])
-            case 0x87: let c = try pop(), b = try pop(), a = try pop(); try push(.tuple([a.value, b.value, c.value]), of: [a, b, c])
-            case 0x74: let items = try popMark(); try push(.tuple(items.map { $0.value }), of: items)
+            case 0x85, 0x86, 0x87: try collect(from: stack.count - Int(op - 0x84)) { .tuple($0) }  // TUPLE1, 2, 3
+            case 0x74: try collect(from: try popMark()) { .tuple($0) }
             case 0x5D: try push(.list([]))
-            case 0x6C: let items = try popMark(); try push(.list(items.map { $0.value }), of: items)   // LIST
+            case 0x6C: try collect(from: try popMark()) { .list($0) }                         // LIST
             case 0x7D: try push(.dict([]))
             case 0x64:                                                                         // DICT
-                let items = try popMark()
-                guard items.count % 2 == 0 else { throw fail("odd DICT") }
-                try push(.dict([]))
-                try setItems(items, into: &stack[try top()])
-            case 0x61, 0x65:                                                                   // APPEND(S)
-                let items = op == 0x61 ? [try pop()] : try popMark()
-                try append(items, to: &stack[try top()])
-            case 0x73, 0x75:                                                                   // SETITEM(S)
-                var items: [Item]
-                if op == 0x73 {
-                    let v = try pop(), k = try pop()
-                    items = [k, v]
-                } else {
-                    items = try popMark()
-                }
-                try setItems(items, into: &stack[try top()])
+                let m = try popMark()
+                try build(1)
+                stack.insert(Item(value: .dict([])), at: m)
+                try fill(from: m + 1, setItems)
+            case 0x61: try fill(from: stack.count - 1, append)                                 // APPEND
+            case 0x65: try fill(from: try popMark(), append)                                   // APPENDS
+            case 0x73: try fill(from: stack.count - 2, setItems)                               // SETITEM
+            case 0x75: try fill(from: try popMark(), setItems)                                 // SETITEMS
             case 0x94: try memoize(memo.count)                                                 // MEMOIZE
             case 0x71: try memoize(Int(try byte()))                                            // BINPUT
             case 0x72: try memoize(Int(try le(4)))                                             // LONG_BINPUT
