@@ -2,9 +2,16 @@ import NDModel
 
 /// Allocation pickles (`allocation_rR_cC.pkl.gz`), as neurodamus and nd-allocate write them.
 public enum AllocationPickle {
+    /// The most an allocation pickle of `gzipped` bytes may decompress to: 32 times that,
+    /// and at least 16 MiB. Allocations compress 2.5 to 5.3 times (nd-allocate's, and
+    /// Python's with gids as lists or arrays, zlib level 1 to 9); a gzip bomb a thousand times.
+    public static func maxDecompressedBytes(gzipped: Int) -> Int { max(16 << 20, 32 * gzipped) }
+
     /// An allocation pickle: {population: {(rank, cycle): [gids]}}; R and C from the largest keys.
     public static func read(_ path: String) throws -> Allocation {
-        guard case .dict(let pops) = try Pickle.decode(try Gzip.read(path), name: path) else {
+        let gzipped = try FileBytes.read(path)
+        let bytes = try Gzip.decompress(gzipped, name: path, limit: maxDecompressedBytes(gzipped: gzipped.count))
+        guard case .dict(let pops) = try Pickle.decode(bytes, name: path) else {
             throw NDError(file: path, "expected a dict of populations")
         }
         var entries: [(CellRef, Int, Int)] = []

@@ -28,8 +28,10 @@ public enum Gzip {
     }
 
     /// The decompressed content of gzip (or zlib) data; `name` is used in errors.
-    /// Concatenated gzip members are read one after another, as gunzip does.
-    public static func decompress(_ bytes: [UInt8], name: String = "-") throws -> [UInt8] {
+    /// Concatenated gzip members are read one after another, as gunzip does. More than
+    /// `limit` bytes of output is an error, raised as soon as they are reached: gzip data
+    /// can expand a thousandfold (a gzip bomb), and the output is held in memory.
+    public static func decompress(_ bytes: [UInt8], name: String = "-", limit: Int = .max) throws -> [UInt8] {
         guard !bytes.isEmpty else { throw NDError(file: name, "empty file, expected gzip data") }
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
@@ -55,6 +57,9 @@ public enum Gzip {
                     if status != Z_OK && status != Z_STREAM_END {
                         let what = status == Z_BUF_ERROR ? "truncated gzip data" : "corrupt gzip data (zlib status \(status))"
                         throw NDError(file: name, "\(what) at byte \(offset + Int(stream.total_in))")
+                    }
+                    guard produced <= limit - result.count else {
+                        throw NDError(file: name, "decompresses to more than \(limit) bytes, the most accepted for this file (a gzip bomb?)")
                     }
                     result.append(contentsOf: chunk[0..<produced])
                 }

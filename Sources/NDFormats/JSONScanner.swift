@@ -93,8 +93,18 @@ public struct JSONScanner {
 
     // MARK: containers
 
-    public mutating func beginObject() throws { try expect(0x7B, "'{'"); first.append(true) }
-    public mutating func beginArray() throws { try expect(0x5B, "'['"); first.append(true) }
+    /// The deepest nesting of arrays and objects accepted. The files read here nest three
+    /// deep, and `skipValue` recurses once per level: 50,000 nested arrays would overflow
+    /// the stack.
+    public static let maxDepth = 512
+
+    public mutating func beginObject() throws { try expect(0x7B, "'{'"); try open() }
+    public mutating func beginArray() throws { try expect(0x5B, "'['"); try open() }
+
+    private mutating func open() throws {
+        guard first.count < Self.maxDepth else { throw error("arrays and objects nested deeper than \(Self.maxDepth) levels") }
+        first.append(true)
+    }
 
     /// The next member's key (its ':' read too); nil, and the object closed, at '}'. The
     /// bytes stay valid until the next string is read.

@@ -37,6 +37,51 @@ public enum PickleValue: Equatable, Sendable {
     }
 }
 
+extension PickleValue {
+    /// Whether Python can use it as a dict key: lists and dicts, and tuples holding one, cannot.
+    var isHashable: Bool {
+        switch self {
+        case .list, .dict: return false
+        case .tuple(let items): return items.allSatisfy { $0.isHashable }
+        default: return true
+        }
+    }
+
+    /// What it is, for errors.
+    var kind: String {
+        switch self {
+        case .none: return "None"
+        case .bool: return "a bool"
+        case .int: return "an int"
+        case .double: return "a float"
+        case .string: return "a str"
+        case .bytes: return "bytes"
+        case .tuple: return "a tuple"
+        case .list: return "a list"
+        case .dict: return "a dict"
+        case .global(let m, let n): return "\(m).\(n)"
+        }
+    }
+}
+
+/// Hashes what `==` compares, so that dict keys are found by hash while unpickling.
+extension PickleValue: Hashable {
+    public func hash(into h: inout Hasher) {
+        switch self {
+        case .none: h.combine(0)
+        case .bool(let b): h.combine(1); h.combine(b)
+        case .int(let i): h.combine(2); h.combine(i)
+        case .double(let d): h.combine(3); h.combine(d)
+        case .string(let s): h.combine(4); h.combine(s)
+        case .bytes(let b): h.combine(5); h.combine(b)
+        case .tuple(let items): h.combine(6); h.combine(items)
+        case .list(let items): h.combine(7); h.combine(items)
+        case .dict(let pairs): h.combine(8); h.combine(pairs.count); for (k, v) in pairs { h.combine(k); h.combine(v) }
+        case .global(let m, let n): h.combine(9); h.combine(m); h.combine(n)
+        }
+    }
+}
+
 public enum Pickle {
     static let allowedGlobals: Set<String> = [
         "collections defaultdict", "builtins dict", "builtins list", "array array", "array _array_reconstructor",
@@ -55,96 +100,187 @@ public enum Pickle {
 
     // MARK: reading
 
+    /// The deepest nesting accepted: an allocation is three deep (dict, dict, list). Every
+    /// walk over a decoded value (comparing, hashing, freeing it) recurses once per level,
+    /// so a pickle of 200,000 nested lists would otherwise overflow the stack.
+    public static let maxDepth = 100
+
+    /// A value on the unpickling stack, with what bounds the work it can cause.
+    private struct Item {
+        var value: PickleValue
+        /// 1 for a scalar, 1 + the deepest element for a container.
+        var depth = 1
+        /// Values in it, itself included, as a walk over it visits them.
+        var size = 1
+        /// For a dict: where each key is in it, so that a repeated key (which replaces the
+        /// earlier value, as in Python) is found without comparing it with every other.
+        var keys: [PickleValue: Int] = [:]
+    }
+
+    /// What the memo keeps. Python's memo shares lists and dicts by reference, so that a
+    /// later reference sees what was appended after the memo put; values built here are
+    /// copies, and an allocation never shares one, so they are refused when fetched.
+    private enum Memo {
+        case item(Item)
+        case container
+    }
+
     /// Reads a pickle; `name` is used in errors.
+    ///
+    /// The work is linear in the pickle's size: lengths are checked against the bytes left
+    /// before anything is allocated; nesting stops at `maxDepth`; values copied from the
+    /// memo (where a few bytes can fetch a large value, over and over) may build at most
+    /// as many values again as the pickle has bytes — every other value costs it at least
+    /// a byte; dict keys must be hashable, as in Python.
     public static func decode(_ bytes: [UInt8], name: String) throws -> PickleValue {
-        var stack: [PickleValue] = []
+        var stack: [Item] = []
         var marks: [Int] = []
-        var memo: [Int: PickleValue] = [:]
+        // Keys are any 32-bit number, one per memo opcode: a dictionary, not an array.
+        var memo: [Int: Memo] = [:]
+        var built = 0
         var i = 0
         func fail(_ message: String) -> NDError { NDError(file: name, "pickle: \(message) at byte \(i)") }
-        func take(_ n: Int) throws -> ArraySlice<UInt8> {
-            guard n >= 0, i + n <= bytes.count else { throw fail("truncated") }
-            defer { i += n }
-            return bytes[i..<(i + n)]
+        func take(_ n: UInt64) throws -> ArraySlice<UInt8> {
+            guard n <= UInt64(bytes.count - i) else { throw fail("truncated") }
+            let start = i
+            i += Int(n)
+            return bytes[start..<i]
         }
-        func le(_ s: ArraySlice<UInt8>) -> UInt64 { s.reversed().reduce(0) { $0 << 8 | UInt64($1) } }
-        func pop() throws -> PickleValue { guard let v = stack.popLast() else { throw fail("stack underflow") }; return v }
-        func popMark() throws -> [PickleValue] {
+        func byte() throws -> UInt8 { try take(1).first! }
+        func le(_ width: UInt64) throws -> UInt64 { try take(width).reversed().reduce(0) { $0 << 8 | UInt64($1) } }
+        func build(_ n: Int) throws {
+            built += n
+            guard built <= 2 * bytes.count else { throw fail("memo copies build more values than twice the pickle's size (a pickle bomb?)") }
+        }
+        /// Counts `items` into the depth and size of `container`, which now holds them.
+        func include(_ items: ArraySlice<Item>, in container: inout Item) throws {
+            for item in items {
+                container.depth = max(container.depth, item.depth + 1)
+                container.size += item.size
+            }
+            guard container.depth <= maxDepth else { throw fail("nested deeper than \(maxDepth) levels") }
+        }
+        func push(_ value: PickleValue) throws { try build(1); stack.append(Item(value: value)) }
+        /// Replaces the items from `m` on with a container of them.
+        func collect(from m: Int, _ make: ([PickleValue]) -> PickleValue) throws {
+            guard m >= 0 else { throw fail("stack underflow") }
+            var item = Item(value: make(stack[m...].map { $0.value }))
+            try include(stack[m...], in: &item)
+            try build(1)
+            stack.removeSubrange(m...)
+            stack.append(item)
+        }
+        func pop() throws -> Item { guard let v = stack.popLast() else { throw fail("stack underflow") }; return v }
+        /// Where the items since the last mark start (the caller removes them).
+        func popMark() throws -> Int {
             guard let m = marks.popLast(), m <= stack.count else { throw fail("no mark") }
-            defer { stack.removeSubrange(m...) }
-            return Array(stack[m...])
+            return m
+        }
+        /// Adds the items from `m` on to the container below them and removes them. The
+        /// container is moved out of the stack meanwhile, and `add` takes its storage out of
+        /// the enum: unshared, it grows in place instead of being copied per batch (which
+        /// made a 20,000 x 3 allocation take minutes).
+        func fill(from m: Int, _ add: (ArraySlice<Item>, inout Item) throws -> Void) throws {
+            guard m >= 1 else { throw fail("stack underflow") }
+            var container = Item(value: .none)
+            swap(&container, &stack[m - 1])
+            try add(stack[m...], &container)
+            stack.removeSubrange(m...)
+            stack[m - 1] = container
         }
         func text(_ s: ArraySlice<UInt8>) throws -> String {
             guard let t = String(validatingUTF8: Array(s).map { CChar(bitPattern: $0) } + [0]) else { throw fail("invalid UTF-8") }
             return t
         }
-        while true {
-            let op = try take(1).first!
-            switch op {
-            case 0x80: _ = try take(1)                                   // PROTO
-            case 0x95: _ = try take(8)                                   // FRAME
-            case 0x2E: return try pop()                                  // STOP
-            case 0x28: marks.append(stack.count)                         // MARK
-            case 0x4E: stack.append(.none)
-            case 0x88: stack.append(.bool(true))
-            case 0x89: stack.append(.bool(false))
-            case 0x4B: stack.append(.int(Int64(try take(1).first!)))
-            case 0x4D: stack.append(.int(Int64(le(try take(2)))))
-            case 0x4A: stack.append(.int(Int64(Int32(bitPattern: UInt32(le(try take(4)))))))
-            case 0x8A:                                                    // LONG1
-                let n = Int(try take(1).first!)
-                guard n <= 8 else { throw fail("integer too large") }
-                let raw = try take(n)
-                var v = Int64(bitPattern: le(raw))
-                if n > 0 && n < 8 && raw.last! & 0x80 != 0 { v -= Int64(1) << (8 * n) }
-                stack.append(.int(v))
-            case 0x47: stack.append(.double(Double(bitPattern: try take(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) })))  // big-endian
-            case 0x8C: stack.append(.string(try text(try take(Int(try take(1).first!)))))      // SHORT_BINUNICODE
-            case 0x58: stack.append(.string(try text(try take(Int(le(try take(4)))))))          // BINUNICODE
-            case 0x8D: stack.append(.string(try text(try take(Int(le(try take(8)))))))          // BINUNICODE8
-            case 0x43: stack.append(.bytes(Array(try take(Int(try take(1).first!)))))           // SHORT_BINBYTES
-            case 0x42: stack.append(.bytes(Array(try take(Int(le(try take(4)))))))              // BINBYTES
-            case 0x8E: stack.append(.bytes(Array(try take(Int(le(try take(8)))))))              // BINBYTES8
-            case 0x29: stack.append(.tuple([]))
-            case 0x85: stack.append(.tuple([try pop()]))
-            case 0x86: let b = try pop(), a = try pop(); stack.append(.tuple([a, b]))
-            case 0x87: let c = try pop(), b = try pop(), a = try pop(); stack.append(.tuple([a, b, c]))
-            case 0x74: stack.append(.tuple(try popMark()))
-            case 0x5D: stack.append(.list([]))
-            case 0x6C: stack.append(.list(try popMark()))                                      // LIST
-            case 0x7D: stack.append(.dict([]))
-            case 0x64:                                                                         // DICT
-                let items = try popMark()
-                guard items.count % 2 == 0 else { throw fail("odd DICT") }
-                stack.append(.dict(stride(from: 0, to: items.count, by: 2).map { (items[$0], items[$0 + 1]) }))
-            case 0x61, 0x65:                                                                   // APPEND(S)
-                let items = op == 0x61 ? [try pop()] : try popMark()
-                guard case .list(let l) = try pop() else { throw fail("APPEND to a non-list") }
-                stack.append(.list(l + items))
-            case 0x73, 0x75:                                                                   // SETITEM(S)
-                var items: [PickleValue]
-                if op == 0x73 {
-                    let v = try pop(), k = try pop()
-                    items = [k, v]
+        func append(_ items: ArraySlice<Item>, to list: inout Item) throws {
+            guard case .list(var l) = list.value else { throw fail("APPEND to a non-list") }
+            list.value = .none
+            l.append(contentsOf: items.lazy.map { $0.value })
+            list.value = .list(l)
+            try include(items, in: &list)
+        }
+        func setItems(_ items: ArraySlice<Item>, into dict: inout Item) throws {
+            guard items.count % 2 == 0, case .dict(var d) = dict.value else { throw fail("SETITEMS on a non-dict") }
+            var keys = dict.keys
+            dict.value = .none
+            dict.keys = [:]
+            for k in stride(from: items.startIndex, to: items.endIndex, by: 2) {
+                let key = items[k].value, value = items[k + 1].value
+                guard key.isHashable else { throw fail("unhashable dict key: \(key.kind)") }
+                // One hash for a new key (the usual case); a repeated one keeps its place.
+                if let at = keys.updateValue(d.count, forKey: key) {
+                    keys[key] = at
+                    d[at].1 = value
                 } else {
-                    items = try popMark()
+                    d.append((key, value))
                 }
-                guard items.count % 2 == 0, case .dict(var d) = try pop() else { throw fail("SETITEMS on a non-dict") }
-                for k in stride(from: 0, to: items.count, by: 2) {
-                    if let at = d.firstIndex(where: { $0.0 == items[k] }) { d[at].1 = items[k + 1] } else { d.append((items[k], items[k + 1])) }
-                }
-                stack.append(.dict(d))
-            case 0x94: guard let top = stack.last else { throw fail("MEMOIZE on empty stack") }; memo[memo.count] = top
-            case 0x71: guard let top = stack.last else { throw fail("BINPUT") }; memo[Int(try take(1).first!)] = top
-            case 0x72: guard let top = stack.last else { throw fail("LONG_BINPUT") }; memo[Int(le(try take(4)))] = top
+            }
+            dict.value = .dict(d)
+            dict.keys = keys
+            try include(items, in: &dict)
+        }
+        func memoize(_ key: Int) throws {
+            guard let top = stack.last else { throw fail("memo put on an empty stack") }
+            switch top.value {
+            case .list, .dict: memo[key] = .container
+            default: memo[key] = .item(top)
+            }
+        }
+        while true {
+            let op = try byte()
+            switch op {
+            case 0x80: _ = try byte()                                    // PROTO
+            case 0x95: _ = try take(8)                                   // FRAME
+            case 0x2E: return try pop().value                            // STOP
+            case 0x28: marks.append(stack.count)                         // MARK
+            case 0x4E: try push(.none)
+            case 0x88: try push(.bool(true))
+            case 0x89: try push(.bool(false))
+            case 0x4B: try push(.int(Int64(try byte())))
+            case 0x4D: try push(.int(Int64(try le(2))))
+            case 0x4A: try push(.int(Int64(Int32(bitPattern: UInt32(try le(4))))))
+            case 0x8A:                                                    // LONG1
+                let n = try byte()
+                guard n <= 8 else { throw fail("integer too large") }
+                let raw = try take(UInt64(n))
+                var v = Int64(bitPattern: raw.reversed().reduce(0) { $0 << 8 | UInt64($1) })
+                if n > 0 && n < 8 && raw.last! & 0x80 != 0 { v -= Int64(1) << (8 * n) }
+                try push(.int(v))
+            case 0x47: try push(.double(Double(bitPattern: try take(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) })))  // big-endian
+            case 0x8C: try push(.string(try text(try take(UInt64(try byte())))))   // SHORT_BINUNICODE
+            case 0x58: try push(.string(try text(try take(try le(4)))))            // BINUNICODE
+            case 0x8D: try push(.string(try text(try take(try le(8)))))            // BINUNICODE8
+            case 0x43: try push(.bytes(Array(try take(UInt64(try byte())))))      // SHORT_BINBYTES
+            case 0x42: try push(.bytes(Array(try take(try le(4)))))               // BINBYTES
+            case 0x8E: try push(.bytes(Array(try take(try le(8)))))               // BINBYTES8
+            case 0x29: try push(.tuple([]))
+            case 0x85, 0x86, 0x87: try collect(from: stack.count - Int(op - 0x84)) { .tuple($0) }  // TUPLE1, 2, 3
+            case 0x74: try collect(from: try popMark()) { .tuple($0) }
+            case 0x5D: try push(.list([]))
+            case 0x6C: try collect(from: try popMark()) { .list($0) }                         // LIST
+            case 0x7D: try push(.dict([]))
+            case 0x64:                                                                         // DICT
+                let m = try popMark()
+                try build(1)
+                stack.insert(Item(value: .dict([])), at: m)
+                try fill(from: m + 1, setItems)
+            case 0x61: try fill(from: stack.count - 1, append)                                 // APPEND
+            case 0x65: try fill(from: try popMark(), append)                                   // APPENDS
+            case 0x73: try fill(from: stack.count - 2, setItems)                               // SETITEM
+            case 0x75: try fill(from: try popMark(), setItems)                                 // SETITEMS
+            case 0x94: try memoize(memo.count)                                                 // MEMOIZE
+            case 0x71: try memoize(Int(try byte()))                                            // BINPUT
+            case 0x72: try memoize(Int(try le(4)))                                             // LONG_BINPUT
             case 0x68, 0x6A:                                                                   // BINGET, LONG_BINGET
-                let key = op == 0x68 ? Int(try take(1).first!) : Int(le(try take(4)))
-                guard let v = memo[key] else { throw fail("unknown memo \(key)") }
-                stack.append(v)
+                let key = op == 0x68 ? Int(try byte()) : Int(try le(4))
+                guard let entry = memo[key] else { throw fail("unknown memo \(key)") }
+                guard case .item(let item) = entry else { throw fail("a list or dict used twice (memo \(key)) is not an allocation") }
+                try build(item.size)
+                stack.append(item)
             case 0x93:                                                                         // STACK_GLOBAL
-                guard case .string(let n) = try pop(), case .string(let m) = try pop() else { throw fail("STACK_GLOBAL needs strings") }
+                guard case .string(let n) = try pop().value, case .string(let m) = try pop().value else { throw fail("STACK_GLOBAL needs strings") }
                 guard allowedGlobals.contains(m + " " + n) else { throw fail("unknown pickle content: global \(m).\(n) is not an allocation") }
-                stack.append(.global(m, n))
+                try push(.global(m, n))
             case 0x63:                                                                         // GLOBAL "module\nname\n"
                 func line() throws -> String {
                     guard let nl = bytes[i...].firstIndex(of: 0x0A) else { throw fail("truncated GLOBAL") }
@@ -153,10 +289,16 @@ public enum Pickle {
                 }
                 let m = try line(), n = try line()
                 guard allowedGlobals.contains(m + " " + n) else { throw fail("unknown pickle content: global \(m).\(n) is not an allocation") }
-                stack.append(.global(m, n))
+                try push(.global(m, n))
             case 0x52:                                                                         // REDUCE
-                guard case .tuple(let args) = try pop(), case .global(let m, let n) = try pop() else { throw fail("REDUCE needs a global and a tuple") }
-                stack.append(try call(m + " " + n, args, fail))
+                guard case .tuple(let args) = try pop().value, case .global(let m, let n) = try pop().value else {
+                    throw fail("REDUCE needs a global and a tuple")
+                }
+                let result = try call(m + " " + n, args, fail)
+                // An array's elements are new values, made from bytes that may be a memo copy.
+                let elements = if case .list(let items) = result { items.count } else { 0 }
+                try build(1 + elements)
+                stack.append(Item(value: result, depth: elements > 0 ? 2 : 1, size: 1 + elements))
             default:
                 throw fail("unsupported opcode 0x\(String(op, radix: 16))")
             }
@@ -169,8 +311,10 @@ public enum Pickle {
         case "collections defaultdict", "builtins dict": return .dict([])
         case "builtins list", "neurodamus.utils.compat Vector": return .list([])
         case "array array":
-            if args.count == 2, case .list(let items) = args[1] { return .list(items) }
-            return .list([])
+            guard args.count == 2, case .list(let items) = args[1] else { return .list([]) }
+            // As Python's array module: numbers only (so that the result is two levels deep).
+            guard items.allSatisfy({ if case .int = $0 { true } else { false } }) else { throw fail("array items must be integers") }
+            return .list(items)
         case "array _array_reconstructor":
             guard args.count == 4, case .int(let code) = args[2], case .bytes(let raw) = args[3] else {
                 throw fail("unexpected array reconstruction arguments")

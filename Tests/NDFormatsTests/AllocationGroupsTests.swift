@@ -38,6 +38,25 @@ import Testing
         #expect(back.buckets[back.index(rank: 1, cycle: 1)].isEmpty)
     }
 
+    @Test func readsA20000By3PickleInLinearTime() throws {
+        // 300,000 cells of two populations round-robin over 20,000 ranks x 3 cycles: 60,000
+        // keys per population dict, which took minutes while each key was compared with all before it.
+        var cells = CellTable()
+        for i in 0..<300_000 {
+            cells.append(population: cells.population(i % 7 == 0 ? "S2" : "S1"), nodeID: Int64(i), metype: cells.metype("M"),
+                         cellKiB: 1, synapses: 0, synapseKiB: 0)
+        }
+        let buckets = (0..<60_000).map { b in Array(stride(from: b, to: 300_000, by: 60_000)) }
+        let dir = makeScratch()
+        defer { removeScratch(dir) }
+        try Gzip.write(AllocationPickle.encode(AllocationGroups(ranks: 20_000, cycles: 3, cells: cells, buckets: buckets, kib: nil)),
+                       to: dir + "/a.pkl.gz")
+        var back: Allocation? = nil
+        let elapsed = try ContinuousClock().measure { back = try AllocationPickle.read(dir + "/a.pkl.gz") }
+        #expect(back == CellAllocationView.refs(cells, buckets, ranks: 20_000, cycles: 3))
+        #expect(elapsed < .seconds(5), "read in \(elapsed)")
+    }
+
     @Test func jsonLinesReadBack() throws {
         let (cells, buckets, kib) = sample()
         let groups = AllocationGroups(ranks: 2, cycles: 2, cells: cells, buckets: buckets, kib: kib)

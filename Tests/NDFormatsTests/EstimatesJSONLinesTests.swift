@@ -32,5 +32,8 @@ import Testing
         #expect(message(#"{"population":1}"#).hasSuffix("e.jsonl:2: \"population\": expected a string"))
         #expect(message(good + " " + good).hasSuffix("e.jsonl:2: expected the end of the text, found '{'"))
         #expect(message("[1]").hasSuffix("e.jsonl:2: expected '{', found '['"))
+        // 50,000 nested arrays under a key that is skipped: an error, not a stack overflow.
+        #expect(message(#"{"extra": "# + String(repeating: "[", count: 50_000) + String(repeating: "]", count: 50_000) + "}")
+                .hasSuffix("e.jsonl:2: arrays and objects nested deeper than \(JSONScanner.maxDepth) levels"))
     }
 }

@@ -50,6 +50,25 @@ import Testing
         #expect(throws: NDError.self) { try Gzip.decompress([], name: "c.gz") }
     }
 
+    @Test func aGzipBombStopsAtTheLimit() throws {
+        // 2,000 members of 1 MiB of zeros: 2 MB that expand to 2 GiB, which were held in
+        // memory before the pickle reader found them not a pickle.
+        let member = try Gzip.compress([UInt8](repeating: 0, count: 1 << 20), level: 9)
+        let bomb = Array([[UInt8]](repeating: member, count: 2000).joined())
+        #expect(bomb.count < 2_200_000)
+        let error = #expect(throws: NDError.self) { try Gzip.decompress(bomb, name: "bomb.gz", limit: 1 << 20) }
+        #expect(error?.description == "bomb.gz: decompresses to more than 1048576 bytes, the most accepted for this file (a gzip bomb?)")
+        #expect(try Gzip.decompress(Array(bomb.prefix(member.count)), limit: 1 << 20).count == 1 << 20)
+
+        // An allocation pickle may expand 32 times (a real one 2.5 to 5.3 times).
+        let dir = makeScratch()
+        defer { removeScratch(dir) }
+        try Data(bomb).write(to: URL(fileURLWithPath: dir + "/allocation_r2_c1.pkl.gz"))
+        let refused = #expect(throws: NDError.self) { try AllocationPickle.read(dir + "/allocation_r2_c1.pkl.gz") }
+        #expect(refused?.file == dir + "/allocation_r2_c1.pkl.gz")
+        #expect(refused?.message == "decompresses to more than \(32 * bomb.count) bytes, the most accepted for this file (a gzip bomb?)")
+    }
+
     @Test func crc32MatchesTheStandardCheckValue() {
         #expect(crc32Checksum(Array("123456789".utf8)) == 0xCBF4_3926)
         let whole = crc32Checksum(Array("hello world".utf8))

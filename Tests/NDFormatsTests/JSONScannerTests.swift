@@ -79,6 +79,15 @@ import Testing
         #expect(failure("[1] x") { s in try s.skipValue() } == "t.json:1: expected the end of the text, found 'x'")
     }
 
+    @Test func deepNestingIsAnErrorNotAStackOverflow() {
+        // 50,000 nested arrays crashed skipValue (SIGSEGV); the limit names the line.
+        let n = 50_000
+        #expect(failure("\n" + String(repeating: "[", count: n) + String(repeating: "]", count: n)) { try $0.skipValue() }
+                == "t.json:2: arrays and objects nested deeper than \(JSONScanner.maxDepth) levels")
+        let deepest = String(repeating: "[{\"a\":", count: JSONScanner.maxDepth / 2) + "1" + String(repeating: "}]", count: JSONScanner.maxDepth / 2)
+        #expect(failure(deepest) { try $0.skipValue() } == "no error")
+    }
+
     @Test func surrogatePairsDecode() throws {
         #expect(try scan("\"\\ud83d\\ude00 ok\"") { try $0.string() } == "😀 ok")
     }
