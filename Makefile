@@ -96,7 +96,7 @@ bench-circuit: build
 # The bundled example circuit (committed; a test checks it is what this writes).
 example: build
 	rm -rf examples/circuit
-	bin/nd-circuit synth --cells 500 --populations 2 --seed 1 --synapses-per-cell 50 examples/circuit
+	bin/nd-circuit synth --cells 500 --populations 2 --seed 1 --synapses-per-cell 50 --synapses exp examples/circuit
 
 # NDSonata against the reference readers (libsonata, MorphIO from PyPI) on a synthesized
 # circuit, the bundled example and the hand-made fixtures; the example's stimuli in NEURON.

@@ -8,7 +8,7 @@ Two networks, each built as a SONATA circuit and written once by
 of two entries):
   ring    NEURON's ring benchmark (scripts/make-ring-circuit.py): CELLS cells, each a hh soma
           and an 11-compartment passive dendrite; TSTOP ms.
-  synth   `nd-circuit synth --cells SYNTH_CELLS --tstop SYNTH_TSTOP`: cortical-looking cells
+  synth   `nd-circuit synth --cells SYNTH_CELLS --tstop SYNTH_TSTOP --synapses exp`: cortical-looking cells
           with hh in every compartment, current clamps and replayed input spikes (replay.dat).
 On each, RUNS times, in turn:
   nrniv-core         the neuron wheel's CoreNEURON binary itself (not its Python wrapper),
@@ -88,7 +88,7 @@ def build(network, cells, tstop):
         run([sys.executable, os.path.join(ROOT, "scripts", "make-ring-circuit.py"), circuit,
              "--cells", str(cells), "--tstop", tstop])
     else:
-        run([f"{BIN}/nd-circuit", "synth", "--cells", str(cells), "--tstop", tstop, circuit])
+        run([f"{BIN}/nd-circuit", "synth", "--cells", str(cells), "--tstop", tstop, "--synapses", "exp", circuit])
     run(MPIRUN + ["-np", "2", f"{BIN}/nd-instantiate", os.path.join(circuit, "simulation_config.json"),
                   "--output-path", folder, "--ranks", "2"], os.path.join(folder, "instantiate.log"))
     return folder

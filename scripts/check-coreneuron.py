@@ -207,7 +207,7 @@ class Check:
         folder = os.path.join(self.work, name, "circuit")
         if name == "synth":
             self.must([os.path.join(self.bin, "nd-circuit"), "synth", "--cells", str(self.synth_cells),
-                       "--seed", str(self.synth_seed), folder], os.path.join(self.work, name, "nd-circuit.log"))
+                       "--seed", str(self.synth_seed), "--synapses", "exp", folder], os.path.join(self.work, name, "nd-circuit.log"))
             return os.path.join(folder, "simulation_config.json"), self.tstop
         if name == "ring":
             self.must([self.python, os.path.join(REPO, "scripts", "make-ring-circuit.py"), folder,

@@ -46,7 +46,7 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     circuit = os.path.join(OUT, f"circuit-{CELLS}-{SEED}-{LAYOUT.replace(':', '')}")
     if not os.path.exists(os.path.join(circuit, "simulation_config.json")):
-        run([f"{BIN}/nd-circuit", "synth", "--cells", str(CELLS), "--seed", SEED, "--layout", LAYOUT, circuit])
+        run([f"{BIN}/nd-circuit", "synth", "--cells", str(CELLS), "--seed", SEED, "--layout", LAYOUT, "--synapses", "exp", circuit])
     config = os.path.join(circuit, "simulation_config.json")
     runs = {}
     # 1. RoundRobin

@@ -9,7 +9,10 @@ import NDSonata
 /// replayed spikes as a pattern file, ndtools' checksums, and files.dat last.
 public struct DatasetWriter {
     public let folder: String
-    public let catalog = NeuronBuiltins.catalog()
+    /// NEURON's built-in mechanisms, then the mod-file mechanisms the model uses
+    /// (neurodamus's synapses): what a special-core built with those mod files runs.
+    public let catalog: MechanismCatalog
+    let extraMechanisms: [any MechanismWithGlobals.Type]
     /// The name of the replayed-spikes file inside the folder.
     public static let patternFile = "replay.dat"
 
@@ -17,12 +20,30 @@ public struct DatasetWriter {
     /// `ModelGroup.coreGroup`); the circuit's node count, so no stand-in is a real gid.
     public let replayGidOffset: Int64
 
-    public init(folder: String, replayGidOffset: Int64) { self.folder = folder; self.replayGidOffset = replayGidOffset }
+    public init(folder: String, replayGidOffset: Int64, mechanisms: [any MechanismWithGlobals.Type] = []) {
+        self.folder = folder; self.replayGidOffset = replayGidOffset
+        extraMechanisms = mechanisms
+        catalog = NeuronBuiltins.catalog().adding(mechanisms.map { $0.layout })
+    }
+
+    /// globals.dat: NEURON's, then the added mechanisms' GLOBALs, and Random123's index.
+    public func globals(_ simulation: SimulationConfig) -> GlobalsFile {
+        var g = NeuronBuiltins.globals(celsius: simulation.conditions.celsius, dtMs: simulation.run.dtMs)
+        for m in extraMechanisms {
+            for (name, value) in m.globalDefaults { g.set("\(name)_\(m.layout.name)", value) }
+        }
+        // Random123's key, as neurodamus sets it from the run's seed (only streams use it).
+        if !extraMechanisms.isEmpty { g.random123GlobalIndex = Int(simulation.run.randomSeed) }
+        return g
+    }
 
     /// Writes group `id`; returns its two files' names and bytes (for the checksums).
-    public func write(_ group: ModelGroup, id: Int64, vInitMV: Double) throws -> [(name: String, bytes: [UInt8])] {
+    public func write(_ group: ModelGroup, id: Int64, simulation: SimulationConfig) throws -> [(name: String, bytes: [UInt8])] {
         guard id >= 0, id <= Int64(Int32.max) else { throw NDError("group id \(id) does not fit CoreNEURON's 32-bit ids") }
-        let core = try group.coreGroup(id: Int(id), catalog: catalog, vInitMV: vInitMV, replayGidOffset: replayGidOffset)
+        var values: [String: Double] = [:]
+        for (name, value) in globals(simulation).scalars { values[name] = value }
+        let core = try group.coreGroup(id: Int(id), catalog: catalog, vInitMV: simulation.conditions.vInitMV,
+                                       replayGidOffset: replayGidOffset, dtMs: simulation.run.dtMs, globals: values)
         let files = [("\(id)_1.dat", core.phase1()), ("\(id)_2.dat", core.phase2())]
         for (name, bytes) in files { try AtomicFile.write(bytes, to: PathUtil.join(folder, name)) }
         return files
@@ -35,8 +56,7 @@ public struct DatasetWriter {
                        cycles: Int, checksums: String, populationsOffset: String) throws {
         try AtomicFile.write(Array(populationsOffset.utf8), to: PathUtil.join(PathUtil.directory(of: folder), "populations_offset.dat"))
         try AtomicFile.write(catalog.rendered(), to: PathUtil.join(folder, "bbcore_mech.dat"))
-        try AtomicFile.write(NeuronBuiltins.globals(celsius: simulation.conditions.celsius, dtMs: simulation.run.dtMs).rendered(),
-                             to: PathUtil.join(folder, "globals.dat"))
+        try AtomicFile.write(globals(simulation).rendered(), to: PathUtil.join(folder, "globals.dat"))
         let data = PathUtil.absolute(folder)
         var conf = SimConf()
         conf.set("outpath", PathUtil.absolute(simulation.outputDirectory))

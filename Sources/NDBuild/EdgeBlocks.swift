@@ -11,7 +11,16 @@ struct EdgeBlocks {
         var rows: Range<Int>
         var sources: [Int64], sections: [Int64], types: [Int64]
         var positions: [Double], delays: [Double], weights: [Double], conductances: [Double], taus: [Double], rises: [Double]
+        /// Stochastic release (empty when the population has none): u_syn, depression and
+        /// facilitation times, releasable vesicles, and conductance_scale_factor (-1 absent).
+        var use: [Double] = [], depressions: [Double] = [], facilitations: [Double] = [], vesicles: [Double] = []
+        var scaleFactors: [Double] = []
     }
+
+    /// The columns neurodamus's stochastic synapses need (ProbAMPANMDA_EMS, ProbGABAAB_EMS);
+    /// a population without them gets ExpSyn and Exp2Syn synapses.
+    static let releaseColumns = ["u_syn", "depression_time", "facilitation_time", "n_rrp_vesicles"]
+    static func hasRelease(_ edges: EdgePopulation) -> Bool { releaseColumns.allSatisfy(edges.hasAttribute) }
 
     static let maxGap = 4096
     static let maxRows = 1 << 20
@@ -37,12 +46,21 @@ struct EdgeBlocks {
         func doubles(_ name: String, _ rows: Range<Int>, _ absent: Double) throws -> [Double] {
             edges.hasAttribute(name) ? try edges.doubles(name, rows: rows) : [Double](repeating: absent, count: rows.count)
         }
+        let release = Self.hasRelease(edges)
         blocks = try merged.map { rows in
-            Block(rows: rows, sources: try edges.sourceIDs(rows: rows),
-                  sections: try integers("afferent_section_id", rows, 0), types: try integers("syn_type_id", rows, 100),
-                  positions: try doubles("afferent_section_pos", rows, 0.5), delays: try edges.doubles("delay", rows: rows),
-                  weights: try doubles("syn_weight", rows, 1), conductances: try doubles("conductance", rows, 1),
-                  taus: try doubles("decay_time", rows, 2), rises: try doubles("rise_time", rows, 0))
+            var b = Block(rows: rows, sources: try edges.sourceIDs(rows: rows),
+                          sections: try integers("afferent_section_id", rows, 0), types: try integers("syn_type_id", rows, 100),
+                          positions: try doubles("afferent_section_pos", rows, 0.5), delays: try edges.doubles("delay", rows: rows),
+                          weights: try doubles("syn_weight", rows, 1), conductances: try doubles("conductance", rows, 1),
+                          taus: try doubles("decay_time", rows, 2), rises: try doubles("rise_time", rows, 0))
+            if release {
+                b.use = try edges.doubles("u_syn", rows: rows)
+                b.depressions = try edges.doubles("depression_time", rows: rows)
+                b.facilitations = try edges.doubles("facilitation_time", rows: rows)
+                b.vesicles = try doubles("n_rrp_vesicles", rows, 1)
+                b.scaleFactors = try doubles("conductance_scale_factor", rows, -1)
+            }
+            return b
         }
     }
 

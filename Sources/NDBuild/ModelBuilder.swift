@@ -101,6 +101,7 @@ public final class ModelBuilder {
     /// nd-estimate measures).
     public func build(entry: Int64, cells: [CellRef], synapses: Bool = true, stimuli: Bool = true) throws -> ModelGroup {
         var group = ModelGroup(entry: entry)
+        var targets: [(mechanism: Int, instance: Int32)] = []
         // Per population: the attribute columns once.
         var columns: [String: (morphology: [String], template: [String])] = [:]
         // Edges are read for batches of cells at a time, in blocks (EdgeBlocks).
@@ -125,7 +126,7 @@ public final class ModelBuilder {
             let model = try catalog(for: population.config).model(for: columns[cell.population]!.template[cell.nodeID])
             let layout = CellBuilder.append(gid: gid(cell), morphology: morphology, model: model,
                                             thresholdMV: simulation.run.spikeThresholdMV, to: &group)
-            if synapses { try addSynapses(of: cell, layout: layout, morphology: morphology, blocks: edgeBlocks, to: &group) }
+            if synapses { try addSynapses(of: cell, layout: layout, morphology: morphology, blocks: edgeBlocks, to: &group, targets: &targets) }
             for clamp in stimuli ? clamps[cell] ?? [] : [] {
                 group.iClamp.node.append(layout.somaNode)
                 group.iClamp.delayMs.append(clamp.delayMs)
@@ -136,11 +137,10 @@ public final class ModelBuilder {
                 group.iClamp.periodMs.append(clamp.shape == .pulse ? 1000 / max(clamp.frequencyHz ?? 1, 1e-9) : 0)
             }
         }
-        // Exp2Syn targets were numbered -1, -2, ... while ExpSyns were still being added.
-        let expCount = Int32(group.expSyn.node.count)
-        for k in group.netCons.target.indices where group.netCons.target[k] < 0 {
-            group.netCons.target[k] = expCount + (-group.netCons.target[k] - 1)
-        }
+        // Connections were made to (mechanism, instance) while instances were still being
+        // added; now the group's synapse numbering is known.
+        let numbering = SynapseNumbering(group)
+        group.netCons.target = targets.map { numbering.index(mechanism: $0.mechanism, instance: $0.instance) }
         // Replayed spikes of the sources this group listens to.
         for gid in Set(group.netCons.sourceGid).sorted() {
             for t in replay[gid] ?? [] { group.replay.gid.append(gid); group.replay.timeMs.append(t) }
@@ -179,22 +179,43 @@ public final class ModelBuilder {
         return try ranges.mapValues { try EdgeBlocks($0.edges, ranges: $0.ranges) }
     }
 
+    /// The mod-file mechanisms the simulated cells' synapses need: neurodamus's two when
+    /// an afferent edge population has the stochastic-release columns.
+    public func synapseMechanisms() throws -> [any MechanismWithGlobals.Type] {
+        for name in circuit.nodePopulationNames {
+            for edges in try circuit.afferentSynapses(of: name) where EdgeBlocks.hasRelease(edges) {
+                return [ProbAMPANMDA.self, ProbGABAAB.self]
+            }
+        }
+        return []
+    }
+
     /// Every afferent edge becomes a synapse at its section and position, and a connection
-    /// from its source gid: an Exp2Syn (tau1 = rise_time, tau2 = decay_time) when the edge
-    /// has a rise_time > 0, else an ExpSyn (tau = decay_time, 2 ms when absent); weight =
-    /// syn_weight × conductance [nS] × 1e-3 [µS]; reversal 0 mV, or -80 mV for inhibitory
-    /// types (`syn_type_id` < 100, as in BBP circuits).
+    /// from its source gid. In an edge population with stochastic-release columns (u_syn,
+    /// depression_time, facilitation_time, n_rrp_vesicles), the synapse neurodamus builds
+    /// (`NeurodamusSynapses`). Otherwise an Exp2Syn (tau1 = rise_time, tau2 = decay_time)
+    /// when the edge has a rise_time > 0, else an ExpSyn (tau = decay_time, 2 ms when
+    /// absent); weight = syn_weight × conductance [nS] × 1e-3 [µS]; reversal 0 mV, or
+    /// -80 mV for inhibitory types (`syn_type_id` < 100, as in BBP circuits).
     private func addSynapses(of cell: CellRef, layout: CellBuilder.Layout, morphology: Morphology,
-                             blocks: [String: EdgeBlocks], to group: inout ModelGroup) throws {
+                             blocks: [String: EdgeBlocks], to group: inout ModelGroup,
+                             targets: inout [(mechanism: Int, instance: Int32)]) throws {
+        let rules = NeurodamusSynapses(simulation)
+        let synapseKinds = MechanismTable.synapses.map { $0.layout.name }
+        func kind(_ name: String) -> Int { synapseKinds.firstIndex(of: name)! }
         for edges in try circuit.afferentSynapses(of: cell.population) {
             guard let sourceOffset = gidOffsets[edges.sourcePopulation] else {
                 throw NDError(file: edges.config.edgesFile, "edge population '\(edges.name)': unknown source population '\(edges.sourcePopulation)'")
             }
             guard let columns = blocks[edges.name] else { continue }
+            let release = EdgeBlocks.hasRelease(edges)
+            let populations = (NeurodamusGids.populationID(edges.sourcePopulation), NeurodamusGids.populationID(cell.population))
+            var synapseID = 0  // the edge's place among this cell's afferent edges of the population
             for range in columns.ranges[cell.nodeID] ?? [] where !range.isEmpty {
                 let (b, offset) = columns.locate(range)
                 let block = columns.blocks[b]
                 for k in offset..<(offset + range.count) {
+                    defer { synapseID += 1 }
                     let edge = block.rows.lowerBound + k
                     guard let node = layout.node(section: Int(block.sections[k]), position: block.positions[k]) else {
                         throw NDError(file: edges.config.edgesFile,
@@ -204,6 +225,21 @@ public final class ModelBuilder {
                     guard delay > 0 else {
                         throw NDError(file: edges.config.edgesFile, "edge \(edge) of '\(edges.name)': delay \(delay) ms, expected > 0")
                     }
+                    if release {
+                        guard block.taus[k] > 0, block.taus[k].isFinite, block.use[k].isFinite, block.depressions[k].isFinite,
+                              block.facilitations[k].isFinite, block.conductances[k].isFinite else {
+                            throw NDError(file: edges.config.edgesFile, "edge \(edge) of '\(edges.name)': decay_time \(block.taus[k]), u_syn \(block.use[k]), depression_time \(block.depressions[k]), facilitation_time \(block.facilitations[k]), conductance \(block.conductances[k]): expected finite values, decay_time > 0")
+                        }
+                        switch rules.append(k, of: block, node: node, targetGid: gid(cell), synapseID: synapseID,
+                                            populations: populations, to: &group) {
+                        case .excitatory(let i): targets.append((kind(ProbAMPANMDA.layout.name), i))
+                        case .inhibitory(let i): targets.append((kind(ProbGABAAB.layout.name), i))
+                        }
+                        group.netCons.sourceGid.append(sourceOffset + block.sources[k])
+                        group.netCons.weightUS.append(block.conductances[k])
+                        group.netCons.delayMs.append(rules.delay(delay))
+                        continue
+                    }
                     let tau = block.taus[k], rise = block.rises[k]
                     let decay = tau > 0 ? tau : 2
                     let reversal: Double = block.types[k] < 100 ? -80 : 0
@@ -212,12 +248,12 @@ public final class ModelBuilder {
                         group.exp2Syn.tau1Ms.append(rise)
                         group.exp2Syn.tau2Ms.append(decay)
                         group.exp2Syn.eMV.append(reversal)
-                        group.netCons.target.append(-Int32(group.exp2Syn.node.count))
+                        targets.append((kind(Exp2Syn.layout.name), Int32(group.exp2Syn.node.count - 1)))
                     } else {
                         group.expSyn.node.append(node)
                         group.expSyn.tauMs.append(decay)
                         group.expSyn.eMV.append(reversal)
-                        group.netCons.target.append(Int32(group.expSyn.node.count - 1))
+                        targets.append((kind(ExpSyn.layout.name), Int32(group.expSyn.node.count - 1)))
                     }
                     group.netCons.sourceGid.append(sourceOffset + block.sources[k])
                     group.netCons.weightUS.append(block.weights[k] * block.conductances[k] * 1e-3)

@@ -97,6 +97,12 @@ struct ConfigFile {
         return number
     }
 
+    func bool(_ parent: JSONObject, _ key: String, at where_: String) throws -> Bool? {
+        guard let value = parent[key] else { return nil }
+        guard case .bool(let flag) = value else { throw typeError(where_, key, "true or false", value) }
+        return flag
+    }
+
     func require<T>(_ value: T?, _ where_: String, _ key: String) throws -> T {
         guard let value else { throw NDError(file: path, "\(joined(where_, key)): missing, required") }
         return value

@@ -1,3 +1,5 @@
+import NDFormats
+
 /// Gids as neurodamus 4.2.9 numbers them (core/nodeset.py): a cell's gid is its node id
 /// plus its population's offset; populations in name order, the first at 0, each next one
 /// at the first multiple of 1000 above the previous offset plus the previous population's
@@ -20,6 +22,13 @@ public enum NeurodamusGids {
     public static func end(offsets: [String: Int64], largestNodeID: [String: Int]) -> Int64 {
         guard let last = offsets.max(by: { $0.value < $1.value }) else { return 0 }
         return ((last.value + Int64(max(0, largestNodeID[last.key] ?? 0))) / 1000 + 1) * 1000
+    }
+
+    /// The 12-bit id neurodamus gives a node population in its synapses' Random123 stream
+    /// ids, from the MD5 of its name: (byte 1 & 0x0F) << 8 + byte 0.
+    public static func populationID(_ name: String) -> UInt32 {
+        let d = MD5.digest(Array(name.utf8))
+        return UInt32(d[1] & 0x0F) << 8 + UInt32(d[0])
     }
 
     /// `populations_offset.dat` as neurodamus writes it: `population::offset::alias` lines,

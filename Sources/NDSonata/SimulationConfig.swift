@@ -8,6 +8,8 @@ public struct RunParameters: Equatable, Sendable {
     /// Time step [ms] (SONATA's default 0.025).
     public var dtMs: Double
     public var randomSeed: Int64
+    /// Added to every synapse's Random123 stream id (neurodamus's `synapse_seed`, default 0).
+    public var synapseSeed: Int64 = 0
     /// Somatic voltage [mV] whose upward crossing is a spike (SONATA's default -30).
     public var spikeThresholdMV: Double = -30
 
@@ -22,8 +24,13 @@ public struct Conditions: Equatable, Sendable {
     public var celsius: Double
     /// Initial membrane potential [mV] (default -80).
     public var vInitMV: Double
+    /// GABA_A rise times drawn per synapse from a lognormal (neurodamus's
+    /// `randomize_gaba_rise_time`), instead of 0.2 ms.
+    public var randomizeGABARiseTime = false
 
-    public init(celsius: Double, vInitMV: Double) { self.celsius = celsius; self.vInitMV = vInitMV }
+    public init(celsius: Double, vInitMV: Double, randomizeGABARiseTime: Bool = false) {
+        self.celsius = celsius; self.vInitMV = vInitMV; self.randomizeGABARiseTime = randomizeGABARiseTime
+    }
 }
 
 /// A stimulus or spike source of the `inputs` section.
@@ -80,13 +87,15 @@ public struct SimulationConfig: Sendable {
             dtMs: try file.number(run, "dt", at: "run") ?? 0.025,
             randomSeed: Int64(try file.number(run, "random_seed", at: "run") ?? 0),
             spikeThresholdMV: try file.number(run, "spike_threshold", at: "run") ?? -30)
+        self.run.synapseSeed = Int64(try file.number(run, "synapse_seed", at: "run") ?? 0)
         guard self.run.dtMs > 0, self.run.tstopMs >= 0 else {
             throw NDError(file: path, "run: expected dt > 0 and tstop >= 0, got dt \(self.run.dtMs), tstop \(self.run.tstopMs)")
         }
         let conditions = try file.object(root, "conditions", at: "") ?? [:]
         self.conditions = Conditions(
             celsius: try file.number(conditions, "celsius", at: "conditions") ?? 34,
-            vInitMV: try file.number(conditions, "v_init", at: "conditions") ?? -80)
+            vInitMV: try file.number(conditions, "v_init", at: "conditions") ?? -80,
+            randomizeGABARiseTime: try file.bool(conditions, "randomize_gaba_rise_time", at: "conditions") ?? false)
         nodeSet = try file.string(root, "node_set", at: "")
         nodeSetsFile = try file.pathValue(root, "node_sets_file", at: "")
         let output = try file.object(root, "output", at: "") ?? [:]

@@ -106,6 +106,11 @@ struct Synth: ParsableCommand {
         valueName: "layout"))
     var layout = "random"
 
+    @Option(help: ArgumentHelp(
+        "The synapses the edges describe: 'stochastic' (with u_syn, depression_time, facilitation_time, n_rrp_vesicles and conductance_scale_factor, from which nd-instantiate builds neurodamus's ProbAMPANMDA_EMS and ProbGABAAB_EMS) or 'exp' (without them: ExpSyn and Exp2Syn, which NEURON's own CoreNEURON runs).",
+        valueName: "kind"))
+    var synapses = "stochastic"
+
     @Argument(help: "Folder to write the circuit into (created if missing).")
     var outDir: String
 
@@ -116,6 +121,9 @@ struct Synth: ParsableCommand {
         }
         guard synapsesPerCell >= 0 else { throw ValidationError("--synapses-per-cell must be >= 0.") }
         _ = try parsedLayout()
+        guard ["stochastic", "exp"].contains(synapses) else {
+            throw ValidationError("--synapses must be 'stochastic' or 'exp', got '\(synapses)'.")
+        }
     }
 
     private func parsedLayout() throws -> SynthLayout {
@@ -135,6 +143,7 @@ struct Synth: ParsableCommand {
             options.synapsesPerCell = synapsesPerCell
             options.tstopMs = tstop
             options.layout = try parsedLayout()
+            options.stochasticSynapses = synapses == "stochastic"
             let started = monotonicSeconds()
             let summary = try CircuitSynthesizer(options).write(to: outDir) { step in
                 if StandardError.isTerminal { diagnostics.info("writing \(step)...") }

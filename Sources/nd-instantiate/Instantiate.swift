@@ -91,7 +91,7 @@ struct Instantiate: ParsableCommand {
         let (builder, alloc, entries) = plan!
 
         let folder = PathUtil.join(outputPath, "coreneuron_input")
-        let writer = DatasetWriter(folder: folder, replayGidOffset: builder.endOfGids)
+        let writer = DatasetWriter(folder: folder, replayGidOffset: builder.endOfGids, mechanisms: try builder.synapseMechanisms())
         var summaries: [BucketSummary] = []
         do {
             if rank0 { try makeDirectories(folder) }
@@ -102,7 +102,7 @@ struct Instantiate: ParsableCommand {
             for b in mine {
                 defer { bar.advance() }
                 let group = try builder.build(entry: entries[b], cells: alloc.buckets[b])
-                let files = try writer.write(group, id: entries[b], vInitMV: builder.simulation.conditions.vInitMV)
+                let files = try writer.write(group, id: entries[b], simulation: builder.simulation)
                 summaries.append(BucketSummary(
                     bucket: b, cells: group.cells.count, compartments: group.nodes.compartmentCount, synapses: group.synapseCount,
                     crc1: crc32Checksum(files[0].bytes), size1: files[0].bytes.count,

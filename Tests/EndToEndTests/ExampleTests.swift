@@ -19,7 +19,7 @@ import Testing
         let dir = NSTemporaryDirectory() + "nd-example-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let r = try Tool.run("nd-circuit", ["synth", "--cells", "500", "--populations", "2", "--seed", "1",
-                                            "--synapses-per-cell", "50", dir], in: Self.root)
+                                            "--synapses-per-cell", "50", "--synapses", "exp", dir], in: Self.root)
         #expect(r.status == 0, "\(r.stderr)")
         let committed = Self.root + "/examples/circuit"
         let files = FileManager.default.enumerator(atPath: committed)!.compactMap { $0 as? String }

@@ -45,4 +45,30 @@ import Testing
             #expect(Array(head) == Array("1.8\n".utf8))
         }
     }
+    /// A synth circuit with stochastic-release columns becomes neurodamus's synapses: the
+    /// mechanism list and globals.dat gain them (as a special-core built with neurodamus's
+    /// mod files lists them), every synapse a ProbAMPANMDA_EMS or ProbGABAAB_EMS, and
+    /// nd-core gives the same spikes on 1 and 2 ranks.
+    @Test func stochasticEdgesBecomeNeurodamussSynapses() throws {
+        let dir = NSTemporaryDirectory() + "nd-instantiate-prob-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let s = try Tool.run("nd-circuit", ["synth", "--cells", "40", "--seed", "6", "--synapses-per-cell", "40", "--tstop", "60", "c"], in: dir)
+        #expect(s.status == 0, "\(s.stderr)")
+        let r = try Tool.run("nd-instantiate", ["c/simulation_config.json", "--output-path", "m", "--ranks", "2"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let data = dir + "/m/coreneuron_input"
+        let mechanisms = try read(data + "/bbcore_mech.dat")
+        #expect(mechanisms.contains("\nProbAMPANMDA_EMS 24 15 0 0 42 6 42 ") && mechanisms.contains("\nProbGABAAB_EMS 25 16 0 0 43 6 43 "))
+        let globals = try read(data + "/globals.dat")
+        #expect(globals.contains("\ngmax_ProbAMPANMDA_EMS 0.0010000000000000000208\n") && globals.hasSuffix("Random123_globalindex 6\n"), "\(globals)")
+        let one = try Tool.run("nd-core", ["--read-config", data + "/sim.conf", "-o", "one", "--model-stats"], in: dir)
+        #expect(one.status == 0, "\(one.stderr)")
+        #expect(one.stderr.contains(" synapses, "), "\(one.stderr)")
+        let two = try Tool.mpirun(2, "nd-core", ["--read-config", data + "/sim.conf", "-o", "two"], in: dir)
+        #expect(two.status == 0, "\(two.stderr)")
+        let spikes = try read(dir + "/one/out.dat")
+        #expect(spikes.split(separator: "\n").count > 40)
+        #expect(try read(dir + "/two/out.dat") == spikes)
+    }
 }

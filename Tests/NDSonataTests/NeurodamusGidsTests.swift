@@ -19,3 +19,12 @@ import Testing
         #expect(NeurodamusGids.offsets(largestNodeID: ["a": 999, "b": 1]) == ["a": 0, "b": 1000])
     }
 }
+
+/// The population ids in neurodamus's synapse stream ids (its ringtest's populations).
+@Suite struct NeurodamusPopulationIDTests {
+    @Test func md5OfTheNameAsNeurodamusTakesIt() {
+        #expect(NeurodamusGids.populationID("RingA") == 1341)
+        #expect(NeurodamusGids.populationID("RingB") == 1057)
+        #expect(NeurodamusGids.populationID("RingC") == 1012)
+    }
+}

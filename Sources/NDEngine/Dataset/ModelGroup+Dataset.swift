@@ -9,8 +9,9 @@ extension ModelGroup {
     /// So that a replayed spike reaches every connection from its source, simulated or
     /// not, on any number of ranks, each such connection gets a twin from a stand-in gid,
     /// `replayGidOffset` + the source's gid, which the pattern file names instead.
-    public func coreGroup(id: Int, catalog: MechanismCatalog, vInitMV: Double, replayGidOffset: Int64) throws -> CoreGroup {
-        var e = DatasetEncoder(self, id: id, catalog: catalog, vInitMV: vInitMV)
+    public func coreGroup(id: Int, catalog: MechanismCatalog, vInitMV: Double, replayGidOffset: Int64, dtMs: Double = 0.025,
+                          globals: [String: Double] = [:]) throws -> CoreGroup {
+        var e = DatasetEncoder(self, id: id, catalog: catalog, vInitMV: vInitMV, dtMs: dtMs, globals: globals)
         for m in MechanismTable.all { try m.encode(self, into: &e) }
         func gid32(_ gid: Int64) throws -> Int32 {
             guard gid >= -1, gid <= Int64(Int32.max) else { throw NDError("gid \(gid) does not fit CoreNEURON's 32-bit gids") }

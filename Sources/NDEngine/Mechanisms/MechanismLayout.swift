@@ -56,3 +56,21 @@ public struct MechanismLayout: Equatable, Sendable {
         }
     }
 }
+
+extension MechanismCatalog {
+    /// This catalog with `layouts` appended as the next types (and, for point processes,
+    /// the next point types): how a build with more mod files lists them.
+    public func adding(_ layouts: [MechanismLayout]) -> MechanismCatalog {
+        var c = self
+        var pointType = entries.map(\.pointType).max() ?? 0
+        for l in layouts where c.type(named: l.name) == nil {
+            let point = l.kind == .pointProcess || l.kind == .artificialCell
+            if point { pointType += 1 }
+            try! c.append(Entry(name: l.name, type: c.entries.count + 2, pointType: point ? pointType : 0,
+                                isArtificial: l.kind == .artificialCell, isIon: l.kind == .ion, dataSize: l.variables.count,
+                                pdataSize: l.pdata.count, arrayDims: [Int](repeating: 1, count: l.variables.count)),
+                          file: "bbcore_mech.dat", line: nil)
+        }
+        return c
+    }
+}

@@ -7,7 +7,7 @@ import NDModel
 /// file as nmodl builds it for CoreNEURON): AMPA and NMDA released stochastically (see
 /// `StochasticReleaseKernel`), NMDA under a magnesium block. Its Random123 stream ids
 /// come in the group's BBCOREPOINTER block, seven integers per instance.
-public enum ProbAMPANMDA: Mechanism {
+public enum ProbAMPANMDA: MechanismWithGlobals {
     public static let layout = MechanismLayout(name: "ProbAMPANMDA_EMS", kind: .pointProcess, variables: [
         "tau_d_AMPA", "Use", "Dep", "Fac", "mg", "u0", "Nrrp", "synapseID", "verboseLevel", "selected_for_report",
         "NMDA_ratio", "conductance", "i", "i_AMPA", "i_NMDA", "g_AMPA", "g_NMDA", "g", "A_AMPA_step", "B_AMPA_step",
@@ -18,9 +18,11 @@ public enum ProbAMPANMDA: Mechanism {
 
     /// The mod file's GLOBALs (PARAMETER defaults; a dataset's globals.dat overrides them).
     static let globals = StochasticSynapse.Globals(mechanism: layout.name, defaults: [
-        "tau_r_AMPA": 0.2, "tau_r_NMDA": 0.29, "tau_d_NMDA": 43, "e": 0, "slope_mg": 0.062, "scale_mg": 3.57, "gmax": 0.001,
-        "init_depleted": 0, "minis_single_vesicle": 0, "nc_type_param": 4,
+        ("tau_r_AMPA", 0.2), ("tau_r_NMDA", 0.29), ("tau_d_NMDA", 43), ("e", 0), ("slope_mg", 0.062), ("scale_mg", 3.57), ("gmax", 0.001),
+        ("nc_type_param", 4), ("minis_single_vesicle", 0), ("init_depleted", 0),
     ])
+
+    public static var globalDefaults: [(name: String, value: Double)] { globals.defaults }
 
     public static func encode(_ model: ModelGroup, into e: inout DatasetEncoder) throws {
         let s = model.probAMPANMDA, v = e.vInitMV, g = globals.values(e.globals), dt = e.dtMs

@@ -6,7 +6,7 @@ import NDModel
 /// neurodamus's inhibitory synapse, ProbGABAAB_EMS: GABA_A and GABA_B released
 /// stochastically (see `StochasticReleaseKernel`); GABA_A's rise and decay and both
 /// reversals per synapse, GABA_B's taus global.
-public enum ProbGABAAB: Mechanism {
+public enum ProbGABAAB: MechanismWithGlobals {
     public static let layout = MechanismLayout(name: "ProbGABAAB_EMS", kind: .pointProcess, variables: [
         "tau_r_GABAA", "tau_d_GABAA", "Use", "Dep", "Fac", "e_GABAA", "e_GABAB", "u0", "Nrrp", "synapseID", "verboseLevel",
         "selected_for_report", "GABAB_ratio", "conductance", "i", "i_GABAA", "i_GABAB", "g_GABAA", "g_GABAB", "g",
@@ -16,8 +16,10 @@ public enum ProbGABAAB: Mechanism {
     ], pdata: [.area, .pointProcess, .corePointer, .corePointer, .corePointer, .netSend], receiveSize: 5)
 
     static let globals = StochasticSynapse.Globals(mechanism: layout.name, defaults: [
-        "tau_r_GABAB": 3.5, "tau_d_GABAB": 260.9, "gmax": 0.001, "init_depleted": 0, "minis_single_vesicle": 0, "nc_type_param": 4,
+        ("tau_r_GABAB", 3.5), ("tau_d_GABAB", 260.9), ("gmax", 0.001), ("nc_type_param", 4), ("minis_single_vesicle", 0), ("init_depleted", 0),
     ])
+
+    public static var globalDefaults: [(name: String, value: Double)] { globals.defaults }
 
     public static func encode(_ model: ModelGroup, into e: inout DatasetEncoder) throws {
         let s = model.probGABAAB, v = e.vInitMV, g = globals.values(e.globals), dt = e.dtMs

@@ -67,37 +67,63 @@ final class StochasticReleaseKernel: MechanismKernel {
         }
     }
 
-    /// The mod's current at `v` (BREAKPOINT's body).
+    /// The mod's current at `v` (BREAKPOINT's body), from the four states.
     @inline(__always)
-    func current(_ k: Int, at v: Double) -> Double {
-        let gFast = p.gmax * (bFast[k] - aFast[k])
-        var gSlow = p.gmax * (bSlow[k] - aSlow[k])
-        if let block = p.magnesium { gSlow = gSlow * (1.0 / (1.0 + exp(block.slope * -(v)) * (block.mg[k] / block.scale))) }
-        let i = gFast * (v - p.eFast[k]) + gSlow * (v - p.eSlow[k])
+    static func current(_ s: (aFast: Double, bFast: Double, aSlow: Double, bSlow: Double), at v: Double, gmax: Double,
+                        eFast: Double, eSlow: Double, block: (mg: Double, slope: Double, scale: Double)?) -> Double {
+        let gFast = gmax * (s.bFast - s.aFast)
+        var gSlow = gmax * (s.bSlow - s.aSlow)
+        if let block { gSlow = gSlow * (1.0 / (1.0 + exp(block.slope * -(v)) * (block.mg / block.scale))) }
+        let i = gFast * (v - eFast) + gSlow * (v - eSlow)
         return 0.0 + i
     }
 
     func current(t: Double, v: UnsafePointer<Double>, rhs: UnsafeMutablePointer<Double>, d: UnsafeMutablePointer<Double>) {
-        for k in node.indices {
-            let i = Int(node[k])
-            // The conductance as NEURON takes it: the current's slope over 1 µV.
-            var g = current(k, at: v[i] + 0.001)
-            var r = current(k, at: v[i])
-            g = (g - r) / 0.001
-            g = g * scale[k]
-            r = r * scale[k]
-            rhs[i] -= r
-            d[i] += g
-        }
+        let gmax = p.gmax, slope = p.magnesium?.slope ?? 0, mgScale = p.magnesium?.scale ?? 1
+        let blocked = p.magnesium != nil
+        node.withUnsafeBufferPointer { node in
+        scale.withUnsafeBufferPointer { scale in
+        aFast.withUnsafeBufferPointer { aFast in
+        bFast.withUnsafeBufferPointer { bFast in
+        aSlow.withUnsafeBufferPointer { aSlow in
+        bSlow.withUnsafeBufferPointer { bSlow in
+        p.eFast.withUnsafeBufferPointer { eFast in
+        p.eSlow.withUnsafeBufferPointer { eSlow in
+        (p.magnesium?.mg ?? []).withUnsafeBufferPointer { mg in
+            for k in 0..<node.count {
+                let s = (aFast[k], bFast[k], aSlow[k], bSlow[k])
+                // No conductance, no current: adding the zeros would change nothing.
+                if s.0 == 0 && s.1 == 0 && s.2 == 0 && s.3 == 0 { continue }
+                let i = Int(node[k])
+                let block = blocked ? (mg[k], slope, mgScale) : nil
+                // The conductance as NEURON takes it: the current's slope over 1 µV.
+                var g = Self.current(s, at: v[i] + 0.001, gmax: gmax, eFast: eFast[k], eSlow: eSlow[k], block: block)
+                var r = Self.current(s, at: v[i], gmax: gmax, eFast: eFast[k], eSlow: eSlow[k], block: block)
+                g = (g - r) / 0.001
+                g = g * scale[k]
+                r = r * scale[k]
+                rhs[i] -= r
+                d[i] += g
+            }
+        }}}}}}}}}
     }
 
     func advance(v: UnsafePointer<Double>) {
-        for k in node.indices {
-            aFast[k] = aFast[k] * stepAFast[k]
-            bFast[k] = bFast[k] * stepBFast[k]
-            aSlow[k] = aSlow[k] * stepASlow[k]
-            bSlow[k] = bSlow[k] * stepBSlow[k]
-        }
+        aFast.withUnsafeMutableBufferPointer { aFast in
+        bFast.withUnsafeMutableBufferPointer { bFast in
+        aSlow.withUnsafeMutableBufferPointer { aSlow in
+        bSlow.withUnsafeMutableBufferPointer { bSlow in
+        stepAFast.withUnsafeBufferPointer { stepAFast in
+        stepBFast.withUnsafeBufferPointer { stepBFast in
+        stepASlow.withUnsafeBufferPointer { stepASlow in
+        stepBSlow.withUnsafeBufferPointer { stepBSlow in
+            for k in 0..<aFast.count {
+                aFast[k] = aFast[k] * stepAFast[k]
+                bFast[k] = bFast[k] * stepBFast[k]
+                aSlow[k] = aSlow[k] * stepASlow[k]
+                bSlow[k] = bSlow[k] * stepBSlow[k]
+            }
+        }}}}}}}}
     }
 
     /// NET_RECEIVE at the event's time `t`. (nc_type matters only to minis, whose

@@ -3,6 +3,13 @@ import NDModel
 /// A synapse that connections deliver events to. The group numbers its synapses over
 /// these mechanisms in `MechanismTable.synapses` order; a connection's target is an index
 /// in that numbering (`SynapseNumbering`).
+/// A mechanism with GLOBAL parameters, which a dataset's globals.dat holds as
+/// `name_mechanism` lines.
+public protocol MechanismWithGlobals: Mechanism {
+    /// Their defaults (the mod file's), in NEURON's order.
+    static var globalDefaults: [(name: String, value: Double)] { get }
+}
+
 public protocol SynapseMechanism: KernelMechanism {
     static func count(in model: ModelGroup) -> Int
     /// Its instances' Random123 stream ids (empty: the mechanism draws none).
@@ -49,9 +56,10 @@ enum StochasticSynapse {
     /// where it has them, the mod file's defaults elsewhere.
     struct Globals {
         let mechanism: String
-        let defaults: [String: Double]
+        /// In the order NEURON writes them to globals.dat.
+        let defaults: [(name: String, value: Double)]
         func values(_ dataset: [String: Double]) -> [String: Double] {
-            defaults.reduce(into: [:]) { r, d in r[d.key] = dataset["\(d.key)_\(mechanism)"] ?? d.value }
+            defaults.reduce(into: [:]) { r, d in r[d.name] = dataset["\(d.name)_\(mechanism)"] ?? d.value }
         }
     }
 

@@ -17,6 +17,11 @@ public struct SynthOptions: Sendable {
     public var dtMs: Double = 0.025
     /// How node ids follow cell types.
     public var layout: SynthLayout = .random
+    /// Edges with the columns of neurodamus's stochastic synapses (u_syn,
+    /// depression_time, facilitation_time, n_rrp_vesicles, conductance_scale_factor),
+    /// from which nd-instantiate builds ProbAMPANMDA_EMS and ProbGABAAB_EMS; without them
+    /// it builds ExpSyn and Exp2Syn. The rest of the circuit is the same either way.
+    public var stochasticSynapses = true
 
     public init(cells: Int) { self.cells = cells }
 }
@@ -223,6 +228,7 @@ public struct CircuitSynthesizer {
         let medianFactor = exp(-sigma * sigma / 2)
         var written = 0
         let temp = path + ".tmp"
+        var release = SeededRandom(seed: options.seed ^ 0x5EED_0F_7E1EA5E)
         do {
             let file = try HDF5File(creating: temp)
             for (t, targets) in populations.enumerated() {
@@ -236,6 +242,8 @@ public struct CircuitSynthesizer {
                     var target: [Int64] = [], source: [Int64] = []
                     var sectionID: [Int64] = [], sectionPos: [Float] = [], delay: [Float] = []
                     var weight: [Float] = [], conductance: [Float] = [], decay: [Float] = [], rise: [Float] = [], synType: [Int64] = []
+                    var use: [Float] = [], depression: [Float] = [], facilitation: [Float] = [], vesicles: [Int64] = []
+                    var scaleFactor: [Float] = []
                     for (tid, cell) in targets.enumerated() {
                         var n = Int((Double(perTarget[tid]) * share).rounded())
                         if s == populations.count - 1 { n = perTarget[tid] }  // the last pair takes the rest
@@ -265,6 +273,17 @@ public struct CircuitSynthesizer {
                             // Inhibitory synapses rise and decay (Exp2Syn); excitatory ones only decay (ExpSyn).
                             rise.append(sourceType.excitatory ? 0 : 1.0)
                             synType.append(sourceType.excitatory ? 113 : 13)
+                            if options.stochasticSynapses {
+                                // Tsodyks-Markram parameters of the kind BBP circuits give
+                                // (depressing E->E, facilitation in I), ±20%; drawn from their
+                                // own generator so that the rest of the circuit does not change.
+                                func spread(_ x: Double) -> Float { Float(x * (0.8 + 0.4 * release.unit())) }
+                                use.append(spread(sourceType.excitatory ? 0.5 : 0.25))
+                                depression.append(spread(sourceType.excitatory ? 670 : 700))
+                                facilitation.append(spread(sourceType.excitatory ? 17 : 20))
+                                vesicles.append(sourceType.excitatory ? 2 : 1)
+                                scaleFactor.append(sourceType.excitatory ? 0.71 : 0)
+                            }
                         }
                     }
                     let g = "/edges/\(names[s])__\(names[t])__chemical"
@@ -281,6 +300,13 @@ public struct CircuitSynthesizer {
                     try file.write(decay, to: g + "/0/decay_time")
                     try file.write(rise, to: g + "/0/rise_time")
                     try file.write(synType, to: g + "/0/syn_type_id")
+                    if options.stochasticSynapses {
+                        try file.write(use, to: g + "/0/u_syn")
+                        try file.write(depression, to: g + "/0/depression_time")
+                        try file.write(facilitation, to: g + "/0/facilitation_time")
+                        try file.write(vesicles, to: g + "/0/n_rrp_vesicles")
+                        try file.write(scaleFactor, to: g + "/0/conductance_scale_factor")
+                    }
                     try writeIndex(file, g + "/indices/target_to_source", keys: target, nodeCount: targets.count)
                     try writeIndex(file, g + "/indices/source_to_target", keys: source, nodeCount: sources.count)
                     written += target.count
