@@ -3,13 +3,16 @@
 
 Usage: scripts/bench-core.py        (settings in the environment, below)
 
-Two networks, each built as a SONATA circuit and written once by
+Three networks, each built as a SONATA circuit and written once by
 `mpirun -np 2 nd-instantiate CONFIG --output-path DIR --ranks 2` (a CoreNEURON 1.8 dataset
 of two entries):
   ring    NEURON's ring benchmark (scripts/make-ring-circuit.py): CELLS cells, each a hh soma
           and an 11-compartment passive dendrite; TSTOP ms.
   synth   `nd-circuit synth --cells SYNTH_CELLS --tstop SYNTH_TSTOP --synapses exp`: cortical-looking cells
           with hh in every compartment, current clamps and replayed input spikes (replay.dat).
+  stochastic  the same with neurodamus's synapses (`--synapses stochastic`: ProbAMPANMDA_EMS,
+          ProbGABAAB_EMS), STOCH_CELLS cells, STOCH_TSTOP ms, against a special-core built
+          with neurodamus's mod files (SPECIAL_CORE; not run without it, and says so).
 On each, RUNS times, in turn:
   nrniv-core         the neuron wheel's CoreNEURON binary itself (not its Python wrapper),
                      OMP_NUM_THREADS=1, in file mode: -d DIR -f files.dat -o OUT --tstop T
@@ -24,8 +27,8 @@ No Python runs inside a timed process. Every out.dat, sorted by time then gid
 markdown table of the medians with nd-core's time over nrniv-core's and the 2-rank speed-up
 (1-rank median / 2-rank median). Exits 1 if any spikes differ.
 
-Environment: CELLS (10000), TSTOP (100), SYNTH_CELLS (500), SYNTH_TSTOP (50), RUNS (5),
-NETWORKS (ring,synth), BENCH_DIR (.bench), ND_BIN (bin/: the nd-* tools), NRNIV_CORE (the
+Environment: CELLS (10000), TSTOP (100), SYNTH_CELLS (500), SYNTH_TSTOP (50), STOCH_CELLS (200),
+STOCH_TSTOP (100), RUNS (5), NETWORKS (ring,synth,stochastic), SPECIAL_CORE, BENCH_DIR (.bench), ND_BIN (bin/: the nd-* tools), NRNIV_CORE (the
 nrniv-core binary; default: the one in the neuron wheel of this Python or of .venv).
 make-ring-circuit.py runs under this Python (it needs h5py and numpy).
 """
@@ -46,8 +49,13 @@ BENCH = os.path.abspath(os.environ.get("BENCH_DIR", os.path.join(ROOT, ".bench")
 NETWORKS = {
     "ring": (int(os.environ.get("CELLS", "10000")), os.environ.get("TSTOP", "100")),
     "synth": (int(os.environ.get("SYNTH_CELLS", "500")), os.environ.get("SYNTH_TSTOP", "50")),
+    "stochastic": (int(os.environ.get("STOCH_CELLS", "200")), os.environ.get("STOCH_TSTOP", "100")),
 }
-CHOSEN = os.environ.get("NETWORKS", "ring,synth").split(",")
+# The CoreNEURON each network runs in: NEURON's built-in mechanisms (nrniv-core) for ring and
+# synth; neurodamus's synapses need a special-core built from its mod files (SPECIAL_CORE, e.g.
+# from `make neurodamus-fixtures`: <work>/build-neuron-9.0.2/x86_64/special-core).
+REFERENCE = {"ring": "nrniv-core", "synth": "nrniv-core", "stochastic": "special-core"}
+CHOSEN = os.environ.get("NETWORKS", "ring,synth,stochastic").split(",")
 MPIRUN = ["mpirun", "--oversubscribe"] + (["--allow-run-as-root"] if os.getuid() == 0 else [])
 ENV = dict(os.environ, OMP_NUM_THREADS="1", LC_ALL="C")
 if os.getuid() == 0:
@@ -88,7 +96,8 @@ def build(network, cells, tstop):
         run([sys.executable, os.path.join(ROOT, "scripts", "make-ring-circuit.py"), circuit,
              "--cells", str(cells), "--tstop", tstop])
     else:
-        run([f"{BIN}/nd-circuit", "synth", "--cells", str(cells), "--tstop", tstop, "--synapses", "exp", circuit])
+        kind = "stochastic" if network == "stochastic" else "exp"
+        run([f"{BIN}/nd-circuit", "synth", "--cells", str(cells), "--tstop", tstop, "--synapses", kind, circuit])
     run(MPIRUN + ["-np", "2", f"{BIN}/nd-instantiate", os.path.join(circuit, "simulation_config.json"),
                   "--output-path", folder, "--ranks", "2"], os.path.join(folder, "instantiate.log"))
     return folder
@@ -123,16 +132,22 @@ def nd_core(ranks, data, out, tstop, pattern):
 
 
 def main():
-    exe = find_nrniv_core()
-    print(f"bench-core: nd tools from {BIN}; nrniv-core {exe}; median of {RUNS} run(s)")
+    exes = {"nrniv-core": find_nrniv_core(), "special-core": os.environ.get("SPECIAL_CORE")}
+    print(f"bench-core: nd tools from {BIN}; nrniv-core {exes['nrniv-core']}; special-core {exes['special-core']}; "
+          f"median of {RUNS} run(s)")
     rows, differ = [], False
     for network in CHOSEN:
         cells, tstop = NETWORKS[network]
+        reference = REFERENCE[network]
+        exe = exes[reference]
+        if not exe:
+            print(f"  {network}: not run: it needs a special-core built with neurodamus's mod files (SPECIAL_CORE=...)")
+            continue
         folder = build(network, cells, tstop)
         data = os.path.join(folder, "coreneuron_input")
         pattern = os.path.join(data, "replay.dat")
         pattern = pattern if os.path.exists(pattern) else None
-        sims = {"nrniv-core": lambda out: nrniv_core(exe, data, out, tstop, pattern)[:3],
+        sims = {reference: lambda out: nrniv_core(exe, data, out, tstop, pattern)[:3],
                 "nd-core 1 rank": lambda out: nd_core(1, data, out, tstop, pattern),
                 "nd-core 2 ranks": lambda out: nd_core(2, data, out, tstop, pattern)}
         times = {name: [] for name in sims}
@@ -149,30 +164,30 @@ def main():
                     compartments = result[3]
                 if name not in spikes:
                     spikes[name] = got
-                if got != spikes["nrniv-core"] or got != spikes[name]:
+                if got != spikes[reference] or got != spikes[name]:
                     differ = True
-                    print(f"  {network}: {name} run {i + 1}: out.dat differs from nrniv-core's ({result[2]})")
+                    print(f"  {network}: {name} run {i + 1}: out.dat differs from {reference}'s ({result[2]})")
         counts = ", ".join(f"{name} {s.count(chr(10))}" for name, s in spikes.items())
-        same = all(s == spikes["nrniv-core"] for s in spikes.values())
+        same = all(s == spikes[reference] for s in spikes.values())
         steps = round(float(tstop) / 0.025)
         print(f"  {network}: {cells} cells, {compartments} compartments, {tstop} ms ({steps} steps at dt 0.025"
               f"{', replayed input' if pattern else ''}); spikes: {counts}: {'the same' if same else 'DIFFERENT'}")
         median = {name: statistics.median(times[name]) for name in sims}
         for name in sims:
             speedup = f"{median['nd-core 1 rank'] / median[name]:.2f}x" if name == "nd-core 2 ranks" else ""
-            rows.append((network, name, median[name], median[name] / median["nrniv-core"],
+            rows.append((network, name, median[name], median[name] / median[reference],
                          statistics.median(rss[name]) / MiB, speedup))
 
     print()
-    print("| network | simulator | median s | / nrniv-core | peak RSS MiB | 2-rank speed-up |")
+    print("| network | simulator | median s | / CoreNEURON | peak RSS MiB | 2-rank speed-up |")
     print("|---|---|---:|---:|---:|---:|")
     for network, name, t, ratio, mib, speedup in rows:
         print(f"| {network} | {name} | {t:.3f} | {ratio:.2f} | {mib:.1f} | {speedup} |")
     print()
-    print("Time: nrniv-core's Solver Time, nd-core's run_seconds (2 ranks: the slowest rank). "
+    print("Time: CoreNEURON's Solver Time, nd-core's run_seconds (2 ranks: the slowest rank). "
           "Peak RSS: 2 ranks = sum over ranks.")
     if differ:
-        print("bench-core: nd-core's spikes differ from nrniv-core's")
+        print("bench-core: nd-core's spikes differ from CoreNEURON's")
         sys.exit(1)
 
 

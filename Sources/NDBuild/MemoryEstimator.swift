@@ -57,14 +57,38 @@ public final class MemoryEstimator {
     /// The mechanism list the dataset is written with (for CoreNEURON's sizes).
     let catalog = NeuronBuiltins.catalog()
 
-    /// Synapse bytes of one edge population, in the engine and in CoreNEURON: an ExpSyn or
-    /// an Exp2Syn (edges with a rise_time > 0) and the connection into it.
-    public func bytesPerSynapse(_ edges: EdgePopulation) throws -> (engine: Double, coreNeuron: Double) {
-        let f = try exp2SynFraction(edges)
-        let engine = f * Double(Exp2Syn.engineBytesPerInstance + MemoryAccount.bytesPerConnection)
-            + (1 - f) * Double(ExpSyn.engineBytesPerInstance + MemoryAccount.bytesPerConnection)
-        let core = f * Double(CoreNeuronAccount.synapseBytes(Exp2Syn.layout)) + (1 - f) * Double(CoreNeuronAccount.synapseBytes(ExpSyn.layout))
-        return (engine, core)
+    /// Synapse bytes of one edge population, in the engine and in CoreNEURON, and the
+    /// synapse kinds it makes: with stochastic-release columns a ProbAMPANMDA_EMS
+    /// (`syn_type_id` ≥ 100) or a ProbGABAAB_EMS, else an ExpSyn or an Exp2Syn (edges with a
+    /// rise_time > 0); each with the connection into it.
+    public func bytesPerSynapse(_ edges: EdgePopulation) throws -> (engine: Double, coreNeuron: Double, kind: String) {
+        let (first, second): (any KernelMechanism.Type, any KernelMechanism.Type)
+        let f: Double
+        if EdgeBlocks.hasRelease(edges) {
+            (first, second) = (ProbGABAAB.self, ProbAMPANMDA.self)
+            f = try excitatoryFraction(edges)
+        } else {
+            (first, second) = (ExpSyn.self, Exp2Syn.self)
+            f = try exp2SynFraction(edges)
+        }
+        let engine = (1 - f) * Double(first.engineBytesPerInstance + MemoryAccount.bytesPerConnection)
+            + f * Double(second.engineBytesPerInstance + MemoryAccount.bytesPerConnection)
+        let core = (1 - f) * Double(CoreNeuronAccount.synapseBytes(first.layout)) + f * Double(CoreNeuronAccount.synapseBytes(second.layout))
+        let kind = f == 0 ? first.layout.name : f == 1 ? second.layout.name : first.layout.name + "+" + second.layout.name
+        return (engine, core, kind)
+    }
+
+    /// The share of an edge population's synapses that are excitatory (`syn_type_id` ≥ 100;
+    /// all when the column is absent).
+    func excitatoryFraction(_ edges: EdgePopulation) throws -> Double {
+        guard edges.hasAttribute("syn_type_id"), edges.size > 0 else { return 1 }
+        var excitatory = 0, start = 0
+        while start < edges.size {
+            let rows = start..<min(start + EdgePopulation.chunkRows, edges.size)
+            excitatory += try edges.integers("syn_type_id", rows: rows).filter { $0 >= 100 }.count
+            start = rows.upperBound
+        }
+        return Double(excitatory) / Double(edges.size)
     }
 
     /// The share of an edge population's synapses that are Exp2Syns.

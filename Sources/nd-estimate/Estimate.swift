@@ -116,8 +116,7 @@ struct Estimate: ParsableCommand {
                     perEdges = try estimator.exactSynapseCounts(population: population).map { e, counts in (e, { Double(counts[$0]) }) }
                 }
                 for (edges, count) in perEdges {
-                    let (bytes, coreBytes) = try estimator.bytesPerSynapse(edges)
-                    let kind = bytes > Double(ExpSyn.engineBytesPerInstance + MemoryAccount.bytesPerConnection) ? "ExpSyn+Exp2Syn" : "ExpSyn"
+                    let (bytes, coreBytes, kind) = try estimator.bytesPerSynapse(edges)
                     var total = 0.0
                     for i in byPopulation[population]! {
                         let n = count(cells[i].nodeID)

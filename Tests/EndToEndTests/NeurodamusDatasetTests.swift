@@ -83,4 +83,15 @@ import Testing
         let r = try Tool.run("nd-core", ["-d", Self.fixtures + "/ndring_np1", "-o", "o", "-e", "1", "--model-stats"], in: dir)
         #expect(r.status == 0, "\(r.stderr)")
     }
+
+    /// A neurodamus dataset of its v5_sonata circuit (neocortex channels; made by
+    /// scripts/make-neurodamus-v5-fixture.py) is refused before anything runs, naming every
+    /// mechanism nd-core does not simulate — and only those with instances.
+    @Test func neocortexChannelsAreRefusedByName() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try Tool.run("nd-core", ["-d", Self.fixtures + "/v5_sonata", "-o", "v5", "-e", "10"], in: dir)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("mechanisms nd-core does not simulate: Ca, CaDynamics_E2, Ca_HVA, Ca_LVAst, Ih, Im, K_Pst, K_Tst, MembraneCurrentSource, NaTa_t, NaTs2_t, Nap_Et2, SK_E2, SKv3_1, ca_ion, ttx_ion\n"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/v5/out.dat"))
+    }
 }
