@@ -118,22 +118,18 @@ h.quit()
 '''
 
 
-def log(*a):
-    print(*a, flush=True)
+def _ringtest_script():
+    """make-neurodamus-fixtures.py, beside this script: its small helpers serve both."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("make_neurodamus_fixtures",
+                                                  os.path.join(HERE, "make-neurodamus-fixtures.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def run(cmd, cwd, logfile, env, nice=True):
-    if nice:
-        cmd = ["nice", "-n", "19"] + cmd
-    with open(logfile, "w") as f:
-        r = subprocess.run(cmd, cwd=cwd, env=env, stdout=f, stderr=subprocess.STDOUT)
-    if r.returncode:
-        sys.exit("FAILED (%d): %s\n  see %s" % (r.returncode, " ".join(cmd), logfile))
-
-
-def md5(path):
-    with open(path, "rb") as f:
-        return hashlib.md5(f.read()).hexdigest()
+_shared = _ringtest_script()
+log, run, md5 = _shared.log, _shared.run, _shared.md5
 
 
 def make_venv(work, python):
