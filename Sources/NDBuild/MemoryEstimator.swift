@@ -61,8 +61,8 @@ public final class MemoryEstimator {
     /// synapse kinds it makes: with stochastic-release columns a ProbAMPANMDA_EMS
     /// (`syn_type_id` ≥ 100) or a ProbGABAAB_EMS, else an ExpSyn or an Exp2Syn (edges with a
     /// rise_time > 0); each with the connection into it.
-    public func bytesPerSynapse(_ edges: EdgePopulation) throws -> (engine: Double, coreNeuron: Double, kind: String) {
-        let (first, second): (any KernelMechanism.Type, any KernelMechanism.Type)
+    public func bytesPerSynapse(_ edges: EdgePopulation) throws -> (engine: Double, coreNeuron: Double, dataset: Double, kind: String) {
+        let (first, second): (any SynapseMechanism.Type, any SynapseMechanism.Type)
         let f: Double
         if EdgeBlocks.hasRelease(edges) {
             (first, second) = (ProbGABAAB.self, ProbAMPANMDA.self)
@@ -74,8 +74,9 @@ public final class MemoryEstimator {
         let engine = (1 - f) * Double(first.engineBytesPerInstance + MemoryAccount.bytesPerConnection)
             + f * Double(second.engineBytesPerInstance + MemoryAccount.bytesPerConnection)
         let core = (1 - f) * Double(CoreNeuronAccount.synapseBytes(first.layout)) + f * Double(CoreNeuronAccount.synapseBytes(second.layout))
+        let dataset = (1 - f) * Double(CoreNeuronAccount.datasetBytes(first)) + f * Double(CoreNeuronAccount.datasetBytes(second))
         let kind = f == 0 ? first.layout.name : f == 1 ? second.layout.name : first.layout.name + "+" + second.layout.name
-        return (engine, core, kind)
+        return (engine, core, dataset, kind)
     }
 
     /// The share of an edge population's synapses that are excitatory (`syn_type_id` ≥ 100;

@@ -63,6 +63,14 @@ public enum CoreNeuronAccount {
         return 8 * layout.variables.count + 4 * (1 + layout.pdata.count) + 8 * slots + (point ? pointProcessBytes : 0)
     }
 
+    /// What the phase files hold for one synapse of `m` and the connection into it: in
+    /// phase 2 its node index, variables, pdata and BBCOREPOINTER integers, the
+    /// connection's target type and index, weights and delay; in phase 1 its source gid.
+    public static func datasetBytes(_ m: any SynapseMechanism.Type) -> Int {
+        let l = m.layout
+        return 4 + 8 * l.variables.count + 4 * l.pdata.count + 4 * m.pointerIntegers + (4 + 4 + 8 * l.receiveSize + 8) + 4
+    }
+
     /// A synapse of `layout` and the NetCon into it (with its weights and pointer).
     public static func synapseBytes(_ layout: MechanismLayout) -> Int {
         instanceBytes(layout) + receiveBufferBytes + netconBytes + 8 + 8 * layout.receiveSize

@@ -102,7 +102,7 @@ struct Estimate: ParsableCommand {
             var synapseKiB = [Double](repeating: 0, count: cells.count)
             var typeCounts: [String: Double] = [:]
             var typeKiB: [String: Double] = [:]
-            var coreSynapseBytes = 0.0
+            var coreSynapseBytes = 0.0, datasetSynapseBytes = 0.0
             let byPopulation = Dictionary(grouping: cells.indices, by: { cells[$0].population })
             for population in byPopulation.keys.sorted() {
                 let popMetypes = try estimator.metypes(ofPopulation: population)
@@ -116,7 +116,7 @@ struct Estimate: ParsableCommand {
                     perEdges = try estimator.exactSynapseCounts(population: population).map { e, counts in (e, { Double(counts[$0]) }) }
                 }
                 for (edges, count) in perEdges {
-                    let (bytes, coreBytes, kind) = try estimator.bytesPerSynapse(edges)
+                    let (bytes, coreBytes, fileBytes, kind) = try estimator.bytesPerSynapse(edges)
                     var total = 0.0
                     for i in byPopulation[population]! {
                         let n = count(cells[i].nodeID)
@@ -125,6 +125,7 @@ struct Estimate: ParsableCommand {
                         total += n
                     }
                     coreSynapseBytes += total * coreBytes
+                    datasetSynapseBytes += total * fileBytes
                     let label = edges.name + " (" + kind + ")"
                     typeCounts[label, default: 0] += total
                     typeKiB[label, default: 0] += total * bytes / 1024
@@ -196,6 +197,7 @@ struct Estimate: ParsableCommand {
                     "simulation_factor": .double(model.simulationFactor),
                     "coreneuron_model_bytes": .double(coreBytes.rounded()),
                     "mean_rank_coreneuron_model_bytes": .double((coreBytes / Double(ranks)).rounded()),
+                    "synapse_dataset_bytes": .double(datasetSynapseBytes.rounded()),
                 ])) + "\n")
             } else {
                 var t = "+" + String(repeating: "=", count: 24) + " METype Memory Estimates (MiB) " + String(repeating: "=", count: 25) + "+\n"

@@ -48,4 +48,41 @@ import Testing
         #expect(back.probGABAAB == g.probGABAAB)
         #expect(back.netCons.weightUS == g.netCons.weightUS)
     }
+
+    /// nd-estimate's bytes per synapse (CoreNeuronAccount.datasetBytes) are what the phase
+    /// files grow by for one more synapse and its connection, for each synapse kind.
+    @Test(arguments: ["ExpSyn", "Exp2Syn", "ProbAMPANMDA_EMS", "ProbGABAAB_EMS"])
+    func datasetBytesPerSynapseAreThePhaseFiles(kind: String) throws {
+        let catalog = NeuronBuiltins.catalog().adding([ProbAMPANMDA.layout, ProbGABAAB.layout])
+        let m = try #require(MechanismTable.synapses.first { $0.layout.name == kind })
+        func size(synapses n: Int) throws -> Int {
+            var g = SingleCellTests.group(withClamp: false)
+            let soma = g.cells.somaNode[0]
+            for k in 0..<n {
+                switch kind {
+                case "ExpSyn": g.expSyn.node.append(soma); g.expSyn.tauMs.append(2); g.expSyn.eMV.append(0)
+                case "Exp2Syn": g.exp2Syn.node.append(soma); g.exp2Syn.tau1Ms.append(1); g.exp2Syn.tau2Ms.append(5); g.exp2Syn.eMV.append(0)
+                case "ProbAMPANMDA_EMS":
+                    var s = g.probAMPANMDA
+                    s.node.append(soma); s.tauDecayAMPAMs.append(1.7); s.use.append(0.5); s.depressionMs.append(600)
+                    s.facilitationMs.append(10); s.mgMM.append(1); s.u0.append(0); s.nrrp.append(2); s.synapseID.append(Double(k))
+                    s.nmdaRatio.append(0.71); s.conductanceUS.append(1); s.stream.append(.init(id1: 251, id2: UInt32(100 + k), id3: 300))
+                    g.probAMPANMDA = s
+                default:
+                    var s = g.probGABAAB
+                    s.node.append(soma); s.tauRiseGABAAMs.append(0.2); s.tauDecayGABAAMs.append(8); s.use.append(0.25)
+                    s.depressionMs.append(700); s.facilitationMs.append(20); s.eGABAAMV.append(-80); s.eGABABMV.append(-97)
+                    s.u0.append(0); s.nrrp.append(1); s.synapseID.append(Double(k)); s.gababRatio.append(0)
+                    s.conductanceUS.append(1); s.stream.append(.init(id1: 251, id2: UInt32(100 + k), id3: 300))
+                    g.probGABAAB = s
+                }
+                g.netCons.sourceGid.append(7); g.netCons.target.append(Int32(k)); g.netCons.weightUS.append(1); g.netCons.delayMs.append(1)
+            }
+            let core = try g.coreGroup(id: 1, catalog: catalog, vInitMV: -65, replayGidOffset: 1000)
+            return core.phase1().count + core.phase2().count
+        }
+        // Per synapse over ten more (a count line gaining a digit adds one byte in all).
+        let perSynapse = (try size(synapses: 20) - size(synapses: 10)) / 10
+        #expect(perSynapse == CoreNeuronAccount.datasetBytes(m))
+    }
 }

@@ -60,6 +60,8 @@ public enum ProbAMPANMDA: MechanismWithGlobals {
 extension ProbAMPANMDA: SynapseMechanism {
     public static func nodes(of model: ModelGroup) -> [Int32] { model.probAMPANMDA.node }
     public static func count(in model: ModelGroup) -> Int { model.probAMPANMDA.count }
+    /// id1, id2, id3, sequence, which and the two delay vectors' sizes.
+    public static let pointerIntegers = 7
     public static func release(_ model: inout ModelGroup) { model.probAMPANMDA = .init() }
     public static func setStreams(_ streams: [ModelGroup.RandomStreamIDs?], in model: inout ModelGroup) { model.probAMPANMDA.stream = streams }
     public static func streams(in model: ModelGroup) -> [ModelGroup.RandomStreamIDs?] { model.probAMPANMDA.stream }

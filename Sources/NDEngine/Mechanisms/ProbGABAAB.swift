@@ -56,6 +56,8 @@ public enum ProbGABAAB: MechanismWithGlobals {
 extension ProbGABAAB: SynapseMechanism {
     public static func nodes(of model: ModelGroup) -> [Int32] { model.probGABAAB.node }
     public static func count(in model: ModelGroup) -> Int { model.probGABAAB.count }
+    /// id1, id2, id3, sequence, which and the two delay vectors' sizes.
+    public static let pointerIntegers = 7
     public static func release(_ model: inout ModelGroup) { model.probGABAAB = .init() }
     public static func setStreams(_ streams: [ModelGroup.RandomStreamIDs?], in model: inout ModelGroup) { model.probGABAAB.stream = streams }
     public static func streams(in model: ModelGroup) -> [ModelGroup.RandomStreamIDs?] { model.probGABAAB.stream }

@@ -12,12 +12,15 @@ public protocol MechanismWithGlobals: Mechanism {
 
 public protocol SynapseMechanism: KernelMechanism {
     static func count(in model: ModelGroup) -> Int
+    /// BBCOREPOINTER integers per instance in a dataset (its random stream's ids and state).
+    static var pointerIntegers: Int { get }
     /// Its instances' Random123 stream ids (empty: the mechanism draws none).
     static func streams(in model: ModelGroup) -> [ModelGroup.RandomStreamIDs?]
     static func setStreams(_ streams: [ModelGroup.RandomStreamIDs?], in model: inout ModelGroup)
 }
 
 extension SynapseMechanism {
+    public static var pointerIntegers: Int { 0 }
     public static func streams(in model: ModelGroup) -> [ModelGroup.RandomStreamIDs?] { [] }
     public static func setStreams(_ streams: [ModelGroup.RandomStreamIDs?], in model: inout ModelGroup) {}
 }
