@@ -107,6 +107,9 @@ public final class Engine {
             sourceNode += g.cells.somaNode.map { $0 + offset }
             threshold += g.cells.thresholdMV
             for k in g.replay.gid.indices { replaySpikes.append(Spike(timeMs: g.replay.timeMs[k], gid: g.replay.gid[k])) }
+            for k in 0..<g.vecStim.count {
+                generatedSpikes += VecStim.spikes(gid: g.vecStim.gid[k], times: g.vecStim.timesMs[k], until: settings.tstopMs - settings.dtMs / 2)
+            }
             for k in 0..<g.netStim.count {
                 generatedSpikes += Engine.netStimSpikes(gid: g.netStim.gid[k], start: g.netStim.startMs[k],
                                                         interval: g.netStim.intervalMs[k], number: g.netStim.number[k],

@@ -19,6 +19,7 @@ public struct ModelGroup: Equatable, Sendable {
     public var replay: Replay = .init()
     public var iClamp: IClamp = .init()
     public var netStim: NetStim = .init()
+    public var vecStim: VecStim = .init()
     public var netCons: NetCons = .init()
 
     public init(entry: Int64) { self.entry = entry }
@@ -143,6 +144,14 @@ public struct ModelGroup: Equatable, Sendable {
     /// model when it has none (its spikes reach only this group's connections).
     public struct NetStim: Equatable, Sendable {
         public var gid: [Int64] = [], startMs: [Double] = [], intervalMs: [Double] = [], number: [Double] = []
+        public init() {}
+        public var count: Int { gid.count }
+    }
+
+    /// Spike generators playing a vector of times (neurodamus's replay, vecevent.mod's
+    /// VecStim); the gid, or a local key as a NetStim's.
+    public struct VecStim: Equatable, Sendable {
+        public var gid: [Int64] = [], timesMs: [[Double]] = []
         public init() {}
         public var count: Int { gid.count }
     }

@@ -17,7 +17,8 @@ import Testing
 
     func read(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }
 
-    @Test(arguments: [("tiny", 60.0), ("ring_np1", 100), ("ring_np2", 100), ("multi", 100), ("tiny_play", 60)])
+    @Test(arguments: [("tiny", 60.0), ("ring_np1", 100), ("ring_np2", 100), ("multi", 100), ("tiny_play", 60),
+                      ("tiny_vecstim", 60), ("tiny_extras", 60)])
     func neuronsDatasetsGiveNrnivCoresSpikes(dataset: String, tstop: Double) throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let data = Self.fixtures + "/" + dataset
@@ -36,14 +37,6 @@ import Testing
             #expect(r.status == 0, "\(r.stderr)")
             #expect(read(dir + "/two/out.dat") == two)
         }
-    }
-
-    @Test func aMechanismNdCoreLacksIsNamedBeforeAnythingRuns() throws {
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let r = try Tool.run("nd-core", ["-d", Self.fixtures + "/tiny_vecstim", "-o", "out", "-e", "10"], in: dir)
-        #expect(r.status == 1)
-        #expect(r.stderr.contains("mechanisms nd-core does not simulate: VecStim"), "\(r.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: dir + "/out/out.dat"))
     }
 
     @Test func aModelInTheRetiredFormatIsRefusedSayingSo() throws {

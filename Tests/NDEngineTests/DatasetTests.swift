@@ -10,8 +10,13 @@ import Testing
 @Suite struct DatasetTests {
     @Test func everyLayoutIsNeuronsOwn() throws {
         let catalog = NeuronBuiltins.catalog()
-        // neurodamus's mechanisms are checked against its own datasets (NeurodamusDatasetTests).
-        let neurodamus: Set = ["ProbAMPANMDA_EMS", "ProbGABAAB_EMS", "CoreNEURONArtificialCell"]
+        // neurodamus's mechanisms are checked against its own datasets (NeurodamusDatasetTests),
+        // VecStim (vecevent.mod) against the mechanism list of a build that has it.
+        let neurodamus: Set = ["ProbAMPANMDA_EMS", "ProbGABAAB_EMS", "CoreNEURONArtificialCell", "VecStim"]
+        let vecevent = try MechanismCatalog(parsing: Array(try String(contentsOfFile: URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("NDFormatsTests/Fixtures/coreneuron/tiny_vecstim/bbcore_mech.dat").path,
+            encoding: .utf8).utf8), name: "tiny_vecstim/bbcore_mech.dat")
+        try VecStim.layout.check(against: try #require(vecevent.entry(named: "VecStim")), file: "tiny_vecstim/bbcore_mech.dat")
         for m in MechanismTable.all where !neurodamus.contains(m.layout.name) {
             let entry = try #require(catalog.entry(named: m.layout.name), "\(m.layout.name) is not a NEURON built-in")
             try m.layout.check(against: entry, file: "bbcore_mech.dat")

@@ -47,6 +47,8 @@ public struct DatasetLoader {
         // Spike sources.
         let netStimType = catalog.type(named: NetStim.layout.name) ?? -1
         m.netStim.gid = (0..<m.netStim.count).map { localKeyBase - Int64(netStimType + 1000 * $0) }
+        let vecStimType = catalog.type(named: VecStim.layout.name) ?? -1
+        m.vecStim.gid = (0..<m.vecStim.count).map { localKeyBase - Int64(vecStimType + 1000 * $0) }
         for i in g.outputGids.indices {
             let gid = Int64(g.outputGids[i]), node = g.outputNode[i]
             if node >= 0 {
@@ -58,18 +60,23 @@ public struct DatasetLoader {
             } else if node < -1 {
                 let code = -Int(node), type = code % 1000, instance = code / 1000
                 if catalog[type: type]?.name == CoreNeuronArtificialCell.layout.name { continue }  // never fires
+                if type == vecStimType {
+                    guard instance < m.vecStim.count else { throw d.fail("presyn \(i): VecStim \(instance) of \(m.vecStim.count)") }
+                    if gid >= 0 { m.vecStim.gid[instance] = gid }
+                    continue
+                }
                 guard type == netStimType else {
-                    throw d.fail("presyn \(i): a spike source of mechanism type \(type) (\(catalog[type: type]?.name ?? "?")); nd-core's artificial cells are NetStims")
+                    throw d.fail("presyn \(i): a spike source of mechanism type \(type) (\(catalog[type: type]?.name ?? "?")); nd-core's artificial cells are NetStims and VecStims")
                 }
                 if gid >= 0 { m.netStim.gid[instance] = gid }
             }
         }
-        // Random123 streams, from the BBCOREPOINTER blocks (after the connections in the file).
+        // BBCOREPOINTER data (random streams, played vectors): after the connections in the file.
         for p in g.corePointers {
-            guard let m2 = codecs[p.type] as? any SynapseMechanism.Type, !m2.streams(in: m).isEmpty else {
+            guard let reader = codecs[p.type] as? any CorePointerMechanism.Type else {
                 throw d.fail("BBCOREPOINTER data for \(catalog[type: p.type]?.name ?? "type \(p.type)"), which nd-core does not read")
             }
-            try StochasticSynapse.readPointers(p, for: m2, into: &m, decoder: d)
+            try reader.readPointers(p, into: &m, decoder: d)
         }
         // Connections: weights are laid out by the targets' NET_RECEIVE sizes; the first
         // is the weight (the others are NET_RECEIVE's own, rewritten at every event).

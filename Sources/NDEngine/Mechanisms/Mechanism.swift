@@ -15,7 +15,7 @@ public enum MechanismTable {
     /// Every mechanism nd-core simulates, in the order NEURON lists them in a group.
     public static let all: [any Mechanism.Type] = [
         Capacitance.self, Pas.self, NaIon.self, KIon.self, IClamp.self, ExpSyn.self, Exp2Syn.self, HH.self,
-        ProbAMPANMDA.self, ProbGABAAB.self, NetStim.self, CoreNeuronArtificialCell.self,
+        ProbAMPANMDA.self, ProbGABAAB.self, NetStim.self, VecStim.self, CoreNeuronArtificialCell.self,
     ]
 
     public static func mechanism(named name: String) -> (any Mechanism.Type)? {

@@ -57,7 +57,10 @@ public enum ProbAMPANMDA: MechanismWithGlobals {
     }
 }
 
-extension ProbAMPANMDA: SynapseMechanism {
+extension ProbAMPANMDA: SynapseMechanism, CorePointerMechanism {
+    public static func readPointers(_ p: CoreGroup.CorePointer, into model: inout ModelGroup, decoder: DatasetDecoder) throws {
+        try StochasticSynapse.readPointers(p, for: self, into: &model, decoder: decoder)
+    }
     public static func nodes(of model: ModelGroup) -> [Int32] { model.probAMPANMDA.node }
     public static func count(in model: ModelGroup) -> Int { model.probAMPANMDA.count }
     /// id1, id2, id3, sequence, which and the two delay vectors' sizes.

@@ -53,7 +53,10 @@ public enum ProbGABAAB: MechanismWithGlobals {
     }
 }
 
-extension ProbGABAAB: SynapseMechanism {
+extension ProbGABAAB: SynapseMechanism, CorePointerMechanism {
+    public static func readPointers(_ p: CoreGroup.CorePointer, into model: inout ModelGroup, decoder: DatasetDecoder) throws {
+        try StochasticSynapse.readPointers(p, for: self, into: &model, decoder: decoder)
+    }
     public static func nodes(of model: ModelGroup) -> [Int32] { model.probGABAAB.node }
     public static func count(in model: ModelGroup) -> Int { model.probGABAAB.count }
     /// id1, id2, id3, sequence, which and the two delay vectors' sizes.

@@ -10,6 +10,12 @@ public protocol MechanismWithGlobals: Mechanism {
     static var globalDefaults: [(name: String, value: Double)] { get }
 }
 
+/// A mechanism whose instances carry BBCOREPOINTER data in a dataset (read once the
+/// group's phase 2 is read whole: the block comes after the connections).
+public protocol CorePointerMechanism: Mechanism {
+    static func readPointers(_ p: CoreGroup.CorePointer, into model: inout ModelGroup, decoder: DatasetDecoder) throws
+}
+
 public protocol SynapseMechanism: KernelMechanism {
     static func count(in model: ModelGroup) -> Int
     /// BBCOREPOINTER integers per instance in a dataset (its random stream's ids and state).
