@@ -189,5 +189,5 @@ validate: tools-built $(PYTHON)
 	rm -rf .validate
 	$(BIN)/nd-instantiate $(VALIDATE_CONFIG) --output-path .validate --ranks 2 > /dev/null
 	$(MPIRUN) -np 2 $(BIN)/nd-core --read-config .validate/coreneuron_input/sim.conf -o .validate $(if $(VALIDATE_TSTOP),--tstop $(VALIDATE_TSTOP))
-	$(PYTHON) scripts/validate-neuron.py $(VALIDATE_CONFIG) .validate/out.dat $(if $(VALIDATE_TSTOP),--tstop $(VALIDATE_TSTOP))
-	$(PYTHON) scripts/validate-neuron.py $(VALIDATE_CONFIG) .validate/out.dat $(if $(VALIDATE_TSTOP),--tstop $(VALIDATE_TSTOP)) --coreneuron
+	$(PYTHON) scripts/validate-neuron.py $(VALIDATE_CONFIG) .validate/out.dat $(if $(VALIDATE_TSTOP),--tstop $(VALIDATE_TSTOP)) $(if $(VALIDATE_MECHANISMS),--mechanisms $(VALIDATE_MECHANISMS))
+	$(if $(VALIDATE_MECHANISMS),@echo "validate: the embedded-CoreNEURON comparison needs NEURON's built-in mechanisms; skipped with VALIDATE_MECHANISMS",$(PYTHON) scripts/validate-neuron.py $(VALIDATE_CONFIG) .validate/out.dat $(if $(VALIDATE_TSTOP),--tstop $(VALIDATE_TSTOP)) --coreneuron)

@@ -12,7 +12,12 @@ d_lambda (NEURON's lambda_f); per edge an ExpSyn, or an Exp2Syn when rise_time >
 (afferent_section_id, afferent_section_pos), reversal 0 or -80 mV (syn_type_id < 100),
 a NetCon from the source's soma (threshold run.spike_threshold, default -30) with its
 delay and weight syn_weight x conductance x 1e-3; the linear current clamps; replayed
-spikes as events. Then runs with the config's dt, celsius and v_init and compares with
+spikes as events. An edge population with neurodamus's release columns (u_syn,
+depression_time, facilitation_time, n_rrp_vesicles) gets what neurodamus builds instead,
+as NDBuild's NeurodamusSynapses does: ProbAMPANMDA_EMS (syn_type_id >= 100) or
+ProbGABAAB_EMS with setRNG streams, weight = conductance, delays on the step; this needs a
+libnrnmech.so built from neurodamus's mod files (--mechanisms FILE or ND_NEURON_MECHANISMS;
+--dump-synapses FILE writes each one's parameters). Then runs with the config's dt, celsius and v_init and compares with
 OUT_DAT (nd-core's): spikes per cell and the time differences. Exit 1 unless every cell
 has the same number of spikes and every spike is within 0.025 ms.
 
@@ -28,6 +33,7 @@ import resource
 import time
 import argparse
 import collections
+import hashlib
 import json
 import os
 import sys
@@ -39,6 +45,17 @@ from neuron import h
 h.load_file("stdrun.hoc")
 morphio.set_maximum_warnings(0)
 TYPES = {2: "axon", 3: "basal", 4: "apical"}
+RELEASE = ("u_syn", "depression_time", "facilitation_time", "n_rrp_vesicles")
+# NEURON's libnrnmech.so built from neurodamus's mod files (`nrnivmodl -coreneuron` on the
+# neurodamus wheel's data/mod + its tests/mechanisms/common, e.g. by make neurodamus-fixtures):
+# needed for circuits with stochastic synapses.
+MECHANISMS = os.environ.get("ND_NEURON_MECHANISMS")
+
+
+def population_id(name):
+    # neurodamus connection_manager.py: a 12-bit hash of the node population's name.
+    d = hashlib.md5(name.encode()).digest()
+    return ((d[1] & 0x0F) << 8) + d[0]
 
 
 def load_json(path):
@@ -125,7 +142,17 @@ def main():
     ap.add_argument("--tstop", type=float)
     ap.add_argument("--coreneuron", action="store_true")
     ap.add_argument("--timing")
+    ap.add_argument("--mechanisms", default=MECHANISMS,
+                    help="libnrnmech.so with neurodamus's ProbAMPANMDA_EMS and ProbGABAAB_EMS")
+    ap.add_argument("--raw-position", action="store_true",
+                    help="neurodamus synapses at sec(afferent_section_pos) unclamped (NEURON's rule for x = 0 or 1)")
+    ap.add_argument("--dump-synapses", metavar="FILE",
+                    help="write every neurodamus synapse's parameters (after finitialize) as JSON lines")
     args = ap.parse_args()
+    if args.mechanisms and not hasattr(h, "ProbAMPANMDA_EMS"):
+        if not os.path.exists(args.mechanisms):
+            sys.exit(f"validate: {args.mechanisms}: no such file")
+        h.nrn_load_dll(args.mechanisms)
     pc = h.ParallelContext()
     if args.threads > 1:
         pc.nthread(args.threads)
@@ -183,6 +210,12 @@ def main():
         detectors.append(nc)
     netcons = collections.defaultdict(list)
     alive = []  # NEURON objects that must outlive the run
+    dt = sim["run"].get("dt", 0.025)
+    conditions = sim.get("conditions", {})
+    synapse_seed = int(sim["run"].get("synapse_seed", 0))
+    # neurodamus RNGSettings: Random123's global index = run.random_seed.
+    h.Random().Random123_globalindex(int(sim["run"]["random_seed"]))
+    dumped = []  # (gid, edge population, edge id, synapse) for --dump-synapses
     for entry in circ["networks"]["edges"]:
         f = h5py.File(resolve(entry["edges_file"], cman, cbase), "r")
         for pop, pconf in entry["populations"].items():
@@ -197,10 +230,67 @@ def main():
             secid, pos, delay = get("afferent_section_id", 0), get("afferent_section_pos", 0.5), a["delay"][:]
             weight, cond, decay = get("syn_weight", 1.0), get("conductance", 1.0), get("decay_time", 2.0)
             rise, stype = get("rise_time", 0.0), get("syn_type_id", 100)
+            # float32 columns as doubles (as nd-instantiate reads them), before any arithmetic.
+            delay, cond, decay = [float(v) for v in delay], [float(v) for v in cond], [float(v) for v in decay]
+            release = all(c in a for c in RELEASE)
+            if release and not hasattr(h, "ProbAMPANMDA_EMS"):
+                sys.exit(f"validate: edge population {pop} has neurodamus's stochastic synapses: give NEURON's "
+                         "libnrnmech.so built from neurodamus's mod files (--mechanisms or ND_NEURON_MECHANISMS)")
+            if release:
+                use, dep, fac = [float(v) for v in a["u_syn"][:]], [float(v) for v in a["depression_time"][:]], [float(v) for v in a["facilitation_time"][:]]
+                nrrp = [int(v) for v in a["n_rrp_vesicles"][:]]
+                scale = [float(v) for v in get("conductance_scale_factor", -1.0)]
+                seed3 = population_id(spop) * 65536 + population_id(tpop) + synapse_seed
+                place = collections.Counter()  # the edge's place among its target's afferent edges
             for k in range(len(src)):
                 cell = cells[(tpop, int(tgt[k]))]
                 sec = cell.secs[int(secid[k])]
                 x = float(pos[k])
+                source_gid = offsets[spop] + int(src[k])
+                if release:
+                    # neurodamus 4.2.9 (connection.py, AMPANMDAHelper.hoc / GABAABHelper.hoc), as
+                    # NDBuild/NeurodamusSynapses.swift builds it. The position as neurodamus's
+                    # target_manager.location_to_point clamps it (--raw-position: as given).
+                    if not args.raw_position:
+                        x = max(min(x, 0.9999999), 0.0000001)
+                    gid = offsets[tpop] + int(tgt[k])
+                    sid = place[gid]
+                    place[gid] += 1
+                    if stype[k] >= 100:
+                        syn = h.ProbAMPANMDA_EMS(sec(x))
+                        syn.tau_d_AMPA = decay[k]
+                    else:
+                        syn = h.ProbGABAAB_EMS(sec(x))
+                        if conditions.get("randomize_gaba_rise_time", False):
+                            r = h.Random()
+                            r.Random123(gid + 251, sid + 100, seed3 + 450)
+                            r.lognormal(0.2, 0.1)
+                            syn.tau_r_GABAA = r.repick()
+                            alive.append(r)
+                        syn.tau_d_GABAA = decay[k]
+                    syn.Use, syn.Dep, syn.Fac = abs(use[k]), abs(dep[k]), abs(fac[k])
+                    if nrrp[k] >= 0:
+                        syn.Nrrp = nrrp[k]
+                    syn.setRNG(gid + 251, sid + 100, seed3 + 300)
+                    syn.synapseID = sid
+                    syn.conductance = cond[k]
+                    if scale[k] >= 0:
+                        if stype[k] >= 100:
+                            syn.NMDA_ratio = scale[k]
+                        else:
+                            syn.GABAB_ratio = scale[k]
+                    d = int(delay[k] / dt + 1e-5) * dt
+                    w = cond[k]
+                    if source_gid in gid_cell:
+                        nc = pc.gid_connect(source_gid, syn)
+                        nc.delay = d
+                        nc.weight[0] = w
+                        alive.append(nc)
+                    netcons[source_gid].append((syn, d, w))
+                    alive.append(syn)
+                    if args.dump_synapses:
+                        dumped.append((gid, pop, k, sid, source_gid, d, w, syn, (gid + 251, sid + 100, seed3 + 300)))
+                    continue
                 tau2 = float(decay[k]) if decay[k] > 0 else 2.0
                 if 0 < rise[k] < tau2:
                     syn = h.Exp2Syn(sec(x))
@@ -209,7 +299,6 @@ def main():
                     syn = h.ExpSyn(sec(x))
                     syn.tau = tau2
                 syn.e = -80.0 if stype[k] < 100 else 0.0
-                source_gid = offsets[spop] + int(src[k])
                 w = float(weight[k]) * float(cond[k]) * 1e-3
                 if source_gid in gid_cell:
                     nc = pc.gid_connect(source_gid, syn)
@@ -312,6 +401,20 @@ def main():
         coreneuron.enable = True
         coreneuron.verbose = 0
     h.finitialize(sim.get("conditions", {}).get("v_init", -80.0))
+    if args.dump_synapses:
+        names = {"ProbAMPANMDA_EMS": ["tau_d_AMPA", "Use", "Dep", "Fac", "Nrrp", "synapseID", "NMDA_ratio", "conductance",
+                                      "A_AMPA_step", "B_AMPA_step", "A_NMDA_step", "B_NMDA_step"],
+                 "ProbGABAAB_EMS": ["tau_r_GABAA", "tau_d_GABAA", "Use", "Dep", "Fac", "Nrrp", "synapseID", "GABAB_ratio", "conductance",
+                                    "A_GABAA_step", "B_GABAA_step", "A_GABAB_step", "B_GABAB_step"]}
+        with open(args.dump_synapses, "w") as f:
+            for gid, pop, k, sid, sgid, d, w, syn, stream in dumped:
+                kind = syn.hname().split("[")[0]
+                seg = syn.get_segment()
+                rec = {"gid": gid, "edges": pop, "edge": k, "synapseID": sid, "source": sgid, "delay": d, "weight": w,
+                       "mech": kind, "sec": seg.sec.name(), "loc": syn.get_loc(), "stream": stream}
+                h.pop_section()
+                rec.update({n: getattr(syn, n) for n in names[kind]})
+                f.write(json.dumps(rec) + "\n")
     if args.write_dataset:
         pc.nrncore_write(args.write_dataset)
         print(f"validate: wrote NEURON's CoreNEURON dataset of {len(gid_cell)} cells to {args.write_dataset}")
@@ -340,7 +443,7 @@ def main():
     n = sum(len(v) for v in neuron_spikes.values())
     name = "CoreNEURON" if args.coreneuron else "NEURON"
     print(f"validate: {len(gid_cell)} cells, {sum(len(v) for v in netcons.values())} synapses, {tstop} ms: {name} {n} spikes, nd-core {sum(len(v) for v in ours.values())}")
-    print(f"  cells with a different spike count: {len(count_diff)}; largest time difference among the others: {max(dts) if dts else 0:.6f} ms")
+    print(f"  cells with a different spike count: {len(count_diff)}; largest time difference among the others: {max(dts) if dts else 0:.3g} ms")
     ok = not count_diff and (not dts or max(dts) <= 0.025 + 1e-9)
     print("validate: " + (f"same spikes as {name}" if ok else f"DIFFERENT from {name}"))
     sys.exit(0 if ok else 1)
