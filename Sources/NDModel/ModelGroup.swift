@@ -89,7 +89,7 @@ public struct ModelGroup: Equatable, Sendable {
     /// release and recovery drawn from the synapse's Random123 stream; Tsodyks–Markram
     /// depression and facilitation. Rise times, NMDA decay, reversal and gmax are the
     /// mechanism's globals (the dataset's globals.dat).
-    public struct ProbAMPANMDA: Equatable, Sendable {
+    public struct ProbAMPANMDA: StochasticSynapses, Equatable, Sendable {
         public var node: [Int32] = []
         public var tauDecayAMPAMs: [Double] = [], use: [Double] = [], depressionMs: [Double] = [], facilitationMs: [Double] = []
         public var mgMM: [Double] = [], u0: [Double] = [], nrrp: [Double] = [], synapseID: [Double] = []
@@ -102,7 +102,7 @@ public struct ModelGroup: Equatable, Sendable {
 
     /// neurodamus's inhibitory synapse (ProbGABAAB_EMS): GABA_A and GABA_B conductances,
     /// released as ProbAMPANMDA's; GABA_B's rise and decay and gmax are globals.
-    public struct ProbGABAAB: Equatable, Sendable {
+    public struct ProbGABAAB: StochasticSynapses, Equatable, Sendable {
         public var node: [Int32] = []
         public var tauRiseGABAAMs: [Double] = [], tauDecayGABAAMs: [Double] = [], use: [Double] = [], depressionMs: [Double] = []
         public var facilitationMs: [Double] = [], eGABAAMV: [Double] = [], eGABABMV: [Double] = [], u0: [Double] = []
@@ -110,6 +110,13 @@ public struct ModelGroup: Equatable, Sendable {
         public var stream: [RandomStreamIDs?] = []
         public init() {}
         public var count: Int { node.count }
+    }
+
+    /// What the stochastic synapses' columns share: their nodes and streams.
+    public protocol StochasticSynapses {
+        var node: [Int32] { get set }
+        var stream: [RandomStreamIDs?] { get set }
+        init()
     }
 
     /// A Random123 stream's three ids (nrnran123_newstream3).

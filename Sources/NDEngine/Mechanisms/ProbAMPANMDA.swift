@@ -41,50 +41,31 @@ public enum ProbAMPANMDA: MechanismWithGlobals {
     }
 
     public static func decode(_ block: CoreGroup.Mechanism, from d: DatasetDecoder, into model: inout ModelGroup) throws {
-        try d.checkArea(block, layout: layout)
-        let n = layout.variables.count, usingR123 = layout.column("usingR123")
-        var s = model.probAMPANMDA
-        for k in 0..<block.count {
-            let row = Array(block.data[(k * n)..<(k * n + n)])
-            try StochasticSynapse.check(row, columns: [0, 1, 2, 3, 4, 5, 6, 10, 11], layout: layout, instance: k, decoder: d)
-            s.node.append(block.nodeIndices![k])
+        try StochasticSynapse.decode(block, layout: layout, finite: [0, 1, 2, 3, 4, 5, 6, 10, 11], decoder: d,
+                                     into: &model.probAMPANMDA) { s, row in
             s.tauDecayAMPAMs.append(row[0]); s.use.append(row[1]); s.depressionMs.append(row[2]); s.facilitationMs.append(row[3])
             s.mgMM.append(row[4]); s.u0.append(row[5]); s.nrrp.append(row[6]); s.synapseID.append(row[7])
             s.nmdaRatio.append(row[10]); s.conductanceUS.append(row[11])
-            s.stream.append(row[usingR123] != 0 ? ModelGroup.RandomStreamIDs(id1: 0, id2: 0, id3: 0) : nil)  // ids from the BBCOREPOINTER block
         }
-        model.probAMPANMDA = s
     }
 }
 
-extension ProbAMPANMDA: SynapseMechanism, CorePointerMechanism {
-    public static func readPointers(_ p: CoreGroup.CorePointer, into model: inout ModelGroup, decoder: DatasetDecoder) throws {
-        try StochasticSynapse.readPointers(p, for: self, into: &model, decoder: decoder)
-    }
-    public static func nodes(of model: ModelGroup) -> [Int32] { model.probAMPANMDA.node }
-    public static func count(in model: ModelGroup) -> Int { model.probAMPANMDA.count }
-    /// id1, id2, id3, sequence, which and the two delay vectors' sizes.
-    public static let pointerIntegers = 7
-    public static func release(_ model: inout ModelGroup) { model.probAMPANMDA = .init() }
-    public static func setStreams(_ streams: [ModelGroup.RandomStreamIDs?], in model: inout ModelGroup) { model.probAMPANMDA.stream = streams }
-    public static func streams(in model: ModelGroup) -> [ModelGroup.RandomStreamIDs?] { model.probAMPANMDA.stream }
+extension ProbAMPANMDA: StochasticSynapseMechanism {
+    static let columns = \ModelGroup.probAMPANMDA
     /// Node index; area scale, parameters, steps and factors, 8 states (28 doubles); the stream.
     public static let engineBytesPerInstance = 4 + 28 * 8 + MemoryLayout<RandomStream?>.stride
 
     public static func kernel(_ c: KernelContext) -> (any MechanismKernel)? {
-        let node = c.nodes { nodes(of: $0) }
-        guard !node.isEmpty else { return nil }
-        let g = globals.values(c.settings.globals), n = node.count
-        func all(_ name: String) -> [Double] { [Double](repeating: g[name]!, count: n) }
-        let p = StochasticReleaseKernel.Parameters(
-            tauRiseFast: all("tau_r_AMPA"), tauDecayFast: c.gather { $0.probAMPANMDA.tauDecayAMPAMs },
-            tauRiseSlow: all("tau_r_NMDA"), tauDecaySlow: all("tau_d_NMDA"), eFast: all("e"), eSlow: all("e"),
-            slowRatio: c.gather { $0.probAMPANMDA.nmdaRatio }, use: c.gather { $0.probAMPANMDA.use },
-            depression: c.gather { $0.probAMPANMDA.depressionMs }, facilitation: c.gather { $0.probAMPANMDA.facilitationMs },
-            u0: c.gather { $0.probAMPANMDA.u0 }, nrrp: c.gather { $0.probAMPANMDA.nrrp },
-            magnesium: (c.gather { $0.probAMPANMDA.mgMM }, g["slope_mg"]!, g["scale_mg"]!),
-            gmax: g["gmax"]!, initDepleted: g["init_depleted"]! != 0,
-            streams: c.gather { $0.probAMPANMDA.stream }, globalIndex: c.settings.randomGlobalIndex)
-        return StochasticReleaseKernel(node: node, area: c.area, parameters: p, dt: c.settings.dtMs)
+        kernel(c, globals: globals) { g, all in
+            StochasticReleaseKernel.Parameters(
+                tauRiseFast: all("tau_r_AMPA"), tauDecayFast: c.gather { $0.probAMPANMDA.tauDecayAMPAMs },
+                tauRiseSlow: all("tau_r_NMDA"), tauDecaySlow: all("tau_d_NMDA"), eFast: all("e"), eSlow: all("e"),
+                slowRatio: c.gather { $0.probAMPANMDA.nmdaRatio }, use: c.gather { $0.probAMPANMDA.use },
+                depression: c.gather { $0.probAMPANMDA.depressionMs }, facilitation: c.gather { $0.probAMPANMDA.facilitationMs },
+                u0: c.gather { $0.probAMPANMDA.u0 }, nrrp: c.gather { $0.probAMPANMDA.nrrp },
+                magnesium: (c.gather { $0.probAMPANMDA.mgMM }, g["slope_mg"]!, g["scale_mg"]!),
+                gmax: g["gmax"]!, initDepleted: g["init_depleted"]! != 0,
+                streams: c.gather { $0.probAMPANMDA.stream }, globalIndex: c.settings.randomGlobalIndex)
+        }
     }
 }

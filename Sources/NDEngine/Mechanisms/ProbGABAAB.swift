@@ -37,50 +37,31 @@ public enum ProbGABAAB: MechanismWithGlobals {
     }
 
     public static func decode(_ block: CoreGroup.Mechanism, from d: DatasetDecoder, into model: inout ModelGroup) throws {
-        try d.checkArea(block, layout: layout)
-        let n = layout.variables.count, usingR123 = layout.column("usingR123")
-        var s = model.probGABAAB
-        for k in 0..<block.count {
-            let row = Array(block.data[(k * n)..<(k * n + n)])
-            try StochasticSynapse.check(row, columns: [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13], layout: layout, instance: k, decoder: d)
-            s.node.append(block.nodeIndices![k])
+        try StochasticSynapse.decode(block, layout: layout, finite: [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13], decoder: d,
+                                     into: &model.probGABAAB) { s, row in
             s.tauRiseGABAAMs.append(row[0]); s.tauDecayGABAAMs.append(row[1]); s.use.append(row[2]); s.depressionMs.append(row[3])
             s.facilitationMs.append(row[4]); s.eGABAAMV.append(row[5]); s.eGABABMV.append(row[6]); s.u0.append(row[7])
             s.nrrp.append(row[8]); s.synapseID.append(row[9]); s.gababRatio.append(row[12]); s.conductanceUS.append(row[13])
-            s.stream.append(row[usingR123] != 0 ? ModelGroup.RandomStreamIDs(id1: 0, id2: 0, id3: 0) : nil)
         }
-        model.probGABAAB = s
     }
 }
 
-extension ProbGABAAB: SynapseMechanism, CorePointerMechanism {
-    public static func readPointers(_ p: CoreGroup.CorePointer, into model: inout ModelGroup, decoder: DatasetDecoder) throws {
-        try StochasticSynapse.readPointers(p, for: self, into: &model, decoder: decoder)
-    }
-    public static func nodes(of model: ModelGroup) -> [Int32] { model.probGABAAB.node }
-    public static func count(in model: ModelGroup) -> Int { model.probGABAAB.count }
-    /// id1, id2, id3, sequence, which and the two delay vectors' sizes.
-    public static let pointerIntegers = 7
-    public static func release(_ model: inout ModelGroup) { model.probGABAAB = .init() }
-    public static func setStreams(_ streams: [ModelGroup.RandomStreamIDs?], in model: inout ModelGroup) { model.probGABAAB.stream = streams }
-    public static func streams(in model: ModelGroup) -> [ModelGroup.RandomStreamIDs?] { model.probGABAAB.stream }
+extension ProbGABAAB: StochasticSynapseMechanism {
+    static let columns = \ModelGroup.probGABAAB
     /// Node index; area scale, parameters, steps and factors, 8 states (27 doubles); the stream.
     public static let engineBytesPerInstance = 4 + 27 * 8 + MemoryLayout<RandomStream?>.stride
 
     public static func kernel(_ c: KernelContext) -> (any MechanismKernel)? {
-        let node = c.nodes { nodes(of: $0) }
-        guard !node.isEmpty else { return nil }
-        let g = globals.values(c.settings.globals), n = node.count
-        func all(_ name: String) -> [Double] { [Double](repeating: g[name]!, count: n) }
-        let p = StochasticReleaseKernel.Parameters(
-            tauRiseFast: c.gather { $0.probGABAAB.tauRiseGABAAMs }, tauDecayFast: c.gather { $0.probGABAAB.tauDecayGABAAMs },
-            tauRiseSlow: all("tau_r_GABAB"), tauDecaySlow: all("tau_d_GABAB"),
-            eFast: c.gather { $0.probGABAAB.eGABAAMV }, eSlow: c.gather { $0.probGABAAB.eGABABMV },
-            slowRatio: c.gather { $0.probGABAAB.gababRatio }, use: c.gather { $0.probGABAAB.use },
-            depression: c.gather { $0.probGABAAB.depressionMs }, facilitation: c.gather { $0.probGABAAB.facilitationMs },
-            u0: c.gather { $0.probGABAAB.u0 }, nrrp: c.gather { $0.probGABAAB.nrrp }, magnesium: nil,
-            gmax: g["gmax"]!, initDepleted: g["init_depleted"]! != 0,
-            streams: c.gather { $0.probGABAAB.stream }, globalIndex: c.settings.randomGlobalIndex)
-        return StochasticReleaseKernel(node: node, area: c.area, parameters: p, dt: c.settings.dtMs)
+        kernel(c, globals: globals) { g, all in
+            StochasticReleaseKernel.Parameters(
+                tauRiseFast: c.gather { $0.probGABAAB.tauRiseGABAAMs }, tauDecayFast: c.gather { $0.probGABAAB.tauDecayGABAAMs },
+                tauRiseSlow: all("tau_r_GABAB"), tauDecaySlow: all("tau_d_GABAB"),
+                eFast: c.gather { $0.probGABAAB.eGABAAMV }, eSlow: c.gather { $0.probGABAAB.eGABABMV },
+                slowRatio: c.gather { $0.probGABAAB.gababRatio }, use: c.gather { $0.probGABAAB.use },
+                depression: c.gather { $0.probGABAAB.depressionMs }, facilitation: c.gather { $0.probGABAAB.facilitationMs },
+                u0: c.gather { $0.probGABAAB.u0 }, nrrp: c.gather { $0.probGABAAB.nrrp }, magnesium: nil,
+                gmax: g["gmax"]!, initDepleted: g["init_depleted"]! != 0,
+                streams: c.gather { $0.probGABAAB.stream }, globalIndex: c.settings.randomGlobalIndex)
+        }
     }
 }

@@ -31,6 +31,42 @@ extension SynapseMechanism {
     public static func setStreams(_ streams: [ModelGroup.RandomStreamIDs?], in model: inout ModelGroup) {}
 }
 
+/// ProbAMPANMDA_EMS and ProbGABAAB_EMS: their columns in a model group, and from them
+/// what every synapse mechanism answers.
+protocol StochasticSynapseMechanism: SynapseMechanism, CorePointerMechanism {
+    associatedtype Columns: ModelGroup.StochasticSynapses
+    static var columns: WritableKeyPath<ModelGroup, Columns> { get }
+}
+
+extension StochasticSynapseMechanism {
+    public static func nodes(of model: ModelGroup) -> [Int32] { model[keyPath: columns].node }
+    public static func count(in model: ModelGroup) -> Int { model[keyPath: columns].node.count }
+    public static func release(_ model: inout ModelGroup) { model[keyPath: columns] = Columns() }
+    public static func streams(in model: ModelGroup) -> [ModelGroup.RandomStreamIDs?] { model[keyPath: columns].stream }
+    public static func setStreams(_ streams: [ModelGroup.RandomStreamIDs?], in model: inout ModelGroup) {
+        model[keyPath: columns].stream = streams
+    }
+    /// id1, id2, id3, sequence, which and the two delay vectors' sizes.
+    public static var pointerIntegers: Int { 7 }
+    public static func readPointers(_ p: CoreGroup.CorePointer, into model: inout ModelGroup, decoder: DatasetDecoder) throws {
+        try StochasticSynapse.readPointers(p, for: self, into: &model, decoder: decoder)
+    }
+
+    /// The shared kernel over the groups' instances (nil when there are none);
+    /// `parameters` maps the mechanism's columns and GLOBALs (`global(name)` repeats one per
+    /// instance) to the kernel's.
+    static func kernel(_ c: KernelContext, globals: StochasticSynapse.Globals,
+                       parameters: (_ values: [String: Double], _ global: (String) -> [Double]) -> StochasticReleaseKernel.Parameters)
+        -> (any MechanismKernel)?
+    {
+        let node = c.nodes { nodes(of: $0) }
+        guard !node.isEmpty else { return nil }
+        let values = globals.values(c.settings.globals)
+        let p = parameters(values) { [Double](repeating: values[$0]!, count: node.count) }
+        return StochasticReleaseKernel(node: node, area: c.area, parameters: p, dt: c.settings.dtMs)
+    }
+}
+
 extension MechanismTable {
     /// Event targets, in the order a group numbers its synapses.
     public static let synapses: [any SynapseMechanism.Type] = [ExpSyn.self, Exp2Syn.self, ProbAMPANMDA.self, ProbGABAAB.self]
@@ -89,6 +125,24 @@ enum StochasticSynapse {
         streams.flatMap { s -> [Int32] in
             let ids = s ?? .init(id1: 0, id2: 0, id3: 0)
             return [Int32(bitPattern: ids.id1), Int32(bitPattern: ids.id2), Int32(bitPattern: ids.id3), 0, 0, 0, 0]
+        }
+    }
+
+    /// Reads `block`'s instances into `columns`: each row checked (`finite` columns
+    /// finite, time constants and pools positive), its node and a stream placeholder
+    /// appended (the ids come with the BBCOREPOINTER block; none when usingR123 is 0), then
+    /// `append` takes the mechanism's own parameters from the row.
+    static func decode<C: ModelGroup.StochasticSynapses>(_ block: CoreGroup.Mechanism, layout: MechanismLayout, finite: [Int],
+                                                          decoder d: DatasetDecoder, into columns: inout C,
+                                                          append: (inout C, [Double]) -> Void) throws {
+        try d.checkArea(block, layout: layout)
+        let n = layout.variables.count, usingR123 = layout.column("usingR123")
+        for k in 0..<block.count {
+            let row = Array(block.data[(k * n)..<(k * n + n)])
+            try check(row, columns: finite, layout: layout, instance: k, decoder: d)
+            columns.node.append(block.nodeIndices![k])
+            columns.stream.append(row[usingR123] != 0 ? ModelGroup.RandomStreamIDs(id1: 0, id2: 0, id3: 0) : nil)
+            append(&columns, row)
         }
     }
 
