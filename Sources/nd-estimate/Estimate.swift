@@ -21,9 +21,9 @@ struct Estimate: ParsableCommand {
             every cell's afferent synapses from the edge indices (--sample: neurodamus's \
             sampling), and prints one JSON-line per cell on stdout (the input of nd-allocate). \
             The tables (per metype, per synapse type, totals, suggested nodes and ranks) go to \
-            stderr; --json prints the totals there as one object instead. Reuses and updates \
-            cell_memory_usage.json (neurodamus's schema) and writes memory_per_metype.json in \
-            --output-dir.
+            stderr; --json prints the totals there as one object instead. Reuses \
+            cell_memory_usage.json (neurodamus's schema; --cell-memory-usage, or the one in \
+            --output-dir) and writes the updated one and memory_per_metype.json in --output-dir.
 
             Examples:
               nd-estimate examples/circuit/simulation_config.json > estimates.jsonl
@@ -34,7 +34,7 @@ struct Estimate: ParsableCommand {
     @Argument(help: "The SONATA simulation_config.json.")
     var simulationConfig: String
 
-    @Option(help: "Reuse and update this cell_memory_usage.json (default: OUTPUT_DIR/cell_memory_usage.json).")
+    @Option(help: "Reuse this cell_memory_usage.json (default: OUTPUT_DIR/cell_memory_usage.json); the updated one goes to OUTPUT_DIR, the file given is never rewritten.")
     var cellMemoryUsage: String?
 
     @Option(help: "Ranks the allocation will target (default: the suggested nodes x ranks per node).")
@@ -162,7 +162,8 @@ struct Estimate: ParsableCommand {
                 usage.populationMetypeNodeIDs[cell.population, default: [:]][metype, default: []].append(cell.nodeID)
             }
             try makeDirectories(outputDir)
-            try AtomicFile.write(try usage.encoded(), to: usagePath)
+            // The updated usage goes to the output folder: an input is never rewritten.
+            try AtomicFile.write(try usage.encoded(), to: PathUtil.join(outputDir, "cell_memory_usage.json"))
             try AtomicFile.write(Array(try JSONCodec.encodePretty(.object(perMetype), indent: 4, sortKeys: true).utf8),
                                  to: PathUtil.join(outputDir, "memory_per_metype.json"))
 

@@ -73,6 +73,10 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         let tpc = try lines(r.stdout).first { $0["metype"] as? String == "L5_TPC-cADpyr" }!
         #expect(tpc["cell_kb"] as? Double == 1000.5)
+        // The input is read, not rewritten; the updated usage (with every metype) is the output folder's.
+        #expect(try String(contentsOfFile: dir + "/old.json", encoding: .utf8) == "{\"L5_TPC-cADpyr\": 1000.5}")
+        let updated = try String(contentsOfFile: dir + "/cell_memory_usage.json", encoding: .utf8)
+        #expect(updated.contains("L5_TPC-cADpyr") && updated.contains("L1_NGC-cNAC"), "\(updated.prefix(200))")
         #expect(try Tool.run("nd-estimate", [Self.config, "--node-memory", "lots"], in: dir).status == 64)
     }
 
