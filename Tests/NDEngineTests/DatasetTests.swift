@@ -84,6 +84,16 @@ import Testing
         #expect(throws: NDError.self) { try ModelGroup(dataset: core, catalog: catalog, file: "1_2.dat", localKeyBase: -(1 << 32)) }
     }
 
+    /// A presyn naming an artificial cell the group does not have is an error, not a trap.
+    @Test func aSpikeSourceBeyondTheArtificialCellsIsRefused() throws {
+        let catalog = NeuronBuiltins.catalog()
+        var core = try Self.model().coreGroup(id: 1, catalog: catalog, vInitMV: -65, replayGidOffset: 1000)
+        let netStim = Int32(try #require(catalog.type(named: "NetStim")))
+        let k = try #require(core.outputNode.firstIndex { $0 == -netStim })  // NetStim 0's code
+        core.outputNode[k] = -(netStim + 1000 * 5)  // NetStim 5 of 1
+        #expect(throws: NDError.self) { try ModelGroup(dataset: core, catalog: catalog, file: "1_2.dat", localKeyBase: -(1 << 32)) }
+    }
+
     @Test func aRampIsWrittenAsAPlayedAmplitudeAndReadBack() throws {
         var model = Self.model()
         let dend = Int32(SingleCellTests.dendriteCenter(3, of: model))

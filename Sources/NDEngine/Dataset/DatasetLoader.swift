@@ -68,6 +68,7 @@ public struct DatasetLoader {
                 guard type == netStimType else {
                     throw d.fail("presyn \(i): a spike source of mechanism type \(type) (\(catalog[type: type]?.name ?? "?")); nd-core's artificial cells are NetStims and VecStims")
                 }
+                guard instance < m.netStim.count else { throw d.fail("presyn \(i): NetStim \(instance) of \(m.netStim.count)") }
                 if gid >= 0 { m.netStim.gid[instance] = gid }
             }
         }
