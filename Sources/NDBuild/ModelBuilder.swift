@@ -217,7 +217,10 @@ public final class ModelBuilder {
                 for k in offset..<(offset + range.count) {
                     defer { synapseID += 1 }
                     let edge = block.rows.lowerBound + k
-                    guard let node = layout.node(section: Int(block.sections[k]), position: block.positions[k]) else {
+                    // neurodamus places its synapses at the position clamped to [1e-7, 0.9999999]
+                    // (target_manager.py): one at 1 goes to the last segment, not the section's end.
+                    let position = release ? min(max(block.positions[k], 1e-7), 0.9999999) : block.positions[k]
+                    guard let node = layout.node(section: Int(block.sections[k]), position: position) else {
                         throw NDError(file: edges.config.edgesFile,
                             "edge \(edge) of '\(edges.name)': afferent_section_id \(block.sections[k]) outside the \(morphology.sections.count + 1) sections of \(cell)'s morphology")
                     }
