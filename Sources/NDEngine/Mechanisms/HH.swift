@@ -133,24 +133,6 @@ extension HH: KernelMechanism {
         }
 
         func current(t: Double, v: UnsafePointer<Double>, rhs: UnsafeMutablePointer<Double>, d: UnsafeMutablePointer<Double>) {
-            if vectorCurrents {
-                node.withUnsafeBufferPointer { node in
-                m.withUnsafeBufferPointer { m in
-                h.withUnsafeBufferPointer { h in
-                n.withUnsafeBufferPointer { n in
-                gnabar.withUnsafeBufferPointer { gnabar in
-                gkbar.withUnsafeBufferPointer { gkbar in
-                gl.withUnsafeBufferPointer { gl in
-                el.withUnsafeBufferPointer { el in
-                ena.withUnsafeBufferPointer { ena in
-                ek.withUnsafeBufferPointer { ek in
-                    let p = HHCurrents.Parameters(gnabar: gnabar.baseAddress!, gkbar: gkbar.baseAddress!, gl: gl.baseAddress!,
-                                                  el: el.baseAddress!, ena: ena.baseAddress!, ek: ek.baseAddress!)
-                    HHCurrents.add(count: node.count, node: node.baseAddress!, v: v, parameters: p,
-                                   m: m.baseAddress!, h: h.baseAddress!, n: n.baseAddress!, rhs: rhs, d: d)
-                }}}}}}}}}}
-                return
-            }
             node.withUnsafeBufferPointer { node in
             m.withUnsafeBufferPointer { mm in
             h.withUnsafeBufferPointer { hh in
@@ -161,6 +143,13 @@ extension HH: KernelMechanism {
             el.withUnsafeBufferPointer { el in
             ena.withUnsafeBufferPointer { ena in
             ek.withUnsafeBufferPointer { ek in
+                if vectorCurrents {
+                    let p = HHCurrents.Parameters(gnabar: gnabar.baseAddress!, gkbar: gkbar.baseAddress!, gl: gl.baseAddress!,
+                                                  el: el.baseAddress!, ena: ena.baseAddress!, ek: ek.baseAddress!)
+                    HHCurrents.add(count: node.count, node: node.baseAddress!, v: v, parameters: p,
+                                   m: mm.baseAddress!, h: hh.baseAddress!, n: nn.baseAddress!, rhs: rhs, d: d)
+                    return
+                }
                 for k in 0..<node.count {
                     let i = Int(node[k])
                     let m = mm[k], h = hh[k], nk = nn[k]
