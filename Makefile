@@ -4,8 +4,8 @@ SHELL := /bin/bash
 
 TOOLS := nd-rebalance nd-stats nd-circuit nd-estimate nd-allocate nd-instantiate nd-core nd-mpi-check
 # Debian packages the C library targets and the MPI runs need.
-APT_PACKAGES := pkg-config libjansson-dev zlib1g-dev libhdf5-dev libopenmpi-dev openmpi-bin
-PKG_CONFIG_NAMES := jansson zlib hdf5 ompi-c
+APT_PACKAGES := pkg-config libjansson-dev zlib1g-dev libdeflate-dev libhdf5-dev libopenmpi-dev openmpi-bin
+PKG_CONFIG_NAMES := jansson zlib libdeflate hdf5 ompi-c
 SWIFT_BUILD_FLAGS := -c release
 MPIRUN ?= mpirun $(if $(filter 0,$(shell id -u)),--allow-run-as-root) --oversubscribe
 export OMPI_ALLOW_RUN_AS_ROOT := 1

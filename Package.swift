@@ -29,6 +29,8 @@ let package = Package(
                        providers: [.apt(["libjansson-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate",
+                       providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5",
                        providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c",
@@ -38,7 +40,7 @@ let package = Package(
         .systemLibrary(name: "CMalloc"),
 
         .target(name: "NDModel"),
-        .target(name: "NDFormats", dependencies: ["NDModel", "CJansson", "CZlib"]),
+        .target(name: "NDFormats", dependencies: ["NDModel", "CJansson", "CZlib", "CDeflate"]),
         .target(name: "NDSonata", dependencies: ["NDModel", "NDFormats", "CHDF5"]),
         .target(name: "NDComm", dependencies: ["NDModel", "CMPI"]),
         .target(name: "NDBalance", dependencies: ["NDModel"]),
@@ -51,7 +53,7 @@ let package = Package(
         // SONATA simulation -> model groups -> CoreNEURON dataset.
         .target(name: "NDBuild", dependencies: ["NDModel", "NDSonata", "NDEngine", "NDFormats"]),
         .target(name: "NDCLI", dependencies: [
-            "NDModel", "NDFormats", "NDBalance", "NDComm",
+            "NDModel", "NDFormats", "NDBalance",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -68,7 +70,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "nd-allocate", dependencies: [
-            "NDCLI", "NDFormats", "NDBalance", "NDSonata", "NDModel",
+            "NDCLI", "NDFormats", "NDBalance", "NDModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "nd-estimate", dependencies: [

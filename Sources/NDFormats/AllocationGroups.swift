@@ -22,20 +22,26 @@ public struct AllocationGroups: Sendable {
         self.ranks = ranks
         self.cycles = cycles
         populations = cells.populations
-        self.buckets = buckets.map { bucket in
-            var groups: [Group] = []
-            if let first = bucket.first, bucket.allSatisfy({ cells.population[$0] == cells.population[first] }) {
-                groups.append(Group(population: Int(cells.population[first]), nodeIDs: bucket.map { cells.nodeID[$0] },
-                                    kib: kib.map { k in bucket.reduce(0) { $0 + k[$1] } }))
-            } else if !bucket.isEmpty {
-                var byPopulation = [[Int]](repeating: [], count: cells.populations.count)
-                for i in bucket { byPopulation[Int(cells.population[i])].append(i) }
-                for (p, members) in byPopulation.enumerated() where !members.isEmpty {
-                    groups.append(Group(population: p, nodeIDs: members.map { cells.nodeID[$0] },
-                                        kib: kib.map { k in members.reduce(0) { $0 + k[$1] } }))
+        let populationCount = cells.populations.count
+        let memory = kib ?? []
+        // Through buffer pointers: ten million lookups into the table's columns.
+        self.buckets = cells.population.withUnsafeBufferPointer { population in
+            cells.nodeID.withUnsafeBufferPointer { nodeID in
+                memory.withUnsafeBufferPointer { memory in
+                    buckets.map { bucket -> [Group] in
+                        guard let first = bucket.first else { return [] }
+                        let p0 = population[first]
+                        func group(_ p: Int, _ members: [Int]) -> Group {
+                            Group(population: p, nodeIDs: members.map { nodeID[$0] },
+                                  kib: kib == nil ? nil : members.reduce(0) { $0 + memory[$1] })
+                        }
+                        if bucket.allSatisfy({ population[$0] == p0 }) { return [group(Int(p0), bucket)] }
+                        var byPopulation = [[Int]](repeating: [], count: populationCount)
+                        for i in bucket { byPopulation[Int(population[i])].append(i) }
+                        return byPopulation.enumerated().compactMap { p, members in members.isEmpty ? nil : group(p, members) }
+                    }
                 }
             }
-            return groups
         }
     }
 

@@ -53,10 +53,7 @@ public enum AllocationJSONLines {
                 throw NDError("allocation JSON-lines: cannot place the gids")
             }
             out.append(contentsOf: bytes[..<(at + marker.count - 1)])
-            for (k, id) in nodeIDs.enumerated() {
-                if k > 0 { out.append(0x2C) }
-                appendDecimal(id, to: &out)
-            }
+            appendDecimalList(nodeIDs, to: &out)
             out.append(contentsOf: bytes[(at + marker.count - 1)...])
             out.append(0x0A)
             if out.count >= 1 << 20 { try sink.write(out); out.removeAll(keepingCapacity: true) }
@@ -77,16 +74,28 @@ public enum AllocationJSONLines {
     }
 }
 
-/// Appends the decimal digits of `v`.
-@inline(__always) func appendDecimal(_ v: Int64, to out: inout [UInt8]) {
-    if v < 0 { out.append(0x2D) }
-    var u = v.magnitude
-    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                 UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    var n = 0
-    withUnsafeMutableBytes(of: &digits) { d in
-        repeat { d[n] = UInt8(0x30 + u % 10); u /= 10; n += 1 } while u > 0
-        while n > 0 { n -= 1; out.append(d[n]) }
+/// Appends `values` in decimal, separated by commas. Millions of them: the digits are
+/// written through a pointer into room made once (20 digits and a sign or comma each at
+/// most), not appended one byte at a time.
+func appendDecimalList(_ values: [Int64], to out: inout [UInt8]) {
+    guard !values.isEmpty else { return }
+    let start = out.count
+    out.append(contentsOf: repeatElement(0, count: values.count * 21))
+    let end = out.withUnsafeMutableBufferPointer { buffer -> Int in
+        let base = buffer.baseAddress!
+        var k = start
+        for (n, v) in values.enumerated() {
+            if n > 0 { base[k] = 0x2C; k += 1 }
+            if v < 0 { base[k] = 0x2D; k += 1 }
+            var u = v.magnitude
+            var digits = 1
+            var scale: UInt64 = 10
+            while digits < 20 && u >= scale { digits += 1; scale = scale &* 10 }
+            var at = k + digits
+            k = at
+            repeat { at -= 1; base[at] = UInt8(0x30 + u % 10); u /= 10 } while u > 0
+        }
+        return k
     }
+    out.removeLast(out.count - end)
 }

@@ -67,13 +67,7 @@ public struct CellMemoryUsage: Equatable, Sendable {
                 let metype = String(decoding: key, as: UTF8.self)
                 guard scanner.peek() == 0x5B else { throw scanner.error("pop_metype_gids.\(pop).\(metype): expected a list") }
                 var ids: [Int] = []
-                try scanner.beginArray()
-                while try scanner.nextElement() {
-                    guard let c = scanner.peek(), c == 0x2D || (c >= 0x30 && c <= 0x39) else {
-                        throw scanner.error("pop_metype_gids.\(pop).\(metype): expected integers")
-                    }
-                    ids.append(Int(try scanner.int()))
-                }
+                try scanner.integers(into: &ids, what: "pop_metype_gids.\(pop).\(metype)")
                 byMetype[metype] = ids
             }
             populationMetypeNodeIDs[pop] = byMetype

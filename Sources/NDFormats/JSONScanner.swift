@@ -343,6 +343,45 @@ public struct JSONScanner {
         }
     }
 
+    /// Reads a whole array of integers (`[` to `]`), appending them to `out`: the node id
+    /// lists of a cell_memory_usage.json, millions of numbers one per indented line. One
+    /// tight loop over the bytes instead of a member and a number call per element; any
+    /// element that is not a plain integer of at most 18 digits is an error naming `what`.
+    public mutating func integers(into out: inout [Int], what: String) throws {
+        try beginArray()
+        var p = at, lines = line
+        defer { at = p; line = lines }
+        @inline(__always) func skip() {
+            while p < end {
+                let c = bytes[p]
+                if c == 0x20 || c == 0x09 || c == 0x0D { p += 1 } else if c == 0x0A { p += 1; lines += 1 } else { return }
+            }
+        }
+        let (file, bytes, end) = (self.file, self.bytes, self.end)
+        func bad(_ p: Int, _ lines: Int) -> NDError {
+            NDError(file: file, line: lines, p < end && bytes[p] == 0x5D ? "a trailing ',' before ']'" : "\(what): expected integers")
+        }
+        skip()
+        if p < end && bytes[p] == 0x5D { p += 1; first.removeLast(); return }
+        while true {
+            skip()
+            var negative = false
+            if p < end && bytes[p] == 0x2D { negative = true; p += 1 }
+            let digitsStart = p
+            var v = 0
+            while p < end, case let d = bytes[p] &- 0x30, d < 10 { v = v &* 10 &+ Int(d); p += 1 }
+            let digits = p - digitsStart
+            guard digits > 0, digits <= 18, digits == 1 || bytes[digitsStart] != 0x30,
+                  p == end || (bytes[p] != 0x2E && bytes[p] | 0x20 != 0x65) else { throw bad(digitsStart, lines) }
+            out.append(negative ? -v : v)
+            skip()
+            guard p < end else { throw NDError(file: file, line: lines, "expected ',' or ']', found the end of the text") }
+            if bytes[p] == 0x5D { p += 1; first.removeLast(); return }
+            guard bytes[p] == 0x2C else { throw NDError(file: file, line: lines, "\(what): expected ',' or ']'") }
+            p += 1
+        }
+    }
+
     // MARK: anything
 
     /// Passes over the next value, whatever it is.

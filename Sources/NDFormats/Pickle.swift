@@ -364,16 +364,29 @@ public struct PickleWriter {
     }
 
     @inline(__always) public mutating func int(_ i: Int64) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: 10))
+        let end = bytes.withUnsafeMutableBufferPointer { start + Self.encode(i, at: $0.baseAddress! + start) }
+        bytes.removeLast(bytes.count - end)
+    }
+
+    /// Writes the opcode of `i` at `p` — BININT1, BININT2 or BININT as Python picks them,
+    /// LONG1 beyond 32 bits — and returns its length (at most 10).
+    @inline(__always) static func encode(_ i: Int64, at p: UnsafeMutablePointer<UInt8>) -> Int {
         if i >= 0 && i < 256 {
-            bytes.append(0x4B); bytes.append(UInt8(i))                                      // BININT1
+            p[0] = 0x4B; p[1] = UInt8(i); return 2
         } else if i >= 0 && i < 65536 {
-            bytes.append(0x4D); bytes.append(UInt8(i & 0xFF)); bytes.append(UInt8(i >> 8))  // BININT2
+            p[0] = 0x4D; p[1] = UInt8(i & 0xFF); p[2] = UInt8(i >> 8); return 3
         } else if i >= Int64(Int32.min) && i <= Int64(Int32.max) {
-            bytes.append(0x4A); u32(UInt32(bitPattern: Int32(i)))                          // BININT
+            let u = UInt32(bitPattern: Int32(i))
+            p[0] = 0x4A
+            for b in 0..<4 { p[1 + b] = UInt8(truncatingIfNeeded: u >> (8 * UInt32(b))) }
+            return 5
         } else {
-            bytes.append(0x8A); bytes.append(8)                                             // LONG1, 8 bytes
             let u = UInt64(bitPattern: i)
-            for k in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: u >> (8 * UInt64(k)))) }
+            p[0] = 0x8A; p[1] = 8
+            for b in 0..<8 { p[2 + b] = UInt8(truncatingIfNeeded: u >> (8 * UInt64(b))) }
+            return 10
         }
     }
 
@@ -396,18 +409,28 @@ public struct PickleWriter {
     public mutating func emptyDict() { bytes.append(0x7D) }
     public mutating func setItems() { bytes.append(0x75) }
 
-    /// A list of integers.
+    /// A list of integers, in batches of 1,000 between MARK and APPENDS. Millions of
+    /// them: each batch is encoded through a pointer into room made once (at most 9 bytes
+    /// an integer), not appended one byte at a time.
     public mutating func intList<C: Collection>(_ items: C) where C.Element: BinaryInteger {
         emptyList()
-        bytes.reserveCapacity(bytes.count + items.count * 5 + items.count / 500 + 2)
-        var inBatch = 0
-        for item in items {
-            if inBatch == 0 { mark() }
-            int(Int64(item))
-            inBatch += 1
-            if inBatch == 1000 { appends(); inBatch = 0 }
+        guard !items.isEmpty else { return }
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: items.count * 10 + 2 * (items.count / 1000 + 1)))
+        let end = bytes.withUnsafeMutableBufferPointer { buffer -> Int in
+            let p = buffer.baseAddress!
+            var k = start
+            var inBatch = 0
+            for item in items {
+                if inBatch == 0 { p[k] = 0x28; k += 1 }                            // MARK
+                k += Self.encode(Int64(item), at: p + k)
+                inBatch += 1
+                if inBatch == 1000 { p[k] = 0x65; k += 1; inBatch = 0 }             // APPENDS
+            }
+            if inBatch > 0 { p[k] = 0x65; k += 1 }
+            return k
         }
-        if inBatch > 0 { appends() }
+        bytes.removeLast(bytes.count - end)
     }
 
     public mutating func value(_ value: PickleValue) throws {

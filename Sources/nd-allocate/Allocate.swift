@@ -3,7 +3,6 @@ import NDBalance
 import NDCLI
 import NDFormats
 import NDModel
-import NDSonata
 
 extension AllocationAlgorithm: ExpressibleByArgument {}
 
@@ -120,16 +119,19 @@ struct Allocate: ParsableCommand {
             }
             let allocated = monotonicSeconds()
 
-            // Outputs: the pickle, then the JSON-lines.
+            // Outputs: the pickle and the JSON-lines together (reading a pickle: the JSON-lines only).
+            let sink: ByteSink = try output.map { try AtomicFile($0, protecting: [estimates, cellMemoryUsage, from].compactMap { $0 }) } ?? StandardOutput()
+            func commit() throws {
+                if let file = sink as? AtomicFile { try file.commit() }
+                if let out = sink as? StandardOutput { try out.flush() }
+            }
             if from == nil {
                 try makeDirectories(outputDir)
-                try Gzip.write(AllocationPickle.encode(groups),
-                               to: PathUtil.join(outputDir, "allocation_r\(groups.ranks)_c\(groups.cycles).pkl.gz"))
+                try AllocationFiles.write(groups, pickleFolder: outputDir, jsonLines: sink, commit: commit)
+            } else {
+                try AllocationJSONLines.write(groups, to: sink)
+                try commit()
             }
-            let sink: ByteSink = try output.map { try AtomicFile($0, protecting: [estimates, cellMemoryUsage, from].compactMap { $0 }) } ?? StandardOutput()
-            try AllocationJSONLines.write(groups, to: sink)
-            if let file = sink as? AtomicFile { try file.commit() }
-            if let out = sink as? StandardOutput { try out.flush() }
             let written = monotonicSeconds()
 
             // The balance, on stderr.

@@ -91,4 +91,40 @@ import Testing
     @Test func surrogatePairsDecode() throws {
         #expect(try scan("\"\\ud83d\\ude00 ok\"") { try $0.string() } == "😀 ok")
     }
+
+    @Test func integerArraysReadWholeAndCountTheirLines() throws {
+        let ids = try scan("[\n    0,\n    -7,\n    123456789012345678\n]") { s -> [Int] in
+            var ids = [99]
+            try s.integers(into: &ids, what: "ids")
+            #expect(s.line == 5)
+            return ids
+        }
+        #expect(ids == [99, 0, -7, 123_456_789_012_345_678])
+        #expect(try scan("[ ]") { s -> [Int] in var ids: [Int] = []; try s.integers(into: &ids, what: "ids"); return ids } == [])
+        // Inside an object, the scanner goes on after the array.
+        let after = try scan(#"{"a": [1,2], "b": 3}"#) { s -> [Int] in
+            var ids: [Int] = []
+            try s.beginObject()
+            _ = try s.nextKey()
+            try s.integers(into: &ids, what: "a")
+            _ = try s.nextKey()
+            ids.append(Int(try s.int()))
+            if try s.nextKey() != nil { ids.append(-1) }
+            return ids
+        }
+        #expect(after == [1, 2, 3])
+    }
+
+    @Test func integerArraysRefuseWhatIsNotAPlainInteger() {
+        func refusal(_ text: String) -> String { failure(text) { s in var ids: [Int] = []; try s.integers(into: &ids, what: "pop.m") } }
+        #expect(refusal("[1,\n 2.5]") == "t.json:2: pop.m: expected integers")
+        #expect(refusal("[1e3]") == "t.json:1: pop.m: expected integers")
+        #expect(refusal("[01]") == "t.json:1: pop.m: expected integers")
+        #expect(refusal("[1234567890123456789]") == "t.json:1: pop.m: expected integers")
+        #expect(refusal("[\"1\"]") == "t.json:1: pop.m: expected integers")
+        #expect(refusal("[1,]") == "t.json:1: a trailing ',' before ']'")
+        #expect(refusal("[1 2]") == "t.json:1: pop.m: expected ',' or ']'")
+        #expect(refusal("[1,\n2") == "t.json:2: expected ',' or ']', found the end of the text")
+        #expect(refusal("{}") == "t.json:1: expected '[', found '{'")
+    }
 }

@@ -87,4 +87,18 @@ import Testing
         #expect(try Pickle.decode([0x80, 2, 0x7D] + items + [0x75, 0x2E], name: "d") == expected)
         #expect(try Pickle.decode([0x80, 2] + items + [0x64, 0x2E], name: "d") == expected)
     }
+
+    @Test func integerListsAreThoseOfTheGenericEncoder() throws {
+        // Every width Python picks, each side of its boundary, across batches of 1,000.
+        let edges: [Int64] = [0, 1, 255, 256, 65535, 65536, Int64(Int32.max), Int64(Int32.max) + 1, -1, Int64(Int32.min),
+                              Int64(Int32.min) - 1, Int64.max, Int64.min]
+        let values = (0..<2_345).map { edges[$0 % edges.count] }
+        var writer = PickleWriter()
+        writer.intList(values)
+        #expect(writer.finish() == (try Pickle.encode(.list(values.map { .int($0) }))))
+        var empty = PickleWriter()
+        empty.intList([Int64]())
+        #expect(empty.finish() == (try Pickle.encode(.list([]))))
+        #expect(try Pickle.decode(try Pickle.encode(.list(values.map { .int($0) })), name: "x") == .list(values.map { .int($0) }))
+    }
 }

@@ -1,0 +1,75 @@
+import Foundation
+import NDFormats
+import NDModel
+import Testing
+
+@Suite struct AllocationFilesTests {
+    final class FailingSink: ByteSink {
+        func write(_ bytes: [UInt8]) throws { throw NDError(file: "out.jsonl", "cannot write: No space left on device") }
+    }
+
+    final class Collecting: ByteSink {
+        var bytes: [UInt8] = []
+        func write(_ bytes: [UInt8]) throws { self.bytes += bytes }
+    }
+
+    /// 400,000 cells over 3 ranks x 2 cycles: a pickle of about 2 MB, compressed as two members.
+    func large() -> AllocationGroups {
+        var cells = CellTable()
+        for i in 0..<400_000 {
+            cells.append(population: cells.population(i % 5 == 0 ? "S2" : "S1"), nodeID: Int64(i * 3), metype: cells.metype("M"),
+                         cellKiB: 1, synapses: 0, synapseKiB: 0)
+        }
+        let buckets = (0..<6).map { b in Array(stride(from: b, to: 400_000, by: 6)) }
+        return AllocationGroups(ranks: 3, cycles: 2, cells: cells, buckets: buckets, kib: nil)
+    }
+
+    @Test func bothFilesAreWrittenAndThePickleReadsBack() throws {
+        let dir = makeScratch()
+        defer { removeScratch(dir) }
+        let groups = large()
+        let lines = Collecting()
+        var committed = false
+        try AllocationFiles.write(groups, pickleFolder: dir, jsonLines: lines, commit: { committed = true })
+        #expect(committed)
+        let path = dir + "/" + AllocationFiles.pickleName(ranks: 3, cycles: 2)
+        // Two gzip members: the second header follows the first member.
+        let gzipped = try FileBytes.read(path)
+        let headers = (0..<(gzipped.count - 3)).filter { gzipped[$0] == 0x1F && gzipped[$0 + 1] == 0x8B && gzipped[$0 + 2] == 8 }
+        #expect(headers.count >= 2 && headers[0] == 0)
+        #expect(try Gzip.decompress(gzipped) == AllocationPickle.encode(groups))
+        let back = try AllocationPickle.read(path)
+        #expect(back.buckets[back.index(rank: 2, cycle: 1)].count == 400_000 / 6)
+        // The JSON-lines say the same.
+        let jsonl = dir + "/a.jsonl"
+        try AtomicFile.write(lines.bytes, to: jsonl)
+        #expect(try AllocationJSONLines.read(jsonl) == back)
+    }
+
+    @Test func aFailedJSONLinesWriteLeavesNoNewPickle() throws {
+        let dir = makeScratch()
+        defer { removeScratch(dir) }
+        let path = dir + "/" + AllocationFiles.pickleName(ranks: 3, cycles: 2)
+        try AtomicFile.write(Array("old".utf8), to: path)
+        #expect(throws: NDError.self) { try AllocationFiles.write(large(), pickleFolder: dir, jsonLines: FailingSink(), commit: {}) }
+        #expect(try FileBytes.read(path) == Array("old".utf8))
+        #expect(throws: NDError.self) {
+            try AllocationFiles.write(large(), pickleFolder: dir, jsonLines: Collecting(), commit: { throw NDError("commit failed") })
+        }
+        #expect(try FileBytes.read(path) == Array("old".utf8))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == [AllocationFiles.pickleName(ranks: 3, cycles: 2)])
+    }
+
+    @Test func nodeIDsOfEveryWidthRenderInDecimal() throws {
+        var cells = CellTable()
+        let ids: [Int64] = [0, 9, 10, 99, 100, 65_536, 999_999_999, 1_000_000_000, Int64.max]
+        for id in ids {
+            cells.append(population: cells.population("P"), nodeID: id, metype: cells.metype("M"), cellKiB: 1, synapses: 0, synapseKiB: 0)
+        }
+        let lines = Collecting()
+        try AllocationJSONLines.write(AllocationGroups(ranks: 1, cycles: 1, cells: cells, buckets: [Array(ids.indices)], kib: nil),
+                                      to: lines)
+        #expect(String(decoding: lines.bytes, as: UTF8.self)
+            == #"{"population":"P","rank":0,"cycle":0,"gids":[0,9,10,99,100,65536,999999999,1000000000,9223372036854775807],"kb":null}"# + "\n")
+    }
+}
