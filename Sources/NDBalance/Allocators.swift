@@ -73,23 +73,40 @@ public enum Allocators {
         }
         let kib = p.kib
         for group in groups {
-            let order = largestFirst(group, kib)
+            let (order, memory) = largestFirst(group, kib)
             var heap = LeastLoadedHeap<Double>(keys: keys(ranks: ranks, cycles: cycles))
-            for i in order {
-                let key = heap.addToLeastLoaded(kib[i])
-                buckets[bucketIndex(key: key, ranks: ranks, cycles: cycles)].append(i)
+            // Each cell's bucket first, then the buckets filled at their final sizes (in
+            // assignment order): ten million appends to four thousand growing arrays cost
+            // more than the heap.
+            var chosen = [Int32](repeating: 0, count: order.count)
+            var sizes = [Int](repeating: 0, count: buckets.count)
+            for (n, m) in memory.enumerated() {
+                let b = bucketIndex(key: heap.addToLeastLoaded(m), ranks: ranks, cycles: cycles)
+                chosen[n] = Int32(b)
+                sizes[b] += 1
             }
+            for b in buckets.indices { buckets[b].reserveCapacity(buckets[b].count + sizes[b]) }
+            for (n, i) in order.enumerated() { buckets[Int(chosen[n])].append(i) }
         }
         return CellAllocation(ranks: ranks, cycles: cycles, buckets: buckets)
     }
 
     /// lpt, then repeatedly the best move (one cell) or swap (two cells) between the fullest
     /// bucket and any other that lowers the larger of the two by more than 0.1 ppm, until
-    /// none does or the time budget is spent.
+    /// the fullest is within `refineTolerance` of the lower bound, none does, or the time
+    /// budget is spent.
     public static func refine(_ p: AllocationProblem, ranks: Int, cycles: Int, perPopulation: Bool = false,
                               timeBudgetSeconds: Double = 5, clock: () -> Double) -> CellAllocation {
         let start = lpt(p, ranks: ranks, cycles: cycles, perPopulation: perPopulation).buckets
         let kibOf = p.kib
+        // Done when the fullest bucket is within `refineTolerance` of the bound no
+        // allocation can beat: with thousands of cells per bucket lpt gets there by
+        // itself, and the pass costs nothing.
+        let bound = max(kibOf.reduce(0, +) / Double(max(start.count, 1)), kibOf.max() ?? 0)
+        let reached = { (load: Double) in load <= bound * (1 + refineTolerance) }
+        if reached(start.map { $0.reduce(0) { $0 + kibOf[$1] } }.max() ?? 0) {
+            return CellAllocation(ranks: ranks, cycles: cycles, buckets: start)
+        }
         // Per bucket: cells sorted by memory (with their index, for ties).
         var members: [[(kib: Double, cell: Int)]] = start.map { b in b.map { (kibOf[$0], $0) }.sorted { $0.kib < $1.kib || ($0.kib == $1.kib && $0.cell < $1.cell) } }
         var load = members.map { $0.reduce(0) { $0 + $1.kib } }
@@ -120,6 +137,7 @@ public enum Allocators {
             iterations += 1
             if clock() - began > timeBudgetSeconds { break }
             guard let hiB = load.indices.max(by: { load[$0] < load[$1] || (load[$0] == load[$1] && $0 > $1) }) else { break }
+            if reached(load[hiB]) { break }
             // The best move or swap between the fullest bucket and any other: the one that
             // lowers the larger of the two the most (the other must stay below the old max).
             // Gains under 0.1 ppm of the fullest bucket are below any estimate's precision
@@ -168,6 +186,10 @@ public enum Allocators {
         return CellAllocation(ranks: ranks, cycles: cycles, buckets: buckets)
     }
 
+    /// How close to the lower bound refine brings the fullest bucket: 0.01%, far below
+    /// the precision of any memory estimate.
+    public static let refineTolerance = 1e-4
+
     /// Indices of the `count` smallest loads.
     static func emptiest(_ load: [Double], count: Int) -> [Int] {
         var chosen: [Int] = []
@@ -181,15 +203,43 @@ public enum Allocators {
         return chosen
     }
 
-    /// `cells` by memory, largest first, ties in index order. Sorted as (bit pattern, index)
-    /// pairs: for numbers >= 0 the bit patterns order as the numbers, and the sort then
-    /// reads one contiguous array instead of looking each memory up at random.
-    static func largestFirst(_ cells: [Int], _ kib: [Double]) -> [Int] {
+    /// `cells` (in increasing index order) by memory, largest first, ties in index order,
+    /// with their memories in that order (read in sequence by the caller, where looking
+    /// each up in `kib` would be a cache miss per cell).
+    /// For memories >= 0 the bit patterns order as the numbers, so the sort is a stable
+    /// radix sort of the complemented patterns (ascending, so largest first): eight passes
+    /// of one byte at most, the passes where every key has the same byte skipped.
+    static func largestFirst(_ cells: [Int], _ kib: [Double]) -> (cells: [Int], kib: [Double]) {
         guard cells.allSatisfy({ kib[$0] >= 0 }) else {
-            return kib.withUnsafeBufferPointer { k in cells.sorted { k[$0] > k[$1] || (k[$0] == k[$1] && $0 < $1) } }
+            let order = kib.withUnsafeBufferPointer { k in cells.sorted { k[$0] > k[$1] || (k[$0] == k[$1] && $0 < $1) } }
+            return (order, order.map { kib[$0] })
         }
-        var keyed = cells.map { (bits: (kib[$0] + 0.0).bitPattern, cell: $0) }  // + 0.0: -0.0 becomes 0.0
-        keyed.sort { $0.bits > $1.bits || ($0.bits == $1.bits && $0.cell < $1.cell) }
-        return keyed.map(\.cell)
+        let n = cells.count
+        var keys = cells.map { ~(kib[$0] + 0.0).bitPattern }  // + 0.0: -0.0 becomes 0.0
+        var order = cells
+        // All eight histograms in one pass: counts[256 * d + byte].
+        var counts = [Int](repeating: 0, count: 8 * 256)
+        counts.withUnsafeMutableBufferPointer { counts in
+            for key in keys { for d in 0..<8 { counts[256 * d + Int((key >> (8 * UInt64(d))) & 0xFF)] += 1 } }
+        }
+        var keysOut = keys, orderOut = order
+        for d in 0..<8 where !counts[(256 * d)..<(256 * d + 256)].contains(n) {
+            var offset = 0
+            var start = counts[(256 * d)..<(256 * d + 256)].map { c -> Int in defer { offset += c }; return offset }
+            let shift = 8 * UInt64(d)
+            keys.withUnsafeBufferPointer { keysIn in order.withUnsafeBufferPointer { orderIn in
+                keysOut.withUnsafeMutableBufferPointer { keysOut in orderOut.withUnsafeMutableBufferPointer { orderOut in
+                    for k in 0..<n {
+                        let key = keysIn[k], digit = Int((key >> shift) & 0xFF)
+                        keysOut[start[digit]] = key
+                        orderOut[start[digit]] = orderIn[k]
+                        start[digit] += 1
+                    }
+                } }
+            } }
+            swap(&keys, &keysOut)
+            swap(&order, &orderOut)
+        }
+        return (order, keys.map { Double(bitPattern: ~$0) })
     }
 }

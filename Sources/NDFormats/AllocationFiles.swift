@@ -30,11 +30,11 @@ public enum AllocationFiles {
         let parts = [encoded[..<half], encoded[half...]].filter { !$0.isEmpty }
         var members = [[UInt8]](repeating: [], count: parts.count)
         members.withUnsafeMutableBufferPointer { members in
-            let members = UncheckedSendable(members)
+            let members = SendablePointer(members.baseAddress!)
             DispatchQueue.concurrentPerform(iterations: parts.count + 1) { task in
                 do {
                     if task < parts.count {
-                        members.value[task] = try Gzip.compress(Array(parts[task]), level: pickleLevel)
+                        members.pointer[task] = try Gzip.compress(Array(parts[task]), level: pickleLevel)
                     } else {
                         try AllocationJSONLines.write(groups, to: jsonLines)
                     }
@@ -52,12 +52,6 @@ public enum AllocationFiles {
         }
         do { try commitJSONLines() } catch { pickle.abandon(); throw error }
         try pickle.commit()
-    }
-
-    /// A value handed to concurrent tasks that write disjoint parts of it.
-    private struct UncheckedSendable<T>: @unchecked Sendable {
-        var value: T
-        init(_ value: T) { self.value = value }
     }
 
     /// The errors of concurrent tasks; the one of the lowest task wins, so that the

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
 import NDModel
 
 /// The estimates JSON-lines (nd-estimate → nd-allocate), version 1: see `CellEstimate`.
@@ -17,13 +21,87 @@ public enum EstimatesJSONLines {
     }
 
     /// Reads every record of `path` (`-` for stdin) into a table, keys in any order,
-    /// unknown keys skipped.
+    /// unknown keys skipped. A regular file is mapped and, from 16 MiB, read in parts at
+    /// once, one per core (ten million records are 1.3 GB): the parts' tables join in
+    /// file order, and an error is the first in the file, with its line number there.
     public static func read(_ path: String) throws -> CellTable {
-        let reader = try JSONLinesReader(path: path)
+        guard let mapped = try MappedFile(path) else { return try readStreaming(path) }
+        let text = mapped.bytes
+        let parts = text.count >= 16 << 20 ? max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))) : 1
+        // Part boundaries just after a newline.
+        var bounds = [0]
+        for k in 1..<parts {
+            var at = max(text.count * k / parts, bounds.last!)
+            while at < text.count && text[at - 1] != 0x0A { at += 1 }
+            bounds.append(at)
+        }
+        bounds.append(text.count)
+        var results = [Result<(table: CellTable, lines: Int), Error>](repeating: .failure(NDError("not read")), count: parts)
+        results.withUnsafeMutableBufferPointer { results in
+            let out = SendablePointer(results.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: parts) { k in
+                let part = UnsafeBufferPointer(rebasing: text[bounds[k]..<bounds[k + 1]])
+                out.pointer[k] = Result { try readLines(part, path: path) }
+            }
+        }
         var table = CellTable()
-        var scanner = JSONScanner(UnsafeBufferPointer(start: nil, count: 0), file: path)
+        var linesBefore = 0
+        for result in results {
+            switch result {
+            case .success(let part):
+                if parts == 1 { return part.table }
+                table.append(contentsOf: part.table)
+                linesBefore += part.lines
+            case .failure(var error as NDError):
+                error.line = error.line.map { $0 + linesBefore }
+                throw error
+            case .failure(let error):
+                throw error
+            }
+        }
+        return table
+    }
+
+    /// The records of `text` (whole lines) and how many lines it has; line numbers in
+    /// errors count from its start.
+    private static func readLines(_ text: UnsafeBufferPointer<UInt8>, path: String) throws -> (table: CellTable, lines: Int) {
+        var records = RecordReader(path: path)
+        var start = 0, line = 0
+        let base = text.baseAddress!
+        while start < text.count {
+            let newline = memchr(base + start, 0x0A, text.count - start).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
+            let end = newline ?? text.count
+            line += 1
+            try records.read(UnsafeBufferPointer(rebasing: text[start..<end]), line: line)
+            start = end + 1
+        }
+        return (records.table, line)
+    }
+
+    /// Line by line from a pipe (or stdin), as the lines arrive.
+    private static func readStreaming(_ path: String) throws -> CellTable {
+        let reader = try JSONLinesReader(path: path)
+        var records = RecordReader(path: path)
+        while try reader.nextLine({ line, bytes in try records.read(bytes, line: line) }) {}
+        return records.table
+    }
+
+    /// One record per line into a table; blank lines are skipped.
+    private struct RecordReader {
+        let path: String
+        var table = CellTable()
+        var scanner: JSONScanner
         var populations = ByteStringIndex(), metypes = ByteStringIndex()
-        while try reader.nextLine({ line, bytes in
+
+        init(path: String) {
+            self.path = path
+            scanner = JSONScanner(UnsafeBufferPointer(start: nil, count: 0), file: path)
+        }
+
+        mutating func read(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws {
+            var k = 0
+            while k < bytes.count && (bytes[k] == 0x20 || bytes[k] == 0x09 || bytes[k] == 0x0D) { k += 1 }
+            if k == bytes.count { return }  // a blank line
             scanner.restart(bytes, line: line)
             try scanner.beginObject()
             var gid: Int64 = -1
@@ -62,9 +140,14 @@ public enum EstimatesJSONLines {
                 throw NDError(file: path, line: line, "\"\(name)\": expected a number >= 0")
             }
             table.append(population: population, nodeID: gid, metype: metype, cellKiB: cellKiB, synapses: synapses, synapseKiB: synapseKiB)
-        }) {}
-        return table
+        }
     }
+}
+
+/// A pointer handed to concurrent tasks that each write their own element.
+struct SendablePointer<T>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<T>
+    init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
 }
 
 /// Names met as bytes, mapped to their index without making a String each time: the
@@ -76,7 +159,9 @@ struct ByteStringIndex {
     private var known: [UInt64: [(bytes: [UInt8], index: Int32)]] = [:]
 
     mutating func index(of bytes: UnsafeBufferPointer<UInt8>, adding add: (String) -> Int32) -> Int32 {
-        if lastIndex >= 0 && bytes.elementsEqual(last) { return lastIndex }
+        if lastIndex >= 0 && bytes.count == last.count && (bytes.isEmpty || memcmp(bytes.baseAddress!, last, bytes.count) == 0) {
+            return lastIndex
+        }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in bytes { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
         let i: Int32

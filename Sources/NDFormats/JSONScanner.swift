@@ -155,6 +155,18 @@ public struct JSONScanner {
         try expect(0x22, "a string")
         let start = at
         while at < end {
+            // Eight bytes at a time while none is a quote, a backslash or a control
+            // character (the usual bit tricks on one 64-bit word; a word they flag, rightly
+            // or not, is looked at byte by byte).
+            while end - at >= 8 {
+                let word = UnsafeRawPointer(bytes + at).loadUnaligned(as: UInt64.self)
+                let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+                let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+                let flagged = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+                if flagged & highs != 0 { break }
+                at += 8
+            }
+            guard at < end else { break }
             let c = bytes[at]
             if c == 0x22 {
                 at += 1
@@ -249,9 +261,15 @@ public struct JSONScanner {
 
     // MARK: numbers
 
-    /// Exact powers of ten: a decimal with at most 15 significant digits and at most 22
-    /// fraction digits divides exactly-represented doubles, which rounds correctly.
-    private static let exactPowersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { x, _ in x * 10 } }
+    /// 10^k for k in 0...22, all exact doubles: a decimal with at most 15 significant
+    /// digits and at most 22 fraction digits is one exact double divided by another,
+    /// which rounds correctly. (A tuple, not a static array: no lazy global on the path
+    /// every number takes.)
+    @inline(__always) private static func exactPowerOfTen(_ k: Int) -> Double {
+        let powers = (1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
+                      1e19, 1e20, 1e21, 1e22)
+        return withUnsafeBytes(of: powers) { $0.load(fromByteOffset: k * 8, as: Double.self) }
+    }
 
     /// The next number, which must be an integer (no fraction, no exponent).
     public mutating func int() throws -> Int64 {
@@ -327,7 +345,7 @@ public struct JSONScanner {
             return Number(isInteger: true, integer: nil, value: try strtodToken(start))
         }
         if !hasExponent && digits + fractionDigits <= 15 && fractionDigits <= 22 {
-            let v = Double(mantissa) / Self.exactPowersOfTen[fractionDigits]
+            let v = Double(mantissa) / Self.exactPowerOfTen(fractionDigits)
             return Number(isInteger: false, integer: nil, value: negative ? -v : v)
         }
         return Number(isInteger: false, integer: nil, value: try strtodToken(start))

@@ -60,6 +60,20 @@ public struct CellTable: Sendable {
                cellKiB: e.cellKiB, synapses: e.synapses, synapseKiB: e.synapseKiB)
     }
 
+    /// Appends every cell of `other`, its population and metype names mapped to this
+    /// table's (added if new, in `other`'s order): the tables of consecutive parts of a
+    /// file, read at the same time, joined in file order.
+    public mutating func append(contentsOf other: CellTable) {
+        let populationMap = other.populations.map { population($0) }
+        let metypeMap = other.metypes.map { metype($0) }
+        self.population.append(contentsOf: other.population.lazy.map { populationMap[Int($0)] })
+        self.metype.append(contentsOf: other.metype.lazy.map { metypeMap[Int($0)] })
+        nodeID.append(contentsOf: other.nodeID)
+        cellKiB.append(contentsOf: other.cellKiB)
+        synapses.append(contentsOf: other.synapses)
+        synapseKiB.append(contentsOf: other.synapseKiB)
+    }
+
     public func ref(_ i: Int) -> CellRef { CellRef(population: populations[Int(population[i])], nodeID: Int(nodeID[i])) }
 
     public func estimate(_ i: Int) -> CellEstimate {

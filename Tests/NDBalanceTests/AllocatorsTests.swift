@@ -65,4 +65,26 @@ import Testing
         #expect(s.rankLowerBound == 5)
         #expect(s.emptyBuckets == 0)
     }
+
+    @Test func refineStopsAtTheToleranceAndKeepsLptWhenItIsThere() {
+        // 40,000 cells of 1,000 to 1,100 KiB on 8 buckets: lpt ends within 1e-4 of the bound,
+        // and refine returns its allocation as it is (the clock is never read).
+        let kib = (0..<40_000).map { 1_000 + Double(($0 * 7_919) % 1_000) / 10 }
+        let p = problem(kib)
+        var clockReads = 0
+        let refined = Allocators.refine(p, ranks: 4, cycles: 2, clock: { clockReads += 1; return 0 })
+        #expect(refined.buckets == Allocators.lpt(p, ranks: 4, cycles: 2).buckets)
+        #expect(clockReads == 0)
+        let loads = refined.buckets.map { $0.reduce(0) { $0 + kib[$1] } }
+        #expect(loads.max()! <= kib.reduce(0, +) / 8 * (1 + Allocators.refineTolerance))
+    }
+
+    @Test func largestFirstIsAStableSortOfTheMemories() {
+        // Ties (and -0.0 beside 0.0) keep index order; bytes differing at every position of the bit pattern.
+        let kib: [Double] = [1, 0, 3, 3, -0.0, 1e300, 2.5, 1, 5e-324, 1024.5, 1024.25, 0, 7]
+        let p = problem(kib)
+        let order = Allocators.lpt(p, ranks: 1, cycles: 1).buckets[0]
+        let expected = kib.indices.sorted { kib[$0] > kib[$1] || (kib[$0] == kib[$1] && $0 < $1) }
+        #expect(order == expected)
+    }
 }

@@ -36,4 +36,30 @@ import Testing
         #expect(message(#"{"extra": "# + String(repeating: "[", count: 50_000) + String(repeating: "]", count: 50_000) + "}")
                 .hasSuffix("e.jsonl:2: arrays and objects nested deeper than \(JSONScanner.maxDepth) levels"))
     }
+
+    @Test func aLargeFileReadInPartsIsReadInFileOrderWithFileLineNumbers() throws {
+        // 24 MiB: read in parts at once. Populations and metypes first met in the later part
+        // keep their file order; blank lines count.
+        var lines: [String] = []
+        for i in 0..<200_000 {
+            let pop = i < 150_000 ? "S1" : "S2", metype = "M\(i < 120_000 ? i % 3 : i % 5)"
+            lines.append(#"{"population":"\#(pop)","gid":\#(i),"metype":"\#(metype)","cell_kb":\#(Double(i % 997) / 10),"synapses":\#(i % 13),"synapse_kb":1.5,"pad":"\#(String(repeating: "x", count: 40))"}"#)
+            if i % 50_000 == 7 { lines.append("   ") }
+        }
+        let table = try read(lines.joined(separator: "\n") + "\n")
+        #expect(table.count == 200_000)
+        #expect(table.populations == ["S1", "S2"])
+        #expect(table.metypes == ["M0", "M1", "M2", "M3", "M4"])
+        #expect(table.nodeID == (0..<200_000).map(Int64.init))
+        #expect(table.estimate(199_999) == CellEstimate(population: "S2", nodeID: 199_999, metype: "M4", cellKiB: 59.9, synapses: 7, synapseKiB: 1.5))
+        // An error near the end names its line in the whole file (blank lines count: they
+        // are elements of `lines`).
+        lines[190_000] = #"{"population":"S2","gid":-1}"#
+        let error = #expect(throws: NDError.self) { try read(lines.joined(separator: "\n")) }
+        #expect(error?.line == 190_001)
+        #expect(error?.message == "\"gid\": expected an integer >= 0")
+        // Two errors: the first in the file is the one reported.
+        lines[10] = "{"
+        #expect((#expect(throws: NDError.self) { try read(lines.joined(separator: "\n")) })?.line == 11)
+    }
 }
