@@ -6,13 +6,18 @@ import NDModel
 /// loaded one with the smallest key — the same choice Python's `heapq` makes on
 /// `(load, key)` tuples, whatever the heap's internal layout.
 public struct LeastLoadedHeap<Load: Comparable & AdditiveArithmetic> {
-    private var loads: [Load]
-    private var keys: [Int]
+    /// A bucket's load and key side by side: a step down the heap reads both children
+    /// from one or two cache lines (ten million steps of twelve levels for 4,000 buckets).
+    private struct Entry {
+        var load: Load
+        var key: Int
+        @inline(__always) static func < (a: Entry, b: Entry) -> Bool { a.load < b.load || (a.load == b.load && a.key < b.key) }
+    }
+    private var entries: [Entry]
 
     /// Buckets with these keys (distinct), all at zero load.
     public init(keys: [Int]) {
-        loads = [Load](repeating: .zero, count: keys.count)
-        self.keys = keys
+        entries = keys.map { Entry(load: .zero, key: $0) }
         for i in stride(from: keys.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
     }
 
@@ -20,41 +25,41 @@ public struct LeastLoadedHeap<Load: Comparable & AdditiveArithmetic> {
     public init(buckets: Int) { self.init(keys: Array(0..<buckets)) }
 
     /// Number of buckets.
-    public var count: Int { keys.count }
-
-    @inline(__always)
-    private func less(_ i: Int, _ j: Int) -> Bool {
-        loads[i] < loads[j] || (loads[i] == loads[j] && keys[i] < keys[j])
-    }
+    public var count: Int { entries.count }
 
     /// Adds `amount` to the least-loaded bucket and returns that bucket's key.
     @discardableResult
     public mutating func addToLeastLoaded(_ amount: Load) -> Int {
-        let key = keys[0]
-        loads[0] += amount
+        let key = entries[0].key
+        entries[0].load += amount
         siftDown(0)
         return key
     }
 
+    /// Moves entry `start` down to its place: children move up into the hole it leaves,
+    /// and it is written once, where it stops.
     private mutating func siftDown(_ start: Int) {
-        var i = start
-        let n = keys.count
-        while true {
-            let l = 2 * i + 1
-            if l >= n { return }
-            var m = l
-            if l + 1 < n && less(l + 1, l) { m = l + 1 }
-            if !less(m, i) { return }
-            loads.swapAt(i, m)
-            keys.swapAt(i, m)
-            i = m
+        entries.withUnsafeMutableBufferPointer { e in
+            let n = e.count
+            let moving = e[start]
+            var i = start
+            while true {
+                let l = 2 * i + 1
+                if l >= n { break }
+                var m = l
+                if l + 1 < n && e[l + 1] < e[l] { m = l + 1 }
+                if !(e[m] < moving) { break }
+                e[i] = e[m]
+                i = m
+            }
+            e[i] = moving
         }
     }
 
     /// Load of every bucket, by key (keys must be 0..<count).
     public var loadsByKey: [Load] {
-        var result = [Load](repeating: .zero, count: keys.count)
-        for (k, b) in keys.enumerated() { result[b] = loads[k] }
+        var result = [Load](repeating: .zero, count: entries.count)
+        for e in entries { result[e.key] = e.load }
         return result
     }
 }

@@ -102,6 +102,12 @@ public enum EstimatesJSONLines {
             var k = 0
             while k < bytes.count && (bytes[k] == 0x20 || bytes[k] == 0x09 || bytes[k] == 0x0D) { k += 1 }
             if k == bytes.count { return }  // a blank line
+            if let e = EstimateLine(bytes) {
+                table.append(population: populations.index(of: e.population!) { table.population($0) }, nodeID: e.gid,
+                             metype: metypes.index(of: e.metype!) { table.metype($0) },
+                             cellKiB: e.cellKiB, synapses: e.synapses, synapseKiB: e.synapseKiB)
+                return
+            }
             scanner.restart(bytes, line: line)
             try scanner.beginObject()
             var gid: Int64 = -1
@@ -151,30 +157,55 @@ struct SendablePointer<T>: @unchecked Sendable {
 }
 
 /// Names met as bytes, mapped to their index without making a String each time: the
-/// last one is remembered (consecutive records mostly repeat it), the rest found by an
-/// FNV-1a hash of the bytes (one integer to hash, not a byte at a time).
+/// last one is remembered (consecutive records often repeat it), the rest found in an
+/// open-addressing table by an FNV-1a hash of the bytes, compared with memcmp.
 struct ByteStringIndex {
     private var last: [UInt8] = []
     private var lastIndex: Int32 = -1
-    private var known: [UInt64: [(bytes: [UInt8], index: Int32)]] = [:]
+    private struct Slot {
+        var hash: UInt64
+        var bytes: [UInt8]
+        var index: Int32
+    }
+    /// Power-of-two sized, at most half full.
+    private var slots = [Slot?](repeating: nil, count: 64)
+    private var used = 0
 
     mutating func index(of bytes: UnsafeBufferPointer<UInt8>, adding add: (String) -> Int32) -> Int32 {
-        if lastIndex >= 0 && bytes.count == last.count && (bytes.isEmpty || memcmp(bytes.baseAddress!, last, bytes.count) == 0) {
-            return lastIndex
-        }
+        if lastIndex >= 0 && Self.equal(bytes, last) { return lastIndex }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in bytes { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
+        var at = Int(truncatingIfNeeded: hash) & (slots.count - 1)
         let i: Int32
-        if let k = known[hash]?.first(where: { bytes.elementsEqual($0.bytes) }) {
-            i = k.index
-        } else {
-            i = add(String(decoding: bytes, as: UTF8.self))
-            known[hash, default: []].append((Array(bytes), i))
+        while true {
+            guard let slot = slots[at] else {
+                i = add(String(decoding: bytes, as: UTF8.self))
+                slots[at] = Slot(hash: hash, bytes: Array(bytes), index: i)
+                used += 1
+                if 2 * used > slots.count { grow() }
+                break
+            }
+            if slot.hash == hash && Self.equal(bytes, slot.bytes) { i = slot.index; break }
+            at = (at + 1) & (slots.count - 1)
         }
         // Copied, not shared: the caller reuses its array.
         last.removeAll(keepingCapacity: true)
         last.append(contentsOf: bytes)
         lastIndex = i
         return i
+    }
+
+    @inline(__always) private static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Bool {
+        a.count == b.count && (a.isEmpty || b.withUnsafeBufferPointer { memcmp(a.baseAddress!, $0.baseAddress!, a.count) == 0 })
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [Slot?](repeating: nil, count: old.count * 2)
+        for case let slot? in old {
+            var at = Int(truncatingIfNeeded: slot.hash) & (slots.count - 1)
+            while slots[at] != nil { at = (at + 1) & (slots.count - 1) }
+            slots[at] = slot
+        }
     }
 }

@@ -265,7 +265,7 @@ public struct JSONScanner {
     /// digits and at most 22 fraction digits is one exact double divided by another,
     /// which rounds correctly. (A tuple, not a static array: no lazy global on the path
     /// every number takes.)
-    @inline(__always) private static func exactPowerOfTen(_ k: Int) -> Double {
+    @inline(__always) static func exactPowerOfTen(_ k: Int) -> Double {
         let powers = (1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
                       1e19, 1e20, 1e21, 1e22)
         return withUnsafeBytes(of: powers) { $0.load(fromByteOffset: k * 8, as: Double.self) }

@@ -75,6 +75,9 @@ struct Allocate: ParsableCommand {
         let diagnostics = Diagnostics(tool: "nd-allocate")
         try diagnostics.run {
             let started = monotonicSeconds()
+            // The JSON-lines file is opened first, so that an output that cannot be written
+            // is said before the work, not after it.
+            let sink: ByteSink = try output.map { try AtomicFile($0, protecting: [estimates, cellMemoryUsage, from].compactMap { $0 }) } ?? StandardOutput()
             let problem: AllocationProblem
             if let usagePath = cellMemoryUsage {
                 let usage = try CellMemoryUsage(contentsOf: usagePath)
@@ -120,7 +123,6 @@ struct Allocate: ParsableCommand {
             let allocated = monotonicSeconds()
 
             // Outputs: the pickle and the JSON-lines together (reading a pickle: the JSON-lines only).
-            let sink: ByteSink = try output.map { try AtomicFile($0, protecting: [estimates, cellMemoryUsage, from].compactMap { $0 }) } ?? StandardOutput()
             func commit() throws {
                 if let file = sink as? AtomicFile { try file.commit() }
                 if let out = sink as? StandardOutput { try out.flush() }

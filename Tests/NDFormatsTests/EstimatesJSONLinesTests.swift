@@ -62,4 +62,31 @@ import Testing
         lines[10] = "{"
         #expect((#expect(throws: NDError.self) { try read(lines.joined(separator: "\n")) })?.line == 11)
     }
+
+    @Test func plainLinesGiveTheValuesTheScannerGives() throws {
+        // Plain lines take the one-pass reader; the scanner is the reference for every number.
+        let numbers = ["0", "7", "0.5", "123.456", "99999.99999", "100.0", "0.000000000000001", "999999999999999", "12345678.1234567",
+                       "1e2", "2.5E-1", "1234567890123456.5", "0.1000000000000000055511151231257827"]
+        var lines: [String] = []
+        for (i, n) in numbers.enumerated() {
+            lines.append(#"{ "population" : "S1" , "gid":\#(i), "metype":"M", "cell_kb":\#(n), "synapses":\#(n), "synapse_kb":\#(n), "x": \#(n) }"#)
+        }
+        let table = try read(lines.joined(separator: "\n"))
+        for (i, n) in numbers.enumerated() {
+            let expected = try Array(n.utf8).withUnsafeBufferPointer { b -> Double in
+                var scanner = JSONScanner(b, file: "n")
+                return try scanner.double()
+            }
+            #expect(table.cellKiB[i].bitPattern == expected.bitPattern, "\(n)")
+            #expect(table.synapses[i].bitPattern == expected.bitPattern, "\(n)")
+        }
+        // What the one-pass reader leaves alone still reads, or fails, as before.
+        let other = try read(#"{"population":"S\u0032","gid":3,"metype":"A\u00e9","cell_kb":1,"synapses":2,"synapse_kb":3,"t":[true,null]}"#)
+        #expect(other.estimate(0) == CellEstimate(population: "S2", nodeID: 3, metype: "Aé", cellKiB: 1, synapses: 2, synapseKiB: 3))
+        func message(_ line: String) -> String { do { _ = try read(line); return "no error" } catch { return "\(error)" } }
+        #expect(message(#"{"population":"S1","gid":01,"metype":"A","cell_kb":1,"synapses":2,"synapse_kb":3}"#).hasSuffix(":1: expected ',' or '}', found '1'"))
+        #expect(message(#"{"population":"S1","gid":1,"metype":"A","cell_kb":-1,"synapses":2,"synapse_kb":3}"#).hasSuffix(":1: \"cell_kb\": expected a number >= 0"))
+        #expect(message(#"{"population":"S1","gid":1.5,"metype":"A","cell_kb":1,"synapses":2,"synapse_kb":3}"#).hasSuffix(":1: expected an integer, found a number with a fraction or exponent"))
+        #expect(message(#"{"population":"S1","gid":1,"metype":"A","cell_kb":1,"synapses":2,"synapse_kb":3,}"#).hasSuffix(":1: a trailing ',' before '}'"))
+    }
 }
