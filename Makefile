@@ -24,7 +24,7 @@ VENV := $(CURDIR)/.venv
 PYTHON := $(VENV)/bin/python
 $(PYTHON):
 	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install -q neuron==9.0.2 h5py morphio libsonata numpy
+	$(VENV)/bin/pip install -q neuron==9.0.2 neurodamus==4.2.9 h5py morphio libsonata numpy
 venv: $(PYTHON)
 
 build: deps
@@ -84,8 +84,10 @@ neurodamus-fixtures:
 	@test -n "$(MODDIR)" || { echo "make neurodamus-fixtures MODDIR=<neurodamus>/tests/mechanisms/common"; exit 64; }
 	python3 scripts/make-neurodamus-fixtures.py $(MODDIR)
 
+# nd-allocate against neurodamus (from the venv) on 2 and 10 million cells.
+ALLOCATE_CELLS ?= 2000000 10000000
 bench-allocate: build
-	RUNS=$(BENCH_RUNS) python3 scripts/bench-allocate.py
+	for n in $(ALLOCATE_CELLS); do CELLS=$$n RUNS=$(BENCH_RUNS) NEURODAMUS_PYTHON=$(PYTHON) python3 scripts/bench-allocate.py || exit 1; done
 
 bench-rebalance: build
 	REF_TOOLS="$(REF_TOOLS)" ENTRIES=$(BENCH_ENTRIES) RUNS=$(BENCH_RUNS) python3 scripts/bench-rebalance.py

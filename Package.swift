@@ -70,7 +70,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "nd-allocate", dependencies: [
-            "NDCLI", "NDFormats", "NDBalance", "NDModel",
+            "NDCLI", "NDFormats", "NDBalance", "NDModel", "CMalloc",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "nd-estimate", dependencies: [

@@ -17,7 +17,7 @@ public struct AllocationProblem: Sendable {
 
     public init(cells: CellTable, metypeMemoryKiB: [(metype: String, kib: Double)], metypeSynapseAverage: [String: Double]) {
         self.cells = cells
-        self.kib = (0..<cells.count).map { cells.totalKiB($0) }
+        self.kib = zip(cells.cellKiB, cells.synapseKiB).map { $0 + $1 }
         self.metypeMemoryKiB = metypeMemoryKiB
         self.metypeSynapseAverage = metypeSynapseAverage
     }
@@ -51,10 +51,8 @@ public struct AllocationProblem: Sendable {
                 }
                 let m = cells.metype(metype)
                 let synapses = synapseAverage[metype] ?? 0
-                for id in ids {
-                    cells.append(population: p, nodeID: Int64(id), metype: m, cellKiB: kib, synapses: synapses,
-                                 synapseKiB: synapses * Self.neurodamusSynapseKiB)
-                }
+                cells.append(population: p, nodeIDs: ids, metype: m, cellKiB: kib, synapses: synapses,
+                             synapseKiB: synapses * Self.neurodamusSynapseKiB)
             }
         }
         self.init(cells: cells, metypeMemoryKiB: metypeMemory, metypeSynapseAverage: synapseAverage)

@@ -30,32 +30,43 @@ public enum Allocators {
         // Python's sorted(reverse=True) is stable: equal values keep the file order.
         perMetype = perMetype.enumerated().sorted { $0.element.kib > $1.element.kib || ($0.element.kib == $1.element.kib && $0.offset < $1.offset) }.map(\.element)
         let metypeIndex = Dictionary(uniqueKeysWithValues: p.cells.metypes.enumerated().map { ($1, $0) })
-        // Cells per population and metype, in input order.
+        // Cells per population and metype, in input order: a counting sort on
+        // (population, metype) instead of millions of appends to nested arrays.
         let cells = p.cells
-        var grouped = [[[Int]]](repeating: [[Int]](repeating: [], count: cells.metypes.count), count: cells.populations.count)
-        for i in 0..<cells.count { grouped[Int(cells.population[i])][Int(cells.metype[i])].append(i) }
+        let metypeCount = cells.metypes.count
+        var start = [Int](repeating: 0, count: cells.populations.count * metypeCount + 1)
+        for i in 0..<cells.count { start[Int(cells.population[i]) * metypeCount + Int(cells.metype[i]) + 1] += 1 }
+        for g in 1..<start.count { start[g] += start[g - 1] }
+        var grouped = [Int](repeating: 0, count: cells.count)
+        var next = start
+        for i in 0..<cells.count {
+            let g = Int(cells.population[i]) * metypeCount + Int(cells.metype[i])
+            grouped[next[g]] = i
+            next[g] += 1
+        }
         var buckets = [[Int]](repeating: [], count: ranks * cycles)
-        for byMetype in grouped {
-            let total = byMetype.reduce(0) { $0 + $1.count }
+        for population in 0..<cells.populations.count {
+            let total = start[(population + 1) * metypeCount] - start[population * metypeCount]
             let batchSize = max(1, Int((Double(total) / Double(ranks * cycles) / 10).rounded(.up)))
             var heap = LeastLoadedHeap<Double>(keys: keys(ranks: ranks, cycles: cycles))
-            var batch: [Int] = []
-            var batchMemory = 0.0
-            func assign() {
-                let key = heap.addToLeastLoaded(batchMemory)
-                buckets[bucketIndex(key: key, ranks: ranks, cycles: cycles)] += batch
-                batch.removeAll(keepingCapacity: true)
-                batchMemory = 0
-            }
+            // The population's cells in metype order; batches are runs of it.
+            var sequence: [Int] = []
+            sequence.reserveCapacity(total)
+            var memory: [Double] = []
+            memory.reserveCapacity(total)
             for (metype, kib) in perMetype {
                 guard let m = metypeIndex[metype] else { continue }
-                for i in byMetype[m] {
-                    batch.append(i)
-                    batchMemory += kib
-                    if batch.count == batchSize { assign() }
-                }
+                let g = population * metypeCount + m
+                sequence.append(contentsOf: grouped[start[g]..<start[g + 1]])
+                memory.append(contentsOf: repeatElement(kib, count: start[g + 1] - start[g]))
             }
-            if !batch.isEmpty { assign() }
+            for from in stride(from: 0, to: sequence.count, by: batchSize) {
+                let to = min(from + batchSize, sequence.count)
+                var batchMemory = 0.0
+                for k in from..<to { batchMemory += memory[k] }
+                let key = heap.addToLeastLoaded(batchMemory)
+                buckets[bucketIndex(key: key, ranks: ranks, cycles: cycles)].append(contentsOf: sequence[from..<to])
+            }
         }
         return CellAllocation(ranks: ranks, cycles: cycles, buckets: buckets)
     }

@@ -13,47 +13,54 @@ public struct CellMemoryUsage: Equatable, Sendable {
 
     /// Reads the file in one pass without a JSON tree (it holds every node id of the circuit).
     public init(contentsOf path: String) throws {
-        let bytes = try FileBytes.read(path)
-        try bytes.withUnsafeBufferPointer { buffer in
-            var scanner = JSONScanner(buffer, file: path)
-            var key: [UInt8] = []
-            var flat: [String: Double] = [:]
-            var combined = false
-            var notANumber: NDError? = nil
-            func numbers(_ name: String) throws -> [String: Double] {
-                var result: [String: Double] = [:]
-                try scanner.beginObject()
-                while try scanner.nextKey(&key) {
-                    let metype = String(decoding: key, as: UTF8.self)
-                    guard let c = scanner.peek(), c == 0x2D || (c >= 0x30 && c <= 0x39) else {
-                        throw scanner.error("\(name).\(metype): expected a number")
-                    }
-                    result[metype] = try scanner.double()
-                }
-                return result
-            }
+        // Mapped when it is a file (no copy of 250 MB), read when it is a pipe.
+        if let mapped = try MappedFile(path) {
+            try read(mapped.bytes, path: path)
+        } else {
+            let bytes = try FileBytes.read(path)
+            try bytes.withUnsafeBufferPointer { try read($0, path: path) }
+        }
+    }
+
+    private mutating func read(_ buffer: UnsafeBufferPointer<UInt8>, path: String) throws {
+        var scanner = JSONScanner(buffer, file: path)
+        var key: [UInt8] = []
+        var flat: [String: Double] = [:]
+        var combined = false
+        var notANumber: NDError? = nil
+        func numbers(_ name: String) throws -> [String: Double] {
+            var result: [String: Double] = [:]
             try scanner.beginObject()
             while try scanner.nextKey(&key) {
-                let isObject = scanner.peek() == 0x7B
-                if isObject && key.spells("metype_memory") {
-                    metypeMemoryKiB = try numbers("metype_memory"); combined = true
-                } else if isObject && key.spells("metype_cell_syn_average") {
-                    metypeSynapseAverage = try numbers("metype_cell_syn_average"); combined = true
-                } else if isObject && key.spells("pop_metype_gids") {
-                    try readNodeIDs(&scanner, &key); combined = true
-                } else if let c = scanner.peek(), c == 0x2D || (c >= 0x30 && c <= 0x39) {
-                    flat[String(decoding: key, as: UTF8.self)] = try scanner.double()
-                } else {
-                    // Only an error in the flat form (neurodamus before the combined schema).
-                    if notANumber == nil { notANumber = scanner.error("\(String(decoding: key, as: UTF8.self)): expected a number") }
-                    try scanner.skipValue()
+                let metype = String(decoding: key, as: UTF8.self)
+                guard let c = scanner.peek(), c == 0x2D || (c >= 0x30 && c <= 0x39) else {
+                    throw scanner.error("\(name).\(metype): expected a number")
                 }
+                result[metype] = try scanner.double()
             }
-            try scanner.expectEnd()
-            if !combined {
-                if let e = notANumber { throw e }
-                metypeMemoryKiB = flat
+            return result
+        }
+        try scanner.beginObject()
+        while try scanner.nextKey(&key) {
+            let isObject = scanner.peek() == 0x7B
+            if isObject && key.spells("metype_memory") {
+                metypeMemoryKiB = try numbers("metype_memory"); combined = true
+            } else if isObject && key.spells("metype_cell_syn_average") {
+                metypeSynapseAverage = try numbers("metype_cell_syn_average"); combined = true
+            } else if isObject && key.spells("pop_metype_gids") {
+                try readNodeIDs(&scanner, &key); combined = true
+            } else if let c = scanner.peek(), c == 0x2D || (c >= 0x30 && c <= 0x39) {
+                flat[String(decoding: key, as: UTF8.self)] = try scanner.double()
+            } else {
+                // Only an error in the flat form (neurodamus before the combined schema).
+                if notANumber == nil { notANumber = scanner.error("\(String(decoding: key, as: UTF8.self)): expected a number") }
+                try scanner.skipValue()
             }
+        }
+        try scanner.expectEnd()
+        if !combined {
+            if let e = notANumber { throw e }
+            metypeMemoryKiB = flat
         }
     }
 

@@ -367,35 +367,42 @@ public struct JSONScanner {
     /// element that is not a plain integer of at most 18 digits is an error naming `what`.
     public mutating func integers(into out: inout [Int], what: String) throws {
         try beginArray()
+        let base = bytes, end = self.end
         var p = at, lines = line
         defer { at = p; line = lines }
-        @inline(__always) func skip() {
-            while p < end {
-                let c = bytes[p]
-                if c == 0x20 || c == 0x09 || c == 0x0D { p += 1 } else if c == 0x0A { p += 1; lines += 1 } else { return }
-            }
-        }
-        let (file, bytes, end) = (self.file, self.bytes, self.end)
         func bad(_ p: Int, _ lines: Int) -> NDError {
-            NDError(file: file, line: lines, p < end && bytes[p] == 0x5D ? "a trailing ',' before ']'" : "\(what): expected integers")
+            NDError(file: file, line: lines, p < end && base[p] == 0x5D ? "a trailing ',' before ']'" : "\(what): expected integers")
         }
-        skip()
-        if p < end && bytes[p] == 0x5D { p += 1; first.removeLast(); return }
+        // Whitespace eight spaces at a time first: neurodamus indents each id by 12.
+        let spaces: UInt64 = 0x2020_2020_2020_2020
+        var first = true
         while true {
-            skip()
+            while true {
+                while end - p >= 8 && UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self) == spaces { p += 8 }
+                guard p < end else { break }
+                let c = base[p]
+                if c == 0x20 || c == 0x09 || c == 0x0D { p += 1 } else if c == 0x0A { p += 1; lines += 1 } else { break }
+            }
+            if first {
+                first = false
+                if p < end && base[p] == 0x5D { p += 1; self.first.removeLast(); return }
+            }
             var negative = false
-            if p < end && bytes[p] == 0x2D { negative = true; p += 1 }
+            if p < end && base[p] == 0x2D { negative = true; p += 1 }
             let digitsStart = p
             var v = 0
-            while p < end, case let d = bytes[p] &- 0x30, d < 10 { v = v &* 10 &+ Int(d); p += 1 }
+            while p < end, case let d = base[p] &- 0x30, d < 10 { v = v &* 10 &+ Int(d); p += 1 }
             let digits = p - digitsStart
-            guard digits > 0, digits <= 18, digits == 1 || bytes[digitsStart] != 0x30,
-                  p == end || (bytes[p] != 0x2E && bytes[p] | 0x20 != 0x65) else { throw bad(digitsStart, lines) }
+            guard digits > 0, digits <= 18, digits == 1 || base[digitsStart] != 0x30,
+                  p == end || (base[p] != 0x2E && base[p] | 0x20 != 0x65) else { throw bad(digitsStart, lines) }
             out.append(negative ? -v : v)
-            skip()
+            while p < end {
+                let c = base[p]
+                if c == 0x20 || c == 0x09 || c == 0x0D { p += 1 } else if c == 0x0A { p += 1; lines += 1 } else { break }
+            }
             guard p < end else { throw NDError(file: file, line: lines, "expected ',' or ']', found the end of the text") }
-            if bytes[p] == 0x5D { p += 1; first.removeLast(); return }
-            guard bytes[p] == 0x2C else { throw NDError(file: file, line: lines, "\(what): expected ',' or ']'") }
+            if base[p] == 0x5D { p += 1; self.first.removeLast(); return }
+            guard base[p] == 0x2C else { throw NDError(file: file, line: lines, "\(what): expected ',' or ']'") }
             p += 1
         }
     }

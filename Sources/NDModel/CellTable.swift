@@ -55,6 +55,18 @@ public struct CellTable: Sendable {
         self.cellKiB.append(cellKiB); self.synapses.append(synapses); self.synapseKiB.append(synapseKiB)
     }
 
+    /// Adds cells that differ only in their node ids (a metype of a population, as
+    /// cell_memory_usage.json lists them), a column at a time.
+    public mutating func append(population: Int32, nodeIDs: [Int], metype: Int32, cellKiB: Double, synapses: Double, synapseKiB: Double) {
+        let n = nodeIDs.count
+        self.population.append(contentsOf: repeatElement(population, count: n))
+        self.nodeID.append(contentsOf: nodeIDs.lazy.map { Int64($0) })
+        self.metype.append(contentsOf: repeatElement(metype, count: n))
+        self.cellKiB.append(contentsOf: repeatElement(cellKiB, count: n))
+        self.synapses.append(contentsOf: repeatElement(synapses, count: n))
+        self.synapseKiB.append(contentsOf: repeatElement(synapseKiB, count: n))
+    }
+
     public mutating func append(_ e: CellEstimate) {
         append(population: population(e.population), nodeID: Int64(e.nodeID), metype: metype(e.metype),
                cellKiB: e.cellKiB, synapses: e.synapses, synapseKiB: e.synapseKiB)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMalloc
 import NDBalance
 import NDCLI
 import NDFormats
@@ -75,6 +76,11 @@ struct Allocate: ParsableCommand {
         let diagnostics = Diagnostics(tool: "nd-allocate")
         try diagnostics.run {
             let started = monotonicSeconds()
+            // Columns of millions of cells grow and are dropped: keep freed memory in the
+            // heap for the next ones (up to glibc's 32 MB limit for mmap'd blocks) instead
+            // of mapping and faulting in fresh pages each time — a third of the system time.
+            mallopt(M_MMAP_THRESHOLD, 32 << 20)
+            mallopt(M_TRIM_THRESHOLD, Int32.max)
             // The JSON-lines file is opened first, so that an output that cannot be written
             // is said before the work, not after it.
             let sink: ByteSink = try output.map { try AtomicFile($0, protecting: [estimates, cellMemoryUsage, from].compactMap { $0 }) } ?? StandardOutput()
