@@ -93,6 +93,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        .testTarget(name: "NDModelTests", dependencies: ["NDModel"]),
         .testTarget(name: "NDFormatsTests", dependencies: ["NDFormats", "NDModel"], exclude: ["Fixtures"]),
         .testTarget(name: "NDBalanceTests", dependencies: ["NDBalance", "NDModel"]),
         .testTarget(name: "NDSonataTests", dependencies: ["NDSonata", "NDModel", "NDFormats"], exclude: ["Fixtures"]),

@@ -65,12 +65,12 @@ public struct AllocationProblem: Sendable {
 public struct CellAllocation: Sendable {
     public var ranks: Int
     public var cycles: Int
-    /// Cell indices of bucket (rank, cycle) at `cycle * ranks + rank`, in assignment order.
+    /// Cell indices of each bucket (`BucketGrid`'s order), in assignment order.
     public var buckets: [[Int]]
 
     public init(ranks: Int, cycles: Int, buckets: [[Int]]) { self.ranks = ranks; self.cycles = cycles; self.buckets = buckets }
 
-    public func index(rank: Int, cycle: Int) -> Int { cycle * ranks + rank }
+    public func index(rank: Int, cycle: Int) -> Int { BucketGrid(ranks: ranks, cycles: cycles).index(rank: rank, cycle: cycle) }
 
     /// The same allocation by population and node id.
     public func allocation(_ cells: CellTable) -> Allocation {

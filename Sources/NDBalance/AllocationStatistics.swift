@@ -12,10 +12,11 @@ public struct AllocationStatistics: Sendable {
     public var rankLowerBound: Double
     public var emptyBuckets: Int
 
-    /// From the load of each bucket (index `cycle * ranks + rank`) and the largest cell.
+    /// From the load of each bucket (`BucketGrid`'s order) and the largest cell.
     public init(bucketKiB: [Double], ranks: Int, cycles: Int, largestCellKiB: Double, emptyBuckets: Int) {
         self.bucketKiB = bucketKiB
-        rankKiB = (0..<ranks).map { r in (0..<cycles).reduce(0) { $0 + bucketKiB[$1 * ranks + r] } }
+        let grid = BucketGrid(ranks: ranks, cycles: cycles)
+        rankKiB = (0..<ranks).map { r in (0..<cycles).reduce(0) { $0 + bucketKiB[grid.index(rank: r, cycle: $1)] } }
         bucketSummary = LoadSummary(bucketKiB)
         rankSummary = LoadSummary(rankKiB)
         self.largestCellKiB = largestCellKiB

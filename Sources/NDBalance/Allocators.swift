@@ -11,13 +11,12 @@ public enum AllocationAlgorithm: String, CaseIterable, Sendable {
 }
 
 public enum Allocators {
-    /// Bucket keys in (rank, cycle) order, as neurodamus builds its heap.
-    static func keys(ranks: Int, cycles: Int) -> [Int] { (0..<ranks).flatMap { r in (0..<cycles).map { r * cycles + $0 } } }
+    /// The heap's keys: positions in (rank, cycle) order, so that equal loads go to the
+    /// lowest (rank, cycle) first, as in neurodamus's heap; `BucketGrid.index(rankMajor:)`
+    /// turns one into its bucket.
+    static func keys(ranks: Int, cycles: Int) -> [Int] { Array(0..<(ranks * cycles)) }
 
-    static func bucketIndex(key: Int, ranks: Int, cycles: Int) -> Int {
-        let rank = key / cycles, cycle = key % cycles
-        return cycle * ranks + rank
-    }
+    static func bucketIndex(key: Int, ranks: Int, cycles: Int) -> Int { BucketGrid(ranks: ranks, cycles: cycles).index(rankMajor: key) }
 
     /// neurodamus's greedy: per population (a fresh heap each), metypes by memory per cell
     /// (metype memory + 1.9 KiB × mean synapses), largest first, equal ones in file

@@ -14,7 +14,7 @@ public struct AllocationGroups: Sendable {
     public var ranks: Int
     public var cycles: Int
     public var populations: [String]
-    /// Per bucket (index `cycle * ranks + rank`): its non-empty groups, populations in order.
+    /// Per bucket (`BucketGrid`'s order): its non-empty groups, populations in order.
     public var buckets: [[Group]]
 
     /// From buckets of cell indices into `cells`; `kib` per cell when known.
@@ -69,5 +69,5 @@ public struct AllocationGroups: Sendable {
         }
     }
 
-    public func index(rank: Int, cycle: Int) -> Int { cycle * ranks + rank }
+    public func index(rank: Int, cycle: Int) -> Int { BucketGrid(ranks: ranks, cycles: cycles).index(rank: rank, cycle: cycle) }
 }

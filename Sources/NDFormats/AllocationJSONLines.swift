@@ -31,7 +31,8 @@ public enum AllocationJSONLines {
         guard !records.isEmpty else { throw NDError(file: path, "no allocation records") }
         let ranks = records.map(\.rank).max()! + 1, cycles = records.map(\.cycle).max()! + 1
         var buckets = [[CellRef]](repeating: [], count: ranks * cycles)
-        for r in records { buckets[r.cycle * ranks + r.rank] += r.cells }
+        let grid = BucketGrid(ranks: ranks, cycles: cycles)
+        for r in records { buckets[grid.index(rank: r.rank, cycle: r.cycle)] += r.cells }
         return Allocation(ranks: ranks, cycles: cycles, buckets: buckets)
     }
 

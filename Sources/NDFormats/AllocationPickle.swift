@@ -34,7 +34,8 @@ public enum AllocationPickle {
         }
         let ranks = maxRank + 1, cycles = maxCycle + 1
         var buckets = [[CellRef]](repeating: [], count: max(ranks * cycles, 0))
-        for (ref, r, c) in entries { buckets[c * ranks + r].append(ref) }
+        let grid = BucketGrid(ranks: ranks, cycles: cycles)
+        for (ref, r, c) in entries { buckets[grid.index(rank: r, cycle: c)].append(ref) }
         return Allocation(ranks: ranks, cycles: cycles, buckets: buckets)
     }
 }

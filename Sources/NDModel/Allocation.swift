@@ -17,7 +17,7 @@ public struct CellRef: Hashable, Comparable, Sendable, CustomStringConvertible {
 public struct Allocation: Equatable, Sendable {
     public var ranks: Int
     public var cycles: Int
-    /// Cells of bucket (rank, cycle) at index `cycle * ranks + rank`, in assignment order.
+    /// Cells of each bucket (`BucketGrid`'s order), in assignment order.
     public var buckets: [[CellRef]]
 
     public init(ranks: Int, cycles: Int, buckets: [[CellRef]]) {
@@ -26,8 +26,10 @@ public struct Allocation: Equatable, Sendable {
         self.buckets = buckets
     }
 
+    public var grid: BucketGrid { BucketGrid(ranks: ranks, cycles: cycles) }
+
     /// Bucket index of (rank, cycle).
-    public func index(rank: Int, cycle: Int) -> Int { cycle * ranks + rank }
+    public func index(rank: Int, cycle: Int) -> Int { grid.index(rank: rank, cycle: cycle) }
 
     /// NEURON's round-robin: cell `i` of `cells` to bucket `i mod (R·C)`, i.e. rank
     /// `b mod R`, cycle `b div R`.

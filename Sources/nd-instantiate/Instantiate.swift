@@ -96,7 +96,7 @@ struct Instantiate: ParsableCommand {
         do {
             if rank0 { try makeDirectories(folder) }
             try comm.barrier()
-            let mine = alloc.buckets.indices.filter { ($0 % alloc.ranks) % comm.size == comm.rank }
+            let mine = alloc.buckets.indices.filter { alloc.grid.rank(ofBucket: $0) % comm.size == comm.rank }
             let bar = ProgressBar("build \(mine.count) buckets", total: rank0 ? mine.count : 0, force: reporting.progress)
             defer { bar.finish() }
             for b in mine {
@@ -128,7 +128,7 @@ struct Instantiate: ParsableCommand {
                 for row in rows {
                     let b = row.bucket
                     try lines.write([
-                        "entry": .int(entries[b]), "rank": .int(Int64(b % alloc.ranks)), "cycle": .int(Int64(b / alloc.ranks)),
+                        "entry": .int(entries[b]), "rank": .int(Int64(alloc.grid.rank(ofBucket: b))), "cycle": .int(Int64(alloc.grid.cycle(ofBucket: b))),
                         "cells": .int(Int64(row.cells)), "compartments": .int(Int64(row.compartments)), "synapses": .int(Int64(row.synapses)),
                         "bytes": .int(Int64(row.size1 + row.size2)),
                     ])
