@@ -84,51 +84,13 @@ struct Allocate: ParsableCommand {
             // The JSON-lines file is opened first, so that an output that cannot be written
             // is said before the work, not after it.
             let sink: ByteSink = try output.map { try AtomicFile($0, protecting: [estimates, cellMemoryUsage, from].compactMap { $0 }) } ?? StandardOutput()
-            let problem: AllocationProblem
-            if let usagePath = cellMemoryUsage {
-                let usage = try CellMemoryUsage(contentsOf: usagePath)
-                guard !usage.populationMetypeNodeIDs.isEmpty else {
-                    throw NDError(file: usagePath, "no pop_metype_gids: this file has metype memories only (run nd-estimate)")
-                }
-                problem = try AllocationProblem(
-                    usage: usage.metypeMemoryKiB.keys.sorted().map { ($0, usage.metypeMemoryKiB[$0]!) },
-                    synapseAverage: usage.metypeSynapseAverage,
-                    populationMetypeNodeIDs: usage.populationMetypeNodeIDs.keys.sorted().map { pop in
-                        (pop, usage.populationMetypeNodeIDs[pop]!.keys.sorted().map { ($0, usage.populationMetypeNodeIDs[pop]![$0]!) })
-                    })
-            } else if from == nil || estimates != nil {
-                problem = AllocationProblem(estimates: try EstimatesJSONLines.read(estimates ?? "-"))
-            } else {
-                problem = AllocationProblem(cells: CellTable(), metypeMemoryKiB: [], metypeSynapseAverage: [:])
-            }
+            let problem = try AllocationRun.problem(estimates: from == nil ? estimates ?? "-" : estimates, cellMemoryUsage: cellMemoryUsage)
             let parsed = monotonicSeconds()
-
-            let groups: AllocationGroups
-            let stats: AllocationStatistics
-            if let path = from {
-                let allocation = try AllocationPickle.read(path)
-                let memory = Dictionary((0..<problem.cells.count).map { (problem.cells.ref($0), problem.kib[$0]) },
-                                        uniquingKeysWith: { a, _ in a })
-                groups = AllocationGroups(allocation, known: problem.populations, memory: memory)
-                stats = AllocationStatistics(allocation, memory: memory)
-            } else {
-                let r = ranks!, c = cycles
-                guard r * c <= problem.cells.count || allowEmpty else {
-                    throw NDError("\(r) ranks x \(c) cycles = \(r * c) buckets for \(problem.cells.count) cells: some would stay empty (use --allow-empty, or fewer ranks or cycles)")
-                }
-                let allocation: CellAllocation
-                switch algorithm {
-                case .neurodamus: allocation = Allocators.neurodamus(problem, ranks: r, cycles: c)
-                case .lpt: allocation = Allocators.lpt(problem, ranks: r, cycles: c, perPopulation: perPopulation)
-                case .refine: allocation = Allocators.refine(problem, ranks: r, cycles: c, perPopulation: perPopulation,
-                                                             timeBudgetSeconds: timeBudget, clock: monotonicSeconds)
-                }
-                groups = AllocationGroups(ranks: r, cycles: c, cells: problem.cells, buckets: allocation.buckets, kib: problem.kib)
-                stats = AllocationStatistics(allocation, kib: problem.kib)
-            }
+            let (groups, stats) = try from.map { try AllocationRun.read(pickle: $0, problem: problem) }
+                ?? AllocationRun.allocate(problem, ranks: ranks!, cycles: cycles, algorithm: algorithm, perPopulation: perPopulation,
+                                          allowEmpty: allowEmpty, timeBudget: timeBudget)
             let allocated = monotonicSeconds()
-
-            // Outputs: the pickle and the JSON-lines together (reading a pickle: the JSON-lines only).
+            // The pickle and the JSON-lines together (reading a pickle: the JSON-lines only).
             func commit() throws {
                 if let file = sink as? AtomicFile { try file.commit() }
                 if let out = sink as? StandardOutput { try out.flush() }
@@ -141,26 +103,18 @@ struct Allocate: ParsableCommand {
                 try commit()
             }
             let written = monotonicSeconds()
-
-            // The balance, on stderr.
             if stats.emptyBuckets > 0 {
                 diagnostics.warning("\(stats.emptyBuckets) of \(groups.buckets.count) buckets got no cell; consider fewer ranks or cycles")
             }
             if problem.cells.count > 0 {
-                func line(_ name: String, _ s: LoadSummary, _ bound: Double) -> String {
-                    "  \(name) n=\(s.count) max \(mib(s.max)) mean \(mib(s.mean)) min \(mib(s.min)) stdev \(mib(s.stdev)) MiB"
-                        + "  max/mean \(cFormat("%.4f", s.maxOverMean))  lower bound \(mib(bound)) MiB, max/bound \(cFormat("%.4f", bound > 0 ? s.max / bound : 0))\n"
-                }
-                StandardError.write("nd-allocate: \(from == nil ? algorithm.rawValue : "from \(from!)"): \(problem.cells.count) cells, "
-                    + "\(groups.ranks) ranks x \(groups.cycles) cycles (parse \(cFormat("%.2f", parsed - started)) s, "
-                    + "allocate \(cFormat("%.2f", allocated - parsed)) s, write \(cFormat("%.2f", written - allocated)) s)\n"
-                    + line("buckets", stats.bucketSummary, stats.bucketLowerBound) + line("ranks  ", stats.rankSummary, stats.rankLowerBound))
+                StandardError.write(AllocationRun.report(from.map { "from \($0)" } ?? algorithm.rawValue, cells: problem.cells.count,
+                                                         grid: BucketGrid(ranks: groups.ranks, cycles: groups.cycles), stats: stats,
+                                                         seconds: (parsed - started, allocated - parsed, written - allocated)))
             }
         }
     }
 }
 
-func mib(_ kib: Double) -> String { cFormat("%.2f", kib / 1024) }
 
 #if canImport(Glibc)
 import Glibc
