@@ -6,7 +6,7 @@ public enum AllocationAlgorithm: String, CaseIterable, Sendable {
     case neurodamus
     /// Longest processing time first: each cell, largest first, to the least-loaded bucket.
     case lpt
-    /// lpt, then moves and swaps between the fullest and the emptiest bucket.
+    /// lpt, then moves and swaps between the fullest bucket and the others.
     case refine
 }
 

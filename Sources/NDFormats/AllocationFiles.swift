@@ -57,7 +57,7 @@ public enum AllocationFiles {
     /// The errors of concurrent tasks; the one of the lowest task wins, so that the
     /// message does not depend on which core finished first.
     private final class Failures: @unchecked Sendable {
-        private let lock = NSLockLite()
+        private let lock = Mutex()
         private var errors: [(task: Int, error: Error)] = []
         func record(_ error: Error, task: Int) { lock.locked { errors.append((task, error)) } }
         var first: Error? { lock.locked { errors.min { $0.task < $1.task }?.error } }

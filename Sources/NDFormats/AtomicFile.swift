@@ -107,7 +107,7 @@ public func sameFile(_ a: String, _ b: String) -> Bool {
 
 /// Temporary files still being written, removed if the process is interrupted.
 public enum TemporaryFiles {
-    private static let lock = NSLockLite()
+    private static let lock = Mutex()
     nonisolated(unsafe) private static var paths: [String] = []
     nonisolated(unsafe) private static var installed = false
 

@@ -49,7 +49,7 @@ public struct DatEntrySizes {
 
         let chunkSize = 4096
         let chunks = (count + chunkSize - 1) / chunkSize
-        let lock = NSLockLite()
+        let lock = Mutex()
         var firstFailure: (index: Int, code: Int32)? = nil
         sizes.withUnsafeMutableBufferPointer { out in
             let outBase = out.baseAddress!
@@ -97,17 +97,5 @@ public struct DatEntrySizes {
                 "entry '\(entry)': cannot stat its data file \(dataPath(of: entry)): \(errnoDescription(failure.code))")
         }
         return sizes
-    }
-}
-
-/// A pthread mutex, to keep Foundation out of the hot path.
-final class NSLockLite: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-    func locked<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body()
     }
 }

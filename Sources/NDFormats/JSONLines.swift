@@ -7,7 +7,7 @@ import NDModel
 
 /// Streams JSON-lines records from a file or stdin (`-`) in constant memory: one JSON
 /// value per line, blank lines skipped, errors naming the file and line.
-public final class JSONLinesReader: IteratorProtocol, Sequence {
+public final class JSONLinesReader {
     /// The path being read (`-` for stdin).
     public let path: String
     /// 1-based number of the last line returned.
@@ -17,8 +17,6 @@ public final class JSONLinesReader: IteratorProtocol, Sequence {
     private var start = 0
     private var end = 0
     private var eof = false
-    /// The error that stopped iteration through `next()`, if any.
-    public private(set) var failure: NDError?
 
     public init(path: String) throws {
         self.path = path
@@ -54,17 +52,6 @@ public final class JSONLinesReader: IteratorProtocol, Sequence {
                 return true
             }
             if called { return true }
-        }
-    }
-
-    /// Iterates values; an error ends iteration and is kept in `failure`.
-    public func next() -> JSONValue? {
-        do { return try nextRecord()?.value } catch let error as NDError {
-            failure = error
-            return nil
-        } catch {
-            failure = NDError(file: path, "\(error)")
-            return nil
         }
     }
 

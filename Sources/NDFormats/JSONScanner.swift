@@ -428,13 +428,6 @@ public struct JSONScanner {
         }
     }
 
-    /// True (and read) when the next value is `null`.
-    public mutating func null() throws -> Bool {
-        guard peek() == 0x6E else { return false }
-        try literal("null")
-        return true
-    }
-
     private mutating func literal(_ word: StaticString) throws {
         skipWhitespace()
         let n = word.utf8CodeUnitCount

@@ -120,19 +120,9 @@ public final class HDF5File {
         try readNumbers(name, rows: rows, columns: 1, memoryType: nd_H5T_NATIVE_INT64(), zero: Int64(0))
     }
 
-    /// Rows of a 1-D numeric dataset as UInt64.
-    public func readUInt64(_ name: String, rows: Range<Int>? = nil) throws -> [UInt64] {
-        try readNumbers(name, rows: rows, columns: 1, memoryType: nd_H5T_NATIVE_UINT64(), zero: UInt64(0))
-    }
-
     /// Rows of a 1-D numeric dataset as Double.
     public func readDoubles(_ name: String, rows: Range<Int>? = nil) throws -> [Double] {
         try readNumbers(name, rows: rows, columns: 1, memoryType: nd_H5T_NATIVE_DOUBLE(), zero: 0.0)
-    }
-
-    /// Rows of a 1-D numeric dataset as Float.
-    public func readFloats(_ name: String, rows: Range<Int>? = nil) throws -> [Float] {
-        try readNumbers(name, rows: rows, columns: 1, memoryType: nd_H5T_NATIVE_FLOAT(), zero: Float(0))
     }
 
     /// Rows of an (N, columns) numeric dataset, flattened row by row.
