@@ -13,12 +13,12 @@ synapse and per compartment, and the ratios of those at 1,000,000 cells to 100,0
 Environment: RUNS (1; medians of the times), SYNAPSES_KIND (stochastic: neurodamus's
 ProbAMPANMDA_EMS/ProbGABAAB_EMS; or exp), BENCH_DIR (.bench), MPIRUN (mpirun ...),
 ONLY (comma-separated run names to do: 100k-np1, 100k-np2, 1M-np2), KEEP (1: keep the
-group files; needs the disk: about 15 GB at 100,000 cells, 150 GB at 1,000,000).
+group files; needs the disk: 18 GiB at 100,000 cells, 139 GiB at 1,000,000).
 Circuits are synthesized once into BENCH_DIR/instantiate/ and reused.
 
 The group files (<id>_1.dat, <id>_2.dat) are counted and deleted as soon as they appear
 (nd-instantiate writes each under a temporary name and renames it into place when it is
-whole, and never reads it again): the 1,000,000-cell dataset is ten times this machine's
+whole, and never reads it again): the 1,000,000-cell dataset (139 GiB) is twice this machine's
 free disk. Each is still written in full, through the page cache.
 """
 import glob
