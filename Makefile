@@ -15,7 +15,7 @@ REF_TOOLS ?=
 BENCH_ENTRIES ?= 200000
 BENCH_RUNS ?= 5
 
-.PHONY: neurodamus-fixtures build deps test unit-tests mpi-test bench bench-rebalance bench-circuit bench-allocate bench-core example check-sonata validate clean workflow tools-built FORCE compare check-coreneuron coreneuron-fixtures venv
+.PHONY: neurodamus-fixtures build deps test unit-tests mpi-test bench bench-rebalance bench-circuit bench-allocate bench-core bench-instantiate example check-sonata validate clean workflow tools-built FORCE compare check-coreneuron coreneuron-fixtures venv
 
 # The reference stack (NEURON 9.0.2 with nrniv-core, h5py, MorphIO, libsonata) for the
 # optional checks and benchmarks, in a virtual environment of the project's own;
@@ -94,6 +94,12 @@ bench-rebalance: build
 
 bench-circuit: build
 	RUNS=$(BENCH_RUNS) python3 scripts/bench-circuit.py
+
+# nd-instantiate at scale (scripts/bench-instantiate.py): 100,000 synthesized cells x 100
+# synapses on 1 and 2 processes, 1,000,000 x 10 on 2; time, peak RSS per process, bytes.
+# RUNS (1), ONLY (run names), SYNAPSES_KIND (stochastic) in the environment.
+bench-instantiate: build
+	MPIRUN="$(MPIRUN)" python3 scripts/bench-instantiate.py
 
 # The bundled example circuit (committed; a test checks it is what this writes).
 example: build

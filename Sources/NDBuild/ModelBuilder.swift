@@ -102,8 +102,6 @@ public final class ModelBuilder {
     public func build(entry: Int64, cells: [CellRef], synapses: Bool = true, stimuli: Bool = true) throws -> ModelGroup {
         var group = ModelGroup(entry: entry)
         var targets: [(mechanism: Int, instance: Int32)] = []
-        // Per population: the attribute columns once.
-        var columns: [String: (morphology: [String], template: [String])] = [:]
         // Edges are read for batches of cells at a time, in blocks (EdgeBlocks).
         var edgeBlocks: [String: EdgeBlocks] = [:]
         for (k, cell) in cells.enumerated() {
@@ -111,19 +109,17 @@ public final class ModelBuilder {
                 edgeBlocks = try prefetchEdges(cells[k..<min(k + Self.edgeBatch, cells.count)])
             }
             let population = try circuit.nodes(cell.population)
-            if columns[cell.population] == nil {
-                columns[cell.population] = (try population.strings("morphology"), try population.strings("model_template"))
-            }
+            let columns = try nodeColumns(population)
             guard cell.nodeID >= 0 && cell.nodeID < population.size else {
                 throw NDError(file: population.config.nodesFile, "cell \(cell): node id outside the \(population.size) nodes")
             }
-            let morphologyName = columns[cell.population]!.morphology[cell.nodeID]
+            let morphologyName = columns.morphology.values[Int(columns.morphology.codes[cell.nodeID])]
             let key = cell.population + "/" + morphologyName
             if morphologies[key] == nil {
                 morphologies[key] = try MorphologyReader.read(try MorphologyReader.path(of: morphologyName, in: population.config))
             }
             let morphology = morphologies[key]!
-            let model = try catalog(for: population.config).model(for: columns[cell.population]!.template[cell.nodeID])
+            let model = try catalog(for: population.config).model(for: columns.template.values[Int(columns.template.codes[cell.nodeID])])
             let layout = CellBuilder.append(gid: gid(cell), morphology: morphology, model: model,
                                             thresholdMV: simulation.run.spikeThresholdMV, to: &group)
             if synapses { try addSynapses(of: cell, layout: layout, morphology: morphology, blocks: edgeBlocks, to: &group, targets: &targets) }
@@ -147,6 +143,19 @@ public final class ModelBuilder {
         }
         return group
     }
+
+    /// A population's morphology and model_template columns, read once per process (not
+    /// once per bucket: a bucket's cells spread over the whole population) and held as
+    /// 4-byte codes per node.
+    private func nodeColumns(_ population: NodePopulation) throws
+        -> (morphology: (codes: [Int32], values: [String]), template: (codes: [Int32], values: [String]))
+    {
+        if let known = columnCache[population.name] { return known }
+        let columns = (morphology: try population.enumerated("morphology"), template: try population.enumerated("model_template"))
+        columnCache[population.name] = columns
+        return columns
+    }
+    private var columnCache: [String: (morphology: (codes: [Int32], values: [String]), template: (codes: [Int32], values: [String]))] = [:]
 
     private func catalog(for population: NodePopulationConfig) -> ElectricalModelCatalog {
         if let c = catalogs[population.name] { return c }

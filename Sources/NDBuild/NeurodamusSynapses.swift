@@ -44,25 +44,31 @@ public struct NeurodamusSynapses {
         let stream = ModelGroup.RandomStreamIDs(id1: id1, id2: id2, id3: base &+ 300)
         let vesicles = b.vesicles[k] >= 0 ? b.vesicles[k] : 1
         let scale = b.scaleFactors[k]
+        // The columns are appended to in place (through inout): a copy of the group's
+        // columns, appended to and stored back, would copy every column on every append
+        // (they are shared with the group), quadratic in a bucket's synapses.
         if b.types[k] >= 100 {
-            var s = group.probAMPANMDA
-            s.node.append(node); s.tauDecayAMPAMs.append(b.taus[k]); s.use.append(abs(b.use[k]))
-            s.depressionMs.append(abs(b.depressions[k])); s.facilitationMs.append(abs(b.facilitations[k]))
-            s.mgMM.append(1); s.u0.append(0); s.nrrp.append(vesicles); s.synapseID.append(Double(synapseID))
-            s.nmdaRatio.append(scale >= 0 ? scale : 0.71); s.conductanceUS.append(b.conductances[k]); s.stream.append(stream)
-            group.probAMPANMDA = s
-            return .excitatory(Int32(s.count - 1))
+            func add(_ s: inout ModelGroup.ProbAMPANMDA) -> Int32 {
+                s.node.append(node); s.tauDecayAMPAMs.append(b.taus[k]); s.use.append(abs(b.use[k]))
+                s.depressionMs.append(abs(b.depressions[k])); s.facilitationMs.append(abs(b.facilitations[k]))
+                s.mgMM.append(1); s.u0.append(0); s.nrrp.append(vesicles); s.synapseID.append(Double(synapseID))
+                s.nmdaRatio.append(scale >= 0 ? scale : 0.71); s.conductanceUS.append(b.conductances[k]); s.stream.append(stream)
+                return Int32(s.count - 1)
+            }
+            return .excitatory(add(&group.probAMPANMDA))
         }
-        var s = group.probGABAAB
-        s.node.append(node)
-        s.tauRiseGABAAMs.append(randomizeGABARiseTime ? riseTime(id1: id1, id2: id2, id3: base &+ 450) : 0.2)
-        s.tauDecayGABAAMs.append(b.taus[k]); s.use.append(abs(b.use[k]))
-        s.depressionMs.append(abs(b.depressions[k])); s.facilitationMs.append(abs(b.facilitations[k]))
-        s.eGABAAMV.append(-80); s.eGABABMV.append(-97); s.u0.append(0); s.nrrp.append(vesicles)
-        s.synapseID.append(Double(synapseID)); s.gababRatio.append(scale >= 0 ? scale : 0)
-        s.conductanceUS.append(b.conductances[k]); s.stream.append(stream)
-        group.probGABAAB = s
-        return .inhibitory(Int32(s.count - 1))
+        let rise = randomizeGABARiseTime ? riseTime(id1: id1, id2: id2, id3: base &+ 450) : 0.2
+        func add(_ s: inout ModelGroup.ProbGABAAB) -> Int32 {
+            s.node.append(node)
+            s.tauRiseGABAAMs.append(rise)
+            s.tauDecayGABAAMs.append(b.taus[k]); s.use.append(abs(b.use[k]))
+            s.depressionMs.append(abs(b.depressions[k])); s.facilitationMs.append(abs(b.facilitations[k]))
+            s.eGABAAMV.append(-80); s.eGABABMV.append(-97); s.u0.append(0); s.nrrp.append(vesicles)
+            s.synapseID.append(Double(synapseID)); s.gababRatio.append(scale >= 0 ? scale : 0)
+            s.conductanceUS.append(b.conductances[k]); s.stream.append(stream)
+            return Int32(s.count - 1)
+        }
+        return .inhibitory(add(&group.probGABAAB))
     }
 
     /// A randomised GABA_A rise time: NEURON's `Random123(ids).lognormal(0.2, 0.1)` drawn

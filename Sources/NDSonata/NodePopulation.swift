@@ -82,6 +82,38 @@ public final class NodePopulation {
         return try file.readStrings(column, rows: rows)
     }
 
+    /// A string attribute as a table of its distinct values and, per node, the index of
+    /// its value: 4 bytes a node however long the strings (an `@library` column is read as
+    /// stored; a plain one is interned).
+    public func enumerated(_ attribute: String) throws -> (codes: [Int32], values: [String]) {
+        let column = try columnPath(attribute)
+        let library = group + "/@library/" + attribute
+        if try file.valueKind(column) == .integer {
+            guard file.exists(library) else {
+                throw NDError(file: config.nodesFile, "\(column): integer column with no @library table, expected strings")
+            }
+            let table = try file.readStrings(library)
+            let codes = try file.readInt64(column).enumerated().map { i, index in
+                guard index >= 0, Int(index) < table.count else {
+                    throw NDError(file: config.nodesFile,
+                        "\(column)[\(i)]: enumeration index \(index) outside @library/\(attribute) (\(table.count) values)")
+                }
+                return Int32(index)
+            }
+            return (codes, table)
+        }
+        var values: [String] = []
+        var index: [String: Int32] = [:]
+        let codes = try file.readStrings(column).map { value in
+            if let known = index[value] { return known }
+            let code = Int32(values.count)
+            index[value] = code
+            values.append(value)
+            return code
+        }
+        return (codes, values)
+    }
+
     /// A numeric attribute as Double.
     public func doubles(_ attribute: String, rows: Range<Int>? = nil) throws -> [Double] {
         try file.readDoubles(try columnPath(attribute), rows: rows)

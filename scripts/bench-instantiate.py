@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""make bench-instantiate: nd-instantiate at scale (issue 15, point 4).
+
+Builds the CoreNEURON dataset of a 100,000-cell synthesized circuit (100 synapses per cell)
+on 1 and on 2 processes, and of a 1,000,000-cell one (10 synapses per cell) on 2
+processes, round-robin over R target ranks x C model-building cycles so that each process
+builds several buckets one after the other. Prints per run: wall time, peak RSS of each
+process (/usr/bin/time around each MPI process), bytes written, cells, compartments and
+synapses (summed over nd-instantiate's JSON-line per bucket), the largest bucket, time per
+synapse and per compartment, and the ratios of those at 1,000,000 cells to 100,000 cells
+(2 processes both; target <= 1.3).
+
+Environment: RUNS (1; medians of the times), SYNAPSES_KIND (stochastic: neurodamus's
+ProbAMPANMDA_EMS/ProbGABAAB_EMS; or exp), BENCH_DIR (.bench), MPIRUN (mpirun ...),
+ONLY (comma-separated run names to do: 100k-np1, 100k-np2, 1M-np2), KEEP (1: keep the
+group files; needs the disk: 18 GiB at 100,000 cells, 139 GiB at 1,000,000).
+Circuits are synthesized once into BENCH_DIR/instantiate/ and reused.
+
+The group files (<id>_1.dat, <id>_2.dat) are counted and deleted as soon as they appear
+(nd-instantiate writes each under a temporary name and renames it into place when it is
+whole, and never reads it again): the 1,000,000-cell dataset (139 GiB) is twice this machine's
+free disk. Each is still written in full, through the page cache.
+"""
+import glob
+import json
+import os
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, "bin")
+BENCH = os.path.join(os.path.abspath(os.environ.get("BENCH_DIR", os.path.join(ROOT, ".bench"))), "instantiate")
+RUNS = int(os.environ.get("RUNS", "1"))
+KIND = os.environ.get("SYNAPSES_KIND", "stochastic")
+MPIRUN = shlex.split(os.environ.get("MPIRUN") or
+                     ("mpirun --oversubscribe" + (" --allow-run-as-root" if os.getuid() == 0 else "")))
+ONLY = [s for s in os.environ.get("ONLY", "").split(",") if s]
+KEEP = os.environ.get("KEEP", "") == "1"
+
+# (name, cells, synapses per cell, processes, target ranks R, cycles C). A synthesized
+# cell is about 360 compartments, 145 KiB of dataset: R x C is chosen for buckets of
+# 3,000-4,000 cells (about 500 MiB) in both circuits, 16 to 128 of them per process.
+RUNS_TABLE = [
+    ("100k-np1", 100_000, 100, 1, 2, 16),
+    ("100k-np2", 100_000, 100, 2, 2, 16),
+    ("1M-np2", 1_000_000, 10, 2, 2, 128),
+]
+
+
+def circuit(cells, synapses):
+    """The synthesized circuit's simulation config, made once (a marker says it is whole)."""
+    folder = os.path.join(BENCH, f"circuit-{cells}-{synapses}-{KIND}")
+    done = os.path.join(folder, ".complete")
+    if not os.path.exists(done):
+        shutil.rmtree(folder, ignore_errors=True)
+        start = time.perf_counter()
+        subprocess.run([os.path.join(BIN, "nd-circuit"), "synth", "--cells", str(cells), "--synapses-per-cell",
+                        str(synapses), "--synapses", KIND, "--seed", "1", folder],
+                       check=True, stdout=subprocess.DEVNULL)
+        print(f"  synthesized {cells} cells x {synapses} synapses ({KIND}) in {time.perf_counter() - start:.1f} s",
+              flush=True)
+        open(done, "w").close()
+    return os.path.join(folder, "simulation_config.json")
+
+
+def du(folder):
+    total = 0
+    for path in glob.glob(os.path.join(folder, "*")):
+        total += os.path.getsize(path)
+    return total
+
+
+class Discarder(threading.Thread):
+    """Deletes the group files of `folder` as they are renamed into place; sums their sizes."""
+
+    def __init__(self, folder):
+        super().__init__(daemon=True)
+        self.folder, self.bytes, self.files, self.stop = folder, 0, 0, threading.Event()
+
+    def sweep(self):
+        for path in glob.glob(os.path.join(self.folder, "*_[12].dat")):
+            try:
+                size = os.path.getsize(path)
+                os.unlink(path)
+            except FileNotFoundError:
+                continue
+            self.bytes += size
+            self.files += 1
+
+    def run(self):
+        while not self.stop.wait(0.2):
+            self.sweep()
+        self.sweep()
+
+
+def instantiate(name, config, processes, ranks, cycles):
+    """One run: wall time, peak RSS [KiB] per process, bytes, per-bucket rows."""
+    out = os.path.join(BENCH, "out-" + name)
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    rss_dir = os.path.join(out, "rss")
+    os.makedirs(rss_dir)
+    tool = [os.path.join(BIN, "nd-instantiate"), config, "--output-path", out,
+            "--ranks", str(ranks), "--modelbuilding-steps", str(cycles)]
+    # Each process under /usr/bin/time, its report named by its MPI rank.
+    timed = ["sh", "-c", f'exec /usr/bin/time -f "%M %e" -o "{rss_dir}/rank.${{OMPI_COMM_WORLD_RANK:-0}}" "$@"',
+             "sh"] + tool
+    cmd = (MPIRUN + ["-np", str(processes)] + timed) if processes > 1 else timed
+    discarder = None if KEEP else Discarder(os.path.join(out, "coreneuron_input"))
+    if discarder:
+        discarder.start()
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - start
+    if discarder:
+        discarder.stop.set()
+        discarder.join()
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stderr[-4000:])
+        raise SystemExit(f"bench-instantiate: {name} failed (exit {proc.returncode})")
+    rows = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    rss = {}
+    for path in sorted(glob.glob(os.path.join(rss_dir, "rank.*"))):
+        with open(path) as f:
+            last = [line for line in f.read().splitlines() if line.strip()][-1]
+        rss[int(path.rsplit(".", 1)[1])] = int(last.split()[0])
+    written = du(os.path.join(out, "coreneuron_input")) + (discarder.bytes if discarder else 0)
+    return wall, rss, written, rows
+
+
+def main():
+    os.makedirs(BENCH, exist_ok=True)
+    todo = [r for r in RUNS_TABLE if not ONLY or r[0] in ONLY]
+    print(f"bench-instantiate: nd-instantiate, round-robin, {KIND} synapses, {RUNS} run(s) each", flush=True)
+    results = {}
+    for name, cells, synapses, processes, ranks, cycles in todo:
+        config = circuit(cells, synapses)
+        walls, rsss = [], []
+        for _ in range(RUNS):
+            wall, rss, written, rows = instantiate(name, config, processes, ranks, cycles)
+            walls.append(wall)
+            rsss.append(rss)
+        total = {k: sum(r[k] for r in rows) for k in ("cells", "compartments", "synapses", "bytes")}
+        largest = max(rows, key=lambda r: r["bytes"])
+        wall = statistics.median(walls)
+        peak = {p: max(r[p] for r in rsss) for p in rsss[0]}
+        res = dict(name=name, processes=processes, ranks=ranks, cycles=cycles, wall=wall, rss=peak,
+                   written=written, largest=largest, buckets=len(rows), **total)
+        results[name] = res
+        per_process = ", ".join(f"rank {p}: {kib / 1024:.0f} MiB" for p, kib in sorted(peak.items()))
+        print(f"  {name}: {cells} cells x {synapses} synapses, {processes} process(es), R={ranks} C={cycles} "
+              f"({len(rows)} buckets)", flush=True)
+        print(f"    time {wall:.2f} s (median of {len(walls)}: {', '.join(f'{w:.2f}' for w in walls)})")
+        print(f"    peak RSS per process: {per_process}")
+        print(f"    written {written / 2**20:.1f} MiB; largest bucket {largest['bytes'] / 2**20:.1f} MiB "
+              f"({largest['cells']} cells, {largest['compartments']} compartments, {largest['synapses']} synapses)")
+        print(f"    cells {total['cells']}, compartments {total['compartments']}, synapses {total['synapses']}")
+        print(f"    {1e9 * wall / max(total['synapses'], 1):.1f} ns per synapse, "
+              f"{1e9 * wall / max(total['compartments'], 1):.1f} ns per compartment, "
+              f"{1e6 * wall / max(total['cells'], 1):.2f} us per cell", flush=True)
+    small, big = results.get("100k-np2"), results.get("1M-np2")
+    if small and big:
+        per_syn = (big["wall"] / big["synapses"]) / (small["wall"] / small["synapses"])
+        per_comp = (big["wall"] / big["compartments"]) / (small["wall"] / small["compartments"])
+        work = lambda r: r["synapses"] + r["compartments"]
+        per_unit = (big["wall"] / work(big)) / (small["wall"] / work(small))
+        print(f"  1M / 100k (2 processes): time per synapse x{per_syn:.2f}, per compartment x{per_comp:.2f} "
+              f"(target <= 1.3 each); per synapse + compartment x{per_unit:.2f}")
+        print(f"  peak RSS, max over processes: 100k {max(small['rss'].values()) / 1024:.0f} MiB, "
+              f"1M {max(big['rss'].values()) / 1024:.0f} MiB; largest bucket 100k "
+              f"{small['largest']['bytes'] / 2**20:.1f} MiB, 1M {big['largest']['bytes'] / 2**20:.1f} MiB")
+    with open(os.path.join(BENCH, "results.json"), "w") as f:
+        json.dump(results, f, indent=1, sort_keys=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
