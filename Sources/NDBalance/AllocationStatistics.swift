@@ -34,7 +34,7 @@ public struct AllocationStatistics: Sendable {
     }
 
     public init(_ allocation: CellAllocation, kib: [Double]) {
-        self.init(bucketKiB: allocation.buckets.map { $0.reduce(0) { $0 + kib[$1] } },
+        self.init(bucketKiB: kib.withUnsafeBufferPointer { kib in allocation.buckets.map { $0.reduce(0) { $0 + kib[$1] } } },
                   ranks: allocation.ranks, cycles: allocation.cycles, largestCellKiB: kib.max() ?? 0,
                   emptyBuckets: allocation.buckets.filter(\.isEmpty).count)
     }

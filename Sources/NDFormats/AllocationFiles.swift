@@ -22,12 +22,14 @@ public enum AllocationFiles {
                              commit commitJSONLines: () throws -> Void) throws {
         let pickle = try AtomicFile(PathUtil.join(folder, pickleName(ranks: groups.ranks, cycles: groups.cycles)))
         let failures = Failures()
-        // Compression is most of the work: the pickle is compressed as two gzip members
-        // (a gzip file may hold several; Python's gzip and gunzip read them one after
-        // the other), each on its own core, while the JSON-lines are rendered.
+        // Compression is most of the work: the pickle is compressed as several gzip members
+        // (a gzip file may hold several; Python's gzip and gunzip read them one after the
+        // other) — one per MiB, at most four, so that the cores share them evenly with the
+        // JSON-lines rendered meanwhile. The split depends on the size only: the same
+        // allocation gives the same bytes on any machine.
         let encoded = AllocationPickle.encode(groups)
-        let half = encoded.count >= 1 << 20 ? encoded.count / 2 : encoded.count
-        let parts = [encoded[..<half], encoded[half...]].filter { !$0.isEmpty }
+        let count = min(4, max(1, encoded.count >> 20))
+        let parts = (0..<count).map { k in encoded[(encoded.count * k / count)..<(encoded.count * (k + 1) / count)] }
         var members = [[UInt8]](repeating: [], count: parts.count)
         members.withUnsafeMutableBufferPointer { members in
             let members = SendablePointer(members.baseAddress!)

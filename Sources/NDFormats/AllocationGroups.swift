@@ -35,7 +35,16 @@ public struct AllocationGroups: Sendable {
                             Group(population: p, nodeIDs: members.map { nodeID[$0] },
                                   kib: kib == nil ? nil : members.reduce(0) { $0 + memory[$1] })
                         }
-                        if bucket.allSatisfy({ population[$0] == p0 }) { return [group(Int(p0), bucket)] }
+                        // One pass for the usual bucket, of one population.
+                        var ids = [Int64](repeating: 0, count: bucket.count)
+                        var sum = 0.0
+                        var mixed = false
+                        for (k, i) in bucket.enumerated() {
+                            if population[i] != p0 { mixed = true; break }
+                            ids[k] = nodeID[i]
+                            if kib != nil { sum += memory[i] }
+                        }
+                        if !mixed { return [Group(population: Int(p0), nodeIDs: ids, kib: kib == nil ? nil : sum)] }
                         var byPopulation = [[Int]](repeating: [], count: populationCount)
                         for i in bucket { byPopulation[Int(population[i])].append(i) }
                         return byPopulation.enumerated().compactMap { p, members in members.isEmpty ? nil : group(p, members) }
