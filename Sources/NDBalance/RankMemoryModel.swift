@@ -44,7 +44,8 @@ public struct RankMemoryModel: Equatable, Sendable {
         var nodes = 1
         for _ in 0..<20 {
             let need = total(modelBytes: modelBytes, ranks: max(1, nodes * ranksPerNode)) * (1 + margin)
-            let next = max(1, Int((need / nodeMemoryBytes).rounded(.up)))
+            // At most 2^24 nodes: a node memory of a few bytes must not overflow the count.
+            let next = max(1, Int(min((need / nodeMemoryBytes).rounded(.up), Double(1 << 24))))
             if next == nodes { break }
             nodes = next
         }

@@ -26,7 +26,7 @@ public struct CellBuilder {
 
     /// Appends the cell `gid` to `group`; returns where its sections went.
     public static func append(gid: Int64, morphology: Morphology, model: ElectricalModel,
-                              thresholdMV: Double, to group: inout ModelGroup) -> Layout {
+                              thresholdMV: Double, to group: inout ModelGroup) throws -> Layout {
         let first = Int(group.nodes.count)
         var rInv: [Double] = []  // per node of this cell: 1/axial resistance to the parent [1/MΩ]
         var centers: [[Int32]] = []
@@ -42,9 +42,8 @@ public struct CellBuilder {
             return Int32(group.nodes.count - 1)
         }
 
-        func addSection(_ geometry: SectionGeometry, type: SectionType, attachedTo parentNode: Int32) {
+        func addSection(_ geometry: SectionGeometry, type: SectionType, segments nseg: Int, attachedTo parentNode: Int32) {
             let sm = model.model(for: type)
-            let nseg = geometry.segmentCount(model.compartments, raOhmCm: sm.raOhmCm, cmUFPerCm2: sm.cmUFPerCm2)
             let L = geometry.length
             var previous = parentNode
             var pendingFactor = 0.0  // right half of the previous segment
@@ -67,12 +66,26 @@ public struct CellBuilder {
 
         // The soma: a cylinder as long as it is wide, with its own root node at x = 0.
         let somaDiameter = max(morphology.soma.diameter, 1)
+        // Every section's segment count first: a rule asking for too many is an error
+        // before anything is built.
+        let geometries = [SectionGeometry(cylinderLength: somaDiameter, diameter: somaDiameter)]
+            + morphology.sections.map { SectionGeometry(points: $0.points) }
+        let types = [SectionType.soma] + morphology.sections.map(\.type)
+        let segments = try geometries.indices.map { k in
+            let sm = model.model(for: types[k])
+            do {
+                return try geometries[k].segmentCount(model.compartments, raOhmCm: sm.raOhmCm, cmUFPerCm2: sm.cmUFPerCm2)
+            } catch var error as NDError {
+                error.message = "section \(k) (\(types[k].name)): " + error.message
+                throw error
+            }
+        }
         let root = addNode(parent: -1, area: 0, cm: 0, rInv: 0)
-        addSection(SectionGeometry(cylinderLength: somaDiameter, diameter: somaDiameter), type: .soma, attachedTo: root)
+        addSection(geometries[0], type: .soma, segments: segments[0], attachedTo: root)
         let somaCenter = centers[0][centers[0].count / 2]
-        for section in morphology.sections {
+        for (k, section) in morphology.sections.enumerated() {
             let parentNode = section.parent.map { ends[$0 + 1] } ?? somaCenter
-            addSection(SectionGeometry(points: section.points), type: section.type, attachedTo: parentNode)
+            addSection(geometries[k + 1], type: section.type, segments: segments[k + 1], attachedTo: parentNode)
         }
         // NEURON's axial coefficients: a couples a node into its parent's row, b the
         // parent into the node's.

@@ -73,7 +73,7 @@ public final class ModelBuilder {
         guard let file = simulation.nodeSetsFile ?? circuit.config.nodeSetsFile else {
             throw NDError(file: simulation.path, "node set '\(nodeSet)' named but no node_sets_file")
         }
-        if nodeSets == nil { nodeSets = try NodeSets(path: file) }
+        if nodeSets == nil { nodeSets = try NodeSets(path: file, warn: warn) }
         return try nodeSets!.resolve(nodeSet, in: circuit)
     }
     /// The node sets file, read once for every input and the simulated set.
@@ -120,8 +120,16 @@ public final class ModelBuilder {
             }
             let morphology = morphologies[key]!
             let model = try catalog(for: population.config).model(for: columns.template.values[Int(columns.template.codes[cell.nodeID])])
-            let layout = CellBuilder.append(gid: gid(cell), morphology: morphology, model: model,
-                                            thresholdMV: simulation.run.spikeThresholdMV, to: &group)
+            let layout: CellBuilder.Layout
+            do {
+                layout = try CellBuilder.append(gid: gid(cell), morphology: morphology, model: model,
+                                                thresholdMV: simulation.run.spikeThresholdMV, to: &group)
+            } catch var error as NDError where error.file == nil {
+                // The compartment rule is the model's: name its file.
+                error.file = catalog(for: population.config).path(for: model.template)
+                error.message = "\(cell) (morphology \(morphologyName)): " + error.message
+                throw error
+            }
             if synapses { try addSynapses(of: cell, layout: layout, morphology: morphology, blocks: edgeBlocks, to: &group, targets: &targets) }
             for clamp in stimuli ? clamps[cell] ?? [] : [] {
                 group.iClamp.node.append(layout.somaNode)
@@ -218,6 +226,7 @@ public final class ModelBuilder {
             }
             guard let columns = blocks[edges.name] else { continue }
             let release = EdgeBlocks.hasRelease(edges)
+            let sourceCount = try circuit.nodes(edges.sourcePopulation).size
             let populations = (NeurodamusGids.populationID(edges.sourcePopulation), NeurodamusGids.populationID(cell.population))
             var synapseID = 0  // the edge's place among this cell's afferent edges of the population
             for range in columns.ranges[cell.nodeID] ?? [] where !range.isEmpty {
@@ -228,18 +237,29 @@ public final class ModelBuilder {
                     let edge = block.rows.lowerBound + k
                     // neurodamus places its synapses at the position clamped to [1e-7, 0.9999999]
                     // (target_manager.py): one at 1 goes to the last segment, not the section's end.
+                    // (NEURON itself refuses a position outside [0, 1]: so do the simple synapses.)
+                    let source = block.sources[k]
+                    guard source >= 0 && source < Int64(sourceCount) else {
+                        throw NDError(file: edges.config.edgesFile,
+                            "edge \(edge) of '\(edges.name)': source_node_id \(source) outside the \(sourceCount) nodes of population '\(edges.sourcePopulation)'")
+                    }
+                    guard block.positions[k].isFinite && (release || (0...1).contains(block.positions[k])) else {
+                        throw NDError(file: edges.config.edgesFile,
+                            "edge \(edge) of '\(edges.name)': afferent_section_pos \(block.positions[k]), expected a number in [0, 1]")
+                    }
                     let position = release ? min(max(block.positions[k], 1e-7), 0.9999999) : block.positions[k]
                     guard let node = layout.node(section: Int(block.sections[k]), position: position) else {
                         throw NDError(file: edges.config.edgesFile,
                             "edge \(edge) of '\(edges.name)': afferent_section_id \(block.sections[k]) outside the \(morphology.sections.count + 1) sections of \(cell)'s morphology")
                     }
                     let delay = block.delays[k]
-                    guard delay > 0 else {
-                        throw NDError(file: edges.config.edgesFile, "edge \(edge) of '\(edges.name)': delay \(delay) ms, expected > 0")
+                    guard delay > 0 && delay <= SimulationLimits.tstopMs.upperBound else {
+                        throw NDError(file: edges.config.edgesFile, "edge \(edge) of '\(edges.name)': delay \(delay) ms, expected a finite number > 0")
                     }
                     if release {
                         guard block.taus[k] > 0, block.taus[k].isFinite, block.use[k].isFinite, block.depressions[k].isFinite,
-                              block.facilitations[k].isFinite, block.conductances[k].isFinite else {
+                              block.facilitations[k].isFinite, block.conductances[k].isFinite, block.vesicles[k].isFinite,
+                              block.vesicles[k] <= 1e6, block.scaleFactors.isEmpty || block.scaleFactors[k].isFinite else {
                             throw NDError(file: edges.config.edgesFile, "edge \(edge) of '\(edges.name)': decay_time \(block.taus[k]), u_syn \(block.use[k]), depression_time \(block.depressions[k]), facilitation_time \(block.facilitations[k]), conductance \(block.conductances[k]): expected finite values, decay_time > 0")
                         }
                         switch rules.append(k, of: block, node: node, targetGid: gid(cell), synapseID: synapseID,
@@ -253,6 +273,9 @@ public final class ModelBuilder {
                         continue
                     }
                     let tau = block.taus[k], rise = block.rises[k]
+                    guard tau.isFinite, rise.isFinite, block.weights[k].isFinite, block.conductances[k].isFinite else {
+                        throw NDError(file: edges.config.edgesFile, "edge \(edge) of '\(edges.name)': decay_time \(tau), rise_time \(rise), syn_weight \(block.weights[k]), conductance \(block.conductances[k]): expected finite values")
+                    }
                     let decay = tau > 0 ? tau : 2
                     let reversal: Double = block.types[k] < 100 ? -80 : 0
                     if rise > 0 && rise < decay {

@@ -62,16 +62,22 @@ struct SectionGeometry {
         return length / lam
     }
 
-    /// Segments for `rule` (NEURON's odd counts).
-    func segmentCount(_ rule: CompartmentRule, raOhmCm: Double, cmUFPerCm2: Double) -> Int {
+    /// Segments for `rule` (NEURON's odd counts); more than NEURON's 32,767 is an error.
+    func segmentCount(_ rule: CompartmentRule, raOhmCm: Double, cmUFPerCm2: Double) throws -> Int {
+        let n: Double
         switch rule {
-        case .fixedCount(let n): return max(1, n)
+        case .fixedCount(let count): return max(1, count)
         case .fixedLength(let l):
-            let n = Int((length / l).rounded(.up))
-            return max(1, n % 2 == 0 ? n + 1 : n)
+            let k = (length / l).rounded(.up)
+            n = k.truncatingRemainder(dividingBy: 2) == 0 ? k + 1 : k
         case .dLambda(let dLambda, let frequency):
             let lam = lambda(frequencyHz: frequency, raOhmCm: raOhmCm, cmUFPerCm2: cmUFPerCm2)
-            return Int((length / (dLambda * lam) + 0.9) / 2) * 2 + 1
+            n = ((length / (dLambda * lam) + 0.9) / 2).rounded(.towardZero) * 2 + 1
         }
+        guard n <= Double(ElectricalModel.maxSegments) else {
+            let count = n.isFinite && n < 1e15 ? String(Int64(n)) : "\(n)"
+            throw NDError("a section of \(length) µm needs \(count) segments by the model's compartment rule (\(rule)); NEURON allows at most \(ElectricalModel.maxSegments)")
+        }
+        return max(1, Int(n))
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import NDModel
 
 /// The cluster a files.dat is loaded on, as both reference tools take it.
 public struct ClusterOptions: ParsableArguments {
@@ -17,6 +18,9 @@ public struct ClusterOptions: ParsableArguments {
         guard nMachines >= 1 else { throw ValidationError("N_MACHINES must be at least 1, got \(nMachines).") }
         guard ranksPerMachine >= 1 else {
             throw ValidationError("--ranks-per-machine must be at least 1, got \(ranksPerMachine).")
+        }
+        guard BucketGrid.boundedProduct(nMachines, ranksPerMachine) != nil else {
+            throw ValidationError("N_MACHINES x --ranks-per-machine must be at most \(BucketGrid.maxCount) ranks, got \(nMachines) x \(ranksPerMachine).")
         }
     }
 }

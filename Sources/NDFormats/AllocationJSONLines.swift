@@ -21,6 +21,11 @@ public enum AllocationJSONLines {
             guard let rank = o["rank"]?.intValue, rank >= 0, let cycle = o["cycle"]?.intValue, cycle >= 0 else {
                 throw NDError(file: path, line: line, "\"rank\" and \"cycle\": expected integers >= 0")
             }
+            // The bucket array is sized by the largest rank and cycle.
+            guard rank < Int64(BucketGrid.maxCount), cycle < Int64(BucketGrid.maxCount),
+                  BucketGrid.boundedProduct(Int(rank) + 1, Int(cycle) + 1) != nil else {
+                throw NDError(file: path, line: line, "rank \(rank), cycle \(cycle): at most \(BucketGrid.maxCount) buckets (ranks x cycles) are supported")
+            }
             guard let gids = o["gids"]?.arrayValue else { throw NDError(file: path, line: line, "\"gids\": expected a list") }
             let cells = try gids.map { g -> CellRef in
                 guard let id = g.intValue, id >= 0 else { throw NDError(file: path, line: line, "\"gids\": expected integers >= 0") }
@@ -30,6 +35,9 @@ public enum AllocationJSONLines {
         }
         guard !records.isEmpty else { throw NDError(file: path, "no allocation records") }
         let ranks = records.map(\.rank).max()! + 1, cycles = records.map(\.cycle).max()! + 1
+        guard BucketGrid.boundedProduct(ranks, cycles) != nil else {
+            throw NDError(file: path, "\(ranks) ranks x \(cycles) cycles: at most \(BucketGrid.maxCount) buckets are supported")
+        }
         var buckets = [[CellRef]](repeating: [], count: ranks * cycles)
         let grid = BucketGrid(ranks: ranks, cycles: cycles)
         for r in records { buckets[grid.index(rank: r.rank, cycle: r.cycle)] += r.cells }

@@ -25,6 +25,10 @@ public enum AllocationPickle {
                       case .list(let list) = gids else {
                     throw NDError(file: path, "population \(pop): expected (rank, cycle) keys and lists of gids")
                 }
+                // The bucket array is sized by the largest rank and cycle.
+                guard r < Int64(BucketGrid.maxCount), c < Int64(BucketGrid.maxCount) else {
+                    throw NDError(file: path, "population \(pop): bucket (\(r), \(c)): at most \(BucketGrid.maxCount) buckets (ranks x cycles) are supported")
+                }
                 maxRank = max(maxRank, Int(r)); maxCycle = max(maxCycle, Int(c))
                 for g in list {
                     guard case .int(let id) = g, id >= 0 else { throw NDError(file: path, "population \(pop): gids must be integers >= 0") }
@@ -33,6 +37,9 @@ public enum AllocationPickle {
             }
         }
         let ranks = maxRank + 1, cycles = maxCycle + 1
+        guard ranks <= 0 || cycles <= 0 || BucketGrid.boundedProduct(ranks, cycles) != nil else {
+            throw NDError(file: path, "\(ranks) ranks x \(cycles) cycles: at most \(BucketGrid.maxCount) buckets are supported")
+        }
         var buckets = [[CellRef]](repeating: [], count: max(ranks * cycles, 0))
         let grid = BucketGrid(ranks: ranks, cycles: cycles)
         for (ref, r, c) in entries { buckets[grid.index(rank: r, cycle: c)].append(ref) }

@@ -20,6 +20,48 @@ public struct CellMemoryUsage: Equatable, Sendable {
             let bytes = try FileBytes.read(path)
             try bytes.withUnsafeBufferPointer { try read($0, path: path) }
         }
+        try check(path: path)
+    }
+
+    /// The whole-file checks, on the parsed values (one pass over the node ids): memories
+    /// and synapse means finite and >= 0; node ids >= 0, each at most once per population.
+    public func check(path: String) throws {
+        for (name, table) in [("metype_memory", metypeMemoryKiB), ("metype_cell_syn_average", metypeSynapseAverage)] {
+            for (metype, value) in table where !(value.isFinite && value >= 0) {
+                throw NDError(file: path, "\(name).\(metype): \(value), expected a finite number >= 0")
+            }
+        }
+        for (population, byMetype) in populationMetypeNodeIDs {
+            var largest = -1, count = 0
+            for (metype, ids) in byMetype {
+                count += ids.count
+                for id in ids {
+                    if id < 0 { throw NDError(file: path, "pop_metype_gids.\(population).\(metype): node id \(id), expected >= 0") }
+                    largest = max(largest, id)
+                }
+            }
+            guard let repeated = Self.firstRepeated(byMetype.values, largest: largest, count: count) else { continue }
+            let metypes = byMetype.filter { $0.value.contains(repeated) }.keys.sorted()
+            throw NDError(file: path, "pop_metype_gids.\(population): node id \(repeated) listed twice (under \(metypes.joined(separator: " and ")))")
+        }
+    }
+
+    /// A node id found twice, in O(n): a bitmap when the ids are dense, a set otherwise.
+    private static func firstRepeated(_ lists: Dictionary<String, [Int]>.Values, largest: Int, count: Int) -> Int? {
+        if largest < 16 * count + 4096 {
+            var seen = [UInt64](repeating: 0, count: largest / 64 + 1)
+            for ids in lists {
+                for id in ids {
+                    let bit: UInt64 = 1 << UInt64(id & 63)
+                    if seen[id >> 6] & bit != 0 { return id }
+                    seen[id >> 6] |= bit
+                }
+            }
+        } else {
+            var seen = Set<Int>(minimumCapacity: count)
+            for ids in lists { for id in ids where !seen.insert(id).inserted { return id } }
+        }
+        return nil
     }
 
     private mutating func read(_ buffer: UnsafeBufferPointer<UInt8>, path: String) throws {

@@ -7,6 +7,18 @@ public struct BucketGrid: Hashable, Sendable {
     public let ranks: Int
     public let cycles: Int
 
+    /// The most ranks, cycles, or ranks × cycles (and machines × ranks per machine) any
+    /// tool accepts: 2^24 = 16,777,216, beyond the largest machines (the arrays of
+    /// buckets and ranks are sized by these numbers, so a typo must not allocate them).
+    public static let maxCount = 1 << 24
+
+    /// Nil when `a` × `b` is above `maxCount` (or either is): the product, else.
+    public static func boundedProduct(_ a: Int, _ b: Int) -> Int? {
+        guard a <= maxCount, b <= maxCount else { return nil }
+        let (p, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow || p > maxCount ? nil : p
+    }
+
     public init(ranks: Int, cycles: Int) {
         self.ranks = ranks
         self.cycles = cycles

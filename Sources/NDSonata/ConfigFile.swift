@@ -97,6 +97,13 @@ struct ConfigFile {
         return number
     }
 
+    /// A number that must be finite and in `range` (it sizes or enters the simulation).
+    func number(_ parent: JSONObject, _ key: String, at where_: String, in range: ClosedRange<Double>) throws -> Double? {
+        guard let number = try number(parent, key, at: where_) else { return nil }
+        if let problem = SimulationLimits.problem(joined(where_, key), number, range) { throw NDError(file: path, problem) }
+        return number
+    }
+
     func bool(_ parent: JSONObject, _ key: String, at where_: String) throws -> Bool? {
         guard let value = parent[key] else { return nil }
         guard case .bool(let flag) = value else { throw typeError(where_, key, "true or false", value) }

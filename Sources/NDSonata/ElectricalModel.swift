@@ -55,6 +55,15 @@ public struct ElectricalModel: Equatable, Sendable {
         sections[type] ?? sections[.basal] ?? sections[.soma]!
     }
 
+    /// NEURON's limit on a section's segments (`nseg` must be in 1...32767): a compartment
+    /// rule asking for more is an error, as a d_lambda of 1e-9 would ask for a billion.
+    public static let maxSegments = 32767
+    /// Membrane capacitance [µF/cm²], axial resistance [Ω·cm] and mechanism parameters
+    /// (conductances [S/cm²], reversal potentials [mV]) accepted in model files.
+    static let cmRange: ClosedRange<Double> = 0...1e6
+    static let raRange: ClosedRange<Double> = 0...1e9
+    static let parameterRange: ClosedRange<Double> = -1e6...1e6
+
     /// Format version of the `nd:` model files.
     public static let formatVersion = 1
 
@@ -79,13 +88,16 @@ public struct ElectricalModel: Equatable, Sendable {
         guard version <= Int64(Self.formatVersion) else {
             throw NDError(file: path, "model format version \(version) is newer than the supported version \(Self.formatVersion)")
         }
-        func number(_ object: JSONObject, _ key: String, _ where_: String) throws -> Double? {
+        // Every number finite and in a range that keeps the model finite (and its
+        // compartment count bounded: see `ElectricalModel.maxSegments`).
+        func number(_ object: JSONObject, _ key: String, _ where_: String, in range: ClosedRange<Double>) throws -> Double? {
             guard let v = object[key] else { return nil }
             guard let d = v.doubleValue else { throw NDError(file: path, "\(where_)\(key): expected a number, got \(v.typeName)") }
+            if let problem = SimulationLimits.problem(where_ + key, d, range) { throw NDError(file: path, problem) }
             return d
         }
-        let cm = try number(root, "cm", "") ?? 1
-        let ra = try number(root, "Ra", "") ?? 100
+        let cm = try number(root, "cm", "", in: Self.cmRange) ?? 1
+        let ra = try number(root, "Ra", "", in: Self.raRange) ?? 100
         var rule = CompartmentRule.dLambda(dLambda: 0.1, frequencyHz: 100)
         if let c = root["compartments"] {
             guard let o = c.objectValue, let name = o["rule"]?.stringValue else {
@@ -93,16 +105,16 @@ public struct ElectricalModel: Equatable, Sendable {
             }
             switch name {
             case "d_lambda":
-                rule = .dLambda(dLambda: try number(o, "d_lambda", "compartments.") ?? 0.1,
-                                frequencyHz: try number(o, "frequency", "compartments.") ?? 100)
+                rule = .dLambda(dLambda: try number(o, "d_lambda", "compartments.", in: 1e-6...1e6) ?? 0.1,
+                                frequencyHz: try number(o, "frequency", "compartments.", in: 0...1e9) ?? 100)
             case "fixed_length":
-                guard let l = try number(o, "length", "compartments."), l > 0 else {
+                guard let l = try number(o, "length", "compartments.", in: 0...1e9), l > 0 else {
                     throw NDError(file: path, "compartments.length: expected a number > 0 [µm]")
                 }
                 rule = .fixedLength(lengthUm: l)
             case "nseg":
-                guard let n = try number(o, "nseg", "compartments."), n >= 1, n.rounded() == n else {
-                    throw NDError(file: path, "compartments.nseg: expected an integer >= 1")
+                guard let n = try number(o, "nseg", "compartments.", in: 1...Double(Self.maxSegments)), n.rounded() == n else {
+                    throw NDError(file: path, "compartments.nseg: expected an integer in 1...\(Self.maxSegments)")
                 }
                 rule = .fixedCount(Int(n))
             default:
@@ -128,13 +140,16 @@ public struct ElectricalModel: Equatable, Sendable {
                     guard let v = p.value.doubleValue else {
                         throw NDError(file: path, "sections.\(member.key).mechanisms.\(mech.key).\(p.key): expected a number")
                     }
+                    if let problem = SimulationLimits.problem("sections.\(member.key).mechanisms.\(mech.key).\(p.key)", v, Self.parameterRange) {
+                        throw NDError(file: path, problem)
+                    }
                     list.append((p.key, v))
                 }
                 mechanisms.append(MechanismSpec(name: mech.key, parameters: list.sorted { $0.name < $1.name }))
             }
             sections[type] = SectionModel(
-                cmUFPerCm2: try number(o, "cm", "sections.\(member.key).") ?? cm,
-                raOhmCm: try number(o, "Ra", "sections.\(member.key).") ?? ra,
+                cmUFPerCm2: try number(o, "cm", "sections.\(member.key).", in: Self.cmRange) ?? cm,
+                raOhmCm: try number(o, "Ra", "sections.\(member.key).", in: Self.raRange) ?? ra,
                 mechanisms: mechanisms.sorted { $0.name < $1.name })
         }
         guard sections[.soma] != nil else { throw NDError(file: path, "sections.soma: missing, required") }
@@ -166,12 +181,22 @@ public final class ElectricalModelCatalog {
         self.check = check
     }
 
+    /// The file `template` is read from (nil for the default model).
+    public func path(for template: String) -> String? {
+        guard template.hasPrefix("nd:"), let directory else { return nil }
+        return PathUtil.join(directory, String(template.dropFirst(3)) + ".json")
+    }
+
     /// The model of `template` (`nd:NAME` reads NAME.json; anything else the default).
     public func model(for template: String) throws -> ElectricalModel {
         if let cached = cache[template] { return cached }
         let model: ElectricalModel
         if template.hasPrefix("nd:") {
             let name = String(template.dropFirst(3))
+            // A name, not a path: the model is a file of the models folder, never outside it.
+            guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
+                throw NDError(file: directory, "model_template '\(template)': expected nd:NAME, NAME.json a file of biophysical_neuron_models_dir (no '/' or '..')")
+            }
             guard let directory else {
                 throw NDError("model_template '\(template)': the population has no biophysical_neuron_models_dir")
             }

@@ -56,6 +56,19 @@ extension HDF5File {
         }
     }
 
+    /// Overwrites every value of the existing 1-D dataset `name` (the same length), converted
+    /// to its stored type: a test fixture changed in place.
+    public func overwrite<T: HDF5Number>(_ values: [T], in name: String) throws {
+        let set = H5Dopen2(id, name, nd_H5P_DEFAULT())
+        guard set >= 0 else { throw error(name, "cannot open dataset") }
+        defer { H5Dclose(set) }
+        try values.withUnsafeBytes {
+            guard H5Dwrite(set, T.hdf5MemoryType, nd_H5S_ALL(), nd_H5S_ALL(), nd_H5P_DEFAULT(), $0.baseAddress) >= 0 else {
+                throw error(name, "cannot write dataset")
+            }
+        }
+    }
+
     /// An (N, columns) dataset from row-major values (edge indices, morphology points and structure).
     public func writeMatrix<T: HDF5Number>(_ values: [T], columns: Int, to name: String) throws {
         try values.withUnsafeBytes {

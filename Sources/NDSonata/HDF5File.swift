@@ -34,6 +34,15 @@ public final class HDF5File {
         self.id = id
     }
 
+    /// Opens an existing file for reading and writing (test fixtures: `overwrite`).
+    public init(updating path: String) throws {
+        H5Eset_auto2(nd_H5E_DEFAULT(), nil, nil)
+        let id = H5Fopen(path, nd_H5F_ACC_RDWR(), nd_H5P_DEFAULT())
+        guard id >= 0 else { throw NDError(file: path, "cannot open as HDF5 for writing") }
+        self.path = path
+        self.id = id
+    }
+
     deinit { H5Fclose(id) }
 
     func error(_ object: String, _ message: String) -> NDError {

@@ -9,9 +9,15 @@ public typealias NodeSelection = [String: [Int]]
 public struct NodeSets {
     public let path: String
     private let definitions: JSONObject
+    /// Told when a rule names an attribute some populations lack (they are skipped, as
+    /// neurodamus skips them with a warning).
+    private final class Warned { var messages: Set<String> = [] }
+    private let warnOnce: (String) -> Void
 
-    public init(path: String) throws {
+    public init(path: String, warn: @escaping (String) -> Void = { _ in }) throws {
         self.path = path
+        let warned = Warned()
+        warnOnce = { if warned.messages.insert($0).inserted { warn($0) } }
         let bytes = try FileBytes.read(path)
         let value = try bytes.withUnsafeBufferPointer { try JSONCodec.decode($0, file: path) }
         guard let object = value.objectValue else { throw NDError(file: path, "expected a JSON object of node sets") }
@@ -66,6 +72,18 @@ public struct NodeSets {
             populations = populations.filter { wanted.contains($0) }
         }
         var result: NodeSelection = [:]
+        // An attribute no population has selects nothing anywhere: a misspelt name, an error
+        // (libsonata: "No such attribute"). One that some lack: those are skipped, warned,
+        // as neurodamus skips a population whose materialize fails.
+        for member in rules.members where member.key != "population" && member.key != "node_id" {
+            var lacking: [String] = []
+            for popName in populations where !(try circuit.nodes(popName).hasAttribute(member.key)) { lacking.append(popName) }
+            if lacking.isEmpty { continue }
+            if lacking.count == populations.count {
+                throw NDError(file: path, "node set '\(name)': no node population has the attribute '\(member.key)' (\(populations.joined(separator: ", ")))")
+            }
+            warnOnce("\(path): node set '\(name)': population\(lacking.count == 1 ? "" : "s") \(lacking.joined(separator: ", ")) without the attribute '\(member.key)' skipped")
+        }
         for popName in populations {
             let population = try circuit.nodes(popName)
             var keep = [Bool](repeating: true, count: population.size)

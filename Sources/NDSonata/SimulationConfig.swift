@@ -83,18 +83,18 @@ public struct SimulationConfig: Sendable {
             ?? PathUtil.join(file.directory, "circuit_config.json")
         let run = try file.require(try file.object(root, "run", at: ""), "", "run")
         self.run = RunParameters(
-            tstopMs: try file.require(try file.number(run, "tstop", at: "run"), "run", "tstop"),
-            dtMs: try file.number(run, "dt", at: "run") ?? 0.025,
-            randomSeed: Int64(try file.number(run, "random_seed", at: "run") ?? 0),
-            spikeThresholdMV: try file.number(run, "spike_threshold", at: "run") ?? -30)
-        self.run.synapseSeed = Int64(try file.number(run, "synapse_seed", at: "run") ?? 0)
+            tstopMs: try file.require(try file.number(run, "tstop", at: "run", in: SimulationLimits.tstopMs), "run", "tstop"),
+            dtMs: try file.number(run, "dt", at: "run", in: SimulationLimits.dtMs) ?? 0.025,
+            randomSeed: Int64(try file.number(run, "random_seed", at: "run", in: Self.seedRange) ?? 0),
+            spikeThresholdMV: try file.number(run, "spike_threshold", at: "run", in: SimulationLimits.voltageMV) ?? -30)
+        self.run.synapseSeed = Int64(try file.number(run, "synapse_seed", at: "run", in: Self.seedRange) ?? 0)
         guard self.run.dtMs > 0, self.run.tstopMs >= 0 else {
             throw NDError(file: path, "run: expected dt > 0 and tstop >= 0, got dt \(self.run.dtMs), tstop \(self.run.tstopMs)")
         }
         let conditions = try file.object(root, "conditions", at: "") ?? [:]
         self.conditions = Conditions(
-            celsius: try file.number(conditions, "celsius", at: "conditions") ?? 34,
-            vInitMV: try file.number(conditions, "v_init", at: "conditions") ?? -80,
+            celsius: try file.number(conditions, "celsius", at: "conditions", in: SimulationLimits.celsius) ?? 34,
+            vInitMV: try file.number(conditions, "v_init", at: "conditions", in: SimulationLimits.voltageMV) ?? -80,
             randomizeGABARiseTime: try file.bool(conditions, "randomize_gaba_rise_time", at: "conditions") ?? false)
         nodeSet = try file.string(root, "node_set", at: "")
         nodeSetsFile = try file.pathValue(root, "node_sets_file", at: "")
@@ -109,17 +109,17 @@ public struct SimulationConfig: Sendable {
             let type = try file.require(try file.string(input, "input_type", at: where_), where_, "input_type")
             let module = try file.string(input, "module", at: where_) ?? ""
             let nodeSet = try file.string(input, "node_set", at: where_)
-            let delay = try file.number(input, "delay", at: where_) ?? 0
+            let delay = try file.number(input, "delay", at: where_, in: SimulationLimits.timeMs) ?? 0
             switch (type, module) {
             case ("current_clamp", "linear"), ("current_clamp", "pulse"):
-                let start = try file.require(try file.number(input, "amp_start", at: where_), where_, "amp_start")
+                let start = try file.require(try file.number(input, "amp_start", at: where_, in: SimulationLimits.currentNA), where_, "amp_start")
                 inputs.append(.currentClamp(CurrentClamp(
                     name: member.key, shape: CurrentClamp.Shape(rawValue: module)!, nodeSet: nodeSet,
                     delayMs: delay,
-                    durationMs: try file.require(try file.number(input, "duration", at: where_), where_, "duration"),
-                    ampStartNA: start, ampEndNA: try file.number(input, "amp_end", at: where_) ?? start,
-                    frequencyHz: try file.number(input, "frequency", at: where_),
-                    widthMs: try file.number(input, "width", at: where_))))
+                    durationMs: try file.require(try file.number(input, "duration", at: where_, in: SimulationLimits.timeMs), where_, "duration"),
+                    ampStartNA: start, ampEndNA: try file.number(input, "amp_end", at: where_, in: SimulationLimits.currentNA) ?? start,
+                    frequencyHz: try file.number(input, "frequency", at: where_, in: 0...1e6),
+                    widthMs: try file.number(input, "width", at: where_, in: SimulationLimits.timeMs))))
             case ("spikes", _):
                 let spikeFile = try file.require(try file.pathValue(input, "spike_file", at: where_), where_, "spike_file")
                 inputs.append(.spikes(name: member.key, spikeFile: spikeFile, nodeSet: nodeSet, delayMs: delay))
@@ -130,6 +130,9 @@ public struct SimulationConfig: Sendable {
         }
         self.inputs = inputs
     }
+
+    /// Seeds become 64-bit integers: every integer a double holds exactly.
+    static let seedRange: ClosedRange<Double> = -9007199254740992...9007199254740992
 
     /// Inputs this project does not simulate, for a warning.
     public private(set) var unsupportedInputs: [String] = []

@@ -70,6 +70,9 @@ struct Allocate: ParsableCommand {
             guard let r = ranks, r >= 1 else { throw ValidationError("--ranks R (at least 1) is required.") }
         }
         guard cycles >= 1 else { throw ValidationError("--cycles must be at least 1.") }
+        if let r = ranks, BucketGrid.boundedProduct(r, cycles) == nil {
+            throw ValidationError("--ranks x --cycles must be at most \(BucketGrid.maxCount) buckets, got \(r) x \(cycles).")
+        }
     }
 
     func run() throws {

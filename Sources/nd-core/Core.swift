@@ -79,10 +79,11 @@ struct Core: ParsableCommand {
     var progress = false
 
     func validate() throws {
-        if let dt { guard dt.isFinite, dt > 0 else { throw ValidationError("--dt must be a finite number > 0.") } }
-        if let tstop { guard tstop.isFinite, tstop >= 0, tstop <= 1e9 else { throw ValidationError("--tstop must be in 0...1e9.") } }
-        if let celsius { guard celsius.isFinite, abs(celsius) < 1e4 else { throw ValidationError("--celsius must be a finite temperature.") } }
-        if let voltage { guard voltage.isFinite else { throw ValidationError("--voltage must be finite.") } }
+        // Usage errors (64): the same ranges as sim.conf's and globals.dat's values.
+        for (option, value, range): (String, Double?, ClosedRange<Double>) in [("--dt", dt, SimulationLimits.dtMs), ("--tstop", tstop, SimulationLimits.tstopMs),
+                                       ("--celsius", celsius, SimulationLimits.celsius), ("--voltage", voltage, SimulationLimits.voltageMV)] {
+            if let value, let problem = SimulationLimits.problem(option, value, range) { throw ValidationError(problem + ".") }
+        }
         guard ranksPerMachine >= 1 else { throw ValidationError("--ranks-per-machine must be at least 1.") }
     }
 
@@ -119,7 +120,10 @@ struct Core: ParsableCommand {
         if let seed = p.seed, !(0...Double(UInt32.max)).contains(seed) || seed != seed.rounded() {
             throw NDError(file: readConfig, "seed \(seed): expected an integer in 0...\(UInt32.max)")
         }
-        guard p.tstop >= 0, p.tstop <= 1e9 else { throw NDError(file: readConfig, "tstop \(p.tstop): expected 0...1e9 ms") }
+        for (key, value, range): (String, Double?, ClosedRange<Double>) in [("tstop", p.tstop, SimulationLimits.tstopMs), ("dt", p.dt, SimulationLimits.dtMs),
+                                    ("celsius", p.celsius, SimulationLimits.celsius), ("voltage", p.voltage, SimulationLimits.voltageMV)] {
+            if let value, let problem = SimulationLimits.problem(key, value, range) { throw NDError(file: readConfig, problem) }
+        }
         return p
     }
 
@@ -174,7 +178,9 @@ struct Core: ParsableCommand {
             let globalsPath = PathUtil.join(parameters.datpath, "globals.dat")
             let globals = fileExists(globalsPath) ? try GlobalsFile(parsing: try FileBytes.read(globalsPath), name: globalsPath) : nil
             let dt = parameters.dt ?? globals?["dt"] ?? 0.025, celsius = parameters.celsius ?? globals?["celsius"] ?? 6.3
-            guard dt.isFinite, dt > 0, celsius.isFinite else { throw NDError(file: globalsPath, "dt \(dt), celsius \(celsius): expected a finite dt > 0") }
+            if let problem = SimulationLimits.problem("dt", dt, SimulationLimits.dtMs) ?? SimulationLimits.problem("celsius", celsius, SimulationLimits.celsius) {
+                throw NDError(file: globalsPath, problem)
+            }
             var globalValues: [String: Double] = [:]
             for (name, value) in globals?.scalars ?? [] { globalValues[name] = value }
             let randomIndex = parameters.seed.map { UInt32($0) } ?? UInt32(truncatingIfNeeded: globals?.random123GlobalIndex ?? 0)

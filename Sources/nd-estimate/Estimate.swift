@@ -63,6 +63,10 @@ struct Estimate: ParsableCommand {
     func validate() throws {
         if let r = numTargetRanks, r < 1 { throw ValidationError("--num-target-ranks must be at least 1.") }
         if let r = ranksPerNode, r < 1 { throw ValidationError("--ranks-per-node must be at least 1.") }
+        guard modelbuildingSteps >= 1 else { throw ValidationError("--modelbuilding-steps must be at least 1.") }
+        if BucketGrid.boundedProduct(numTargetRanks ?? 1, modelbuildingSteps) == nil || (ranksPerNode ?? 1) > BucketGrid.maxCount {
+            throw ValidationError("--num-target-ranks x --modelbuilding-steps and --ranks-per-node must be at most \(BucketGrid.maxCount).")
+        }
         if let m = nodeMemory, parseSize(m) == nil { throw ValidationError("--node-memory: expected a size such as 256G, got '\(m)'.") }
     }
 

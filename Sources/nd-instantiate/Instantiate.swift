@@ -59,6 +59,9 @@ struct Instantiate: ParsableCommand {
         if lbMode == .Memory && allocation == nil { throw ValidationError("--lb-mode Memory needs --allocation FILE.") }
         if let r = ranks, r < 1 { throw ValidationError("--ranks must be at least 1.") }
         if let c = modelbuildingSteps, c < 1 { throw ValidationError("--modelbuilding-steps must be at least 1.") }
+        if BucketGrid.boundedProduct(ranks ?? 1, modelbuildingSteps ?? 1) == nil {
+            throw ValidationError("--ranks x --modelbuilding-steps must be at most \(BucketGrid.maxCount) buckets.")
+        }
     }
 
     func run() throws {

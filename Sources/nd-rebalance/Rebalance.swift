@@ -82,6 +82,7 @@ struct Rebalance: ParsableCommand {
                 names.append(filesDat.entries[i])
                 indices.append(i)
             }
+            try checkFilesDat(filesDat, names: names, indices: indices, path: input)
             let machines = cluster.nMachines
             if names.count < machines {
                 throw NDError(file: input,

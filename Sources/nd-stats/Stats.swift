@@ -76,6 +76,7 @@ struct Stats: ParsableCommand {
             names.append(entry)
             indices.append(i)
         }
+        try checkFilesDat(filesDat, names: names, indices: indices, path: path)
         let sizes = try entryLoads(names, indices: indices, folder: datPath ?? directoryName(path),
                                    listing: path, showProgress: reporting.progress)
         var slotSizes = [ByteCount?](repeating: nil, count: filesDat.entries.count)
