@@ -65,21 +65,8 @@ public final class NodePopulation {
     /// A string attribute (plain or enumerated through `@library`), rows `rows` or all.
     public func strings(_ attribute: String, rows: Range<Int>? = nil) throws -> [String] {
         let column = try columnPath(attribute)
-        let library = group + "/@library/" + attribute
-        if try file.valueKind(column) == .integer {
-            guard file.exists(library) else {
-                throw NDError(file: config.nodesFile, "\(column): integer column with no @library table, expected strings")
-            }
-            let table = try file.readStrings(library)
-            return try file.readInt64(column, rows: rows).enumerated().map { i, index in
-                guard index >= 0, Int(index) < table.count else {
-                    throw NDError(file: config.nodesFile,
-                        "\(column)[\((rows?.lowerBound ?? 0) + i)]: enumeration index \(index) outside @library/\(attribute) (\(table.count) values)")
-                }
-                return table[Int(index)]
-            }
-        }
-        return try file.readStrings(column, rows: rows)
+        guard let table = try library(of: attribute, column: column) else { return try file.readStrings(column, rows: rows) }
+        return try libraryCodes(column, table: table, attribute: attribute, rows: rows).map { table[Int($0)] }
     }
 
     /// A string attribute as a table of its distinct values and, per node, the index of
@@ -87,20 +74,8 @@ public final class NodePopulation {
     /// stored; a plain one is interned).
     public func enumerated(_ attribute: String) throws -> (codes: [Int32], values: [String]) {
         let column = try columnPath(attribute)
-        let library = group + "/@library/" + attribute
-        if try file.valueKind(column) == .integer {
-            guard file.exists(library) else {
-                throw NDError(file: config.nodesFile, "\(column): integer column with no @library table, expected strings")
-            }
-            let table = try file.readStrings(library)
-            let codes = try file.readInt64(column).enumerated().map { i, index in
-                guard index >= 0, Int(index) < table.count else {
-                    throw NDError(file: config.nodesFile,
-                        "\(column)[\(i)]: enumeration index \(index) outside @library/\(attribute) (\(table.count) values)")
-                }
-                return Int32(index)
-            }
-            return (codes, table)
+        if let table = try library(of: attribute, column: column) {
+            return (try libraryCodes(column, table: table, attribute: attribute, rows: nil), table)
         }
         var values: [String] = []
         var index: [String: Int32] = [:]
@@ -112,6 +87,27 @@ public final class NodePopulation {
             return code
         }
         return (codes, values)
+    }
+
+    /// The `@library` table of an integer (enumerated) column; nil for a column of strings.
+    private func library(of attribute: String, column: String) throws -> [String]? {
+        guard try file.valueKind(column) == .integer else { return nil }
+        let library = group + "/@library/" + attribute
+        guard file.exists(library) else {
+            throw NDError(file: config.nodesFile, "\(column): integer column with no @library table, expected strings")
+        }
+        return try file.readStrings(library)
+    }
+
+    /// An enumerated column's indices, each checked against its table.
+    private func libraryCodes(_ column: String, table: [String], attribute: String, rows: Range<Int>?) throws -> [Int32] {
+        try file.readInt64(column, rows: rows).enumerated().map { i, index in
+            guard index >= 0, Int(index) < table.count else {
+                throw NDError(file: config.nodesFile,
+                    "\(column)[\((rows?.lowerBound ?? 0) + i)]: enumeration index \(index) outside @library/\(attribute) (\(table.count) values)")
+            }
+            return Int32(index)
+        }
     }
 
     /// A numeric attribute as Double.
