@@ -42,6 +42,14 @@ public struct EdgePopulationConfig: Equatable, Sendable {
 
 /// A SONATA `circuit_config.json`.
 public struct CircuitConfig: Sendable {
+    /// The circuit config a path names: itself when it has `networks`, else the network of
+    /// the simulation config it is.
+    public static func path(namedBy config: String) throws -> String {
+        let value = try FileBytes.read(config).withUnsafeBufferPointer { try JSONCodec.decode($0, file: config) }
+        if value.objectValue?["networks"] != nil { return config }
+        return try SimulationConfig(path: config).circuitConfigPath
+    }
+
     public let path: String
     public var nodeSetsFile: String?
     public var nodes: [NodePopulationConfig]

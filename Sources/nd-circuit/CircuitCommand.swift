@@ -39,7 +39,7 @@ struct Describe: ParsableCommand {
     func run() throws {
         let diagnostics = Diagnostics(tool: "nd-circuit")
         try diagnostics.run {
-            let circuit = try Circuit(path: try circuitConfigPath(config))
+            let circuit = try Circuit(path: try CircuitConfig.path(namedBy: config))
             let description = try CircuitDescription(circuit, readMorphologies: !noMorphologies && !cells, listCells: cells)
             let out = StandardOutput()
             if cells {
@@ -60,14 +60,6 @@ struct Describe: ParsableCommand {
             try out.flush()
         }
     }
-}
-
-/// The circuit config a CONFIG argument names: itself, or a simulation config's network.
-func circuitConfigPath(_ config: String) throws -> String {
-    let text = String(decoding: try FileBytes.read(config), as: UTF8.self)
-    let value = try JSONCodec.decode(text, file: config)
-    if value.objectValue?["networks"] != nil { return config }
-    return try SimulationConfig(path: config).circuitConfigPath
 }
 
 struct Synth: ParsableCommand {
