@@ -15,7 +15,7 @@ REF_TOOLS ?=
 BENCH_ENTRIES ?= 200000
 BENCH_RUNS ?= 5
 
-.PHONY: neurodamus-fixtures build deps test unit-tests mpi-test bench bench-rebalance bench-circuit bench-allocate bench-core bench-instantiate example check-sonata validate clean workflow tools-built FORCE compare check-coreneuron coreneuron-fixtures venv
+.PHONY: neurodamus-fixtures build deps test unit-tests mpi-test bench bench-rebalance bench-circuit bench-allocate bench-core bench-instantiate example check-sonata validate kill-test clean workflow tools-built FORCE compare check-coreneuron coreneuron-fixtures venv
 
 # The reference stack (NEURON 9.0.2 with nrniv-core, h5py, MorphIO, libsonata) for the
 # optional checks and benchmarks, in a virtual environment of the project's own;
@@ -100,6 +100,11 @@ bench-circuit: build
 # RUNS (1), ONLY (run names), SYNAPSES_KIND (stochastic) in the environment.
 bench-instantiate: build
 	MPIRUN="$(MPIRUN)" python3 scripts/bench-instantiate.py
+
+# Reruns of nd-circuit synth, nd-allocate and nd-instantiate killed with SIGKILL at KILLS
+# seeded moments: the output is the complete old one, the complete new one, or none.
+kill-test: build
+	KILLS=$(or $(KILLS),20) SEED=$(or $(SEED),1) python3 scripts/kill-test.py
 
 # The bundled example circuit (committed; a test checks it is what this writes).
 example: build

@@ -5,7 +5,8 @@ import NDModel
 /// together. The pickle (encoded and compressed) and the JSON-lines are rendered at the
 /// same time on two cores, and the files are renamed into place only when both are
 /// complete: a failed run leaves the previous pair, never a new pickle beside an old
-/// JSON-lines file. (JSON-lines streamed to stdout cannot be taken back; the pickle is
+/// JSON-lines file (killed between the renames, it leaves the new JSON-lines and no
+/// pickle). (JSON-lines streamed to stdout cannot be taken back; the pickle is
 /// then kept only if stdout took everything.)
 public enum AllocationFiles {
     /// neurodamus's name for the pickle of R ranks and C cycles.
@@ -52,7 +53,9 @@ public enum AllocationFiles {
             pickle.abandon()
             throw error
         }
-        do { try commitJSONLines() } catch { pickle.abandon(); throw error }
+        // The previous pickle goes before the JSON-lines are renamed: killed in between,
+        // the run leaves no pickle rather than an old one beside new JSON-lines.
+        do { try removeTree(pickle.destination); try commitJSONLines() } catch { pickle.abandon(); throw error }
         try pickle.commit()
     }
 

@@ -79,3 +79,26 @@ public final class MappedFile: @unchecked Sendable {
 
     deinit { munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count) }
 }
+
+/// Removes `path` and, for a folder, everything in it (symlinks are removed, never
+/// followed); nothing to do when it does not exist.
+public func removeTree(_ path: String) throws {
+    var st = stat()
+    guard lstat(path, &st) == 0 else {
+        if errno == ENOENT { return }
+        throw NDError(file: path, "cannot remove: \(errnoDescription())")
+    }
+    if (st.st_mode & S_IFMT) == S_IFDIR {
+        guard let dir = opendir(path) else { throw NDError(file: path, "cannot remove: \(errnoDescription())") }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        closedir(dir)
+        for name in names { try removeTree(PathUtil.join(path, name)) }
+        guard rmdir(path) == 0 else { throw NDError(file: path, "cannot remove: \(errnoDescription())") }
+    } else if unlink(path) != 0 {
+        throw NDError(file: path, "cannot remove: \(errnoDescription())")
+    }
+}

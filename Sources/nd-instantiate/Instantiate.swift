@@ -97,7 +97,9 @@ struct Instantiate: ParsableCommand {
         let writer = DatasetWriter(folder: folder, replayGidOffset: builder.endOfGids, mechanisms: try builder.synapseMechanisms())
         var summaries: [BucketSummary] = []
         do {
-            if rank0 { try makeDirectories(folder) }
+            // files.dat goes first and comes back last: a rerun that fails or is killed
+            // half-way leaves no dataset, never old groups mixed with new ones.
+            if rank0 { try makeDirectories(folder); try removeTree(PathUtil.join(folder, "files.dat")) }
             try comm.barrier()
             let mine = alloc.buckets.indices.filter { alloc.grid.rank(ofBucket: $0) % comm.size == comm.rank }
             let bar = ProgressBar("build \(mine.count) buckets", total: rank0 ? mine.count : 0, force: reporting.progress)

@@ -70,7 +70,41 @@ public struct CircuitSynthesizer {
         var morphology: Int  // index into the morphology list
     }
 
+    /// What synth writes into its folder; anything else there is left alone.
+    static let outputs = ["nodes.h5", "edges.h5", "morphologies", "models", "node_sets.json", "input_spikes.h5",
+                          "simulation_config.json", "circuit_config.json"]
+
+    /// Writes the circuit into `directory` as a whole: first into a staging folder beside
+    /// it, then, once complete, in place of the previous circuit — its configs removed
+    /// first and put back last, so that a run that fails or is killed leaves the previous
+    /// circuit, or none (no circuit_config.json), never a mix of two.
     public func write(to directory: String, progress: (String) -> Void = { _ in }) throws -> SynthSummary {
+        let trimmed = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        let slash = trimmed.lastIndex(of: "/")
+        let staging = (slash.map { String(trimmed[...$0]) } ?? "") + "." + (slash.map { String(trimmed[trimmed.index(after: $0)...]) } ?? trimmed)
+            + ".synth-staging"
+        try removeTree(staging)
+        let summary: SynthSummary
+        do {
+            summary = try writeWhole(to: staging, progress: progress)
+        } catch {
+            try? removeTree(staging)
+            throw error
+        }
+        try makeDirectories(directory)
+        let configs = ["circuit_config.json", "simulation_config.json"]
+        for name in configs + Self.outputs.filter({ !configs.contains($0) }) { try removeTree(PathUtil.join(directory, name)) }
+        for name in Self.outputs.filter({ !configs.contains($0) }) + configs.reversed() {
+            let from = PathUtil.join(staging, name), to = PathUtil.join(directory, name)
+            var st = stat()
+            guard lstat(from, &st) == 0 else { continue }  // not written (no replayed spikes)
+            guard rename(from, to) == 0 else { throw NDError(file: to, "cannot move \(from) into place: \(errnoDescription())") }
+        }
+        try removeTree(staging)
+        return summary
+    }
+
+    private func writeWhole(to directory: String, progress: (String) -> Void) throws -> SynthSummary {
         try makeDirectories(directory)
         for sub in ["morphologies", "models"] { try makeDirectories(PathUtil.join(directory, sub)) }
         var rng = SeededRandom(seed: options.seed)
