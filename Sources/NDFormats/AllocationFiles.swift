@@ -55,7 +55,10 @@ public enum AllocationFiles {
         }
         // The previous pickle goes before the JSON-lines are renamed: killed in between,
         // the run leaves no pickle rather than an old one beside new JSON-lines.
-        do { try removeTree(pickle.destination); try commitJSONLines() } catch { pickle.abandon(); throw error }
+        do {
+            if !pickle.writesThrough { try removeTree(pickle.destination) }
+            try commitJSONLines()
+        } catch { pickle.abandon(); throw error }
         try pickle.commit()
     }
 

@@ -8,11 +8,17 @@ import NDModel
 /// An output file written under a temporary name beside its destination and renamed
 /// into place only when complete: an interrupted or failed run never leaves a
 /// half-written file behind, and an existing file is replaced in one step.
+///
+/// A destination that is not a regular file is never replaced: a character device or a
+/// FIFO (`/dev/null`, `/dev/stdout`, a named pipe), or a link to one, is written
+/// through, as stdout is; any other symbolic link, a folder or a block device is an error.
 public final class AtomicFile {
     /// Where the file ends up.
     public let destination: String
-    /// The temporary file being written.
+    /// The temporary file being written (the destination itself when written through).
     public let temporaryPath: String
+    /// Whether the destination is a device or FIFO written directly, with no rename.
+    public let writesThrough: Bool
     private var fd: Int32
     private let writer: BufferedWriter
     private var finished = false
@@ -24,6 +30,26 @@ public final class AtomicFile {
             throw NDError(file: destination, "refusing to overwrite the input file \(input)")
         }
         self.destination = destination
+        var st = stat(), target = stat()
+        if lstat(destination, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG {
+            // A link to a device or FIFO (/dev/stdout) is written through like its target.
+            let kind = (st.st_mode & S_IFMT) == S_IFLNK && stat(destination, &target) == 0
+                && [S_IFCHR, S_IFIFO, S_IFSOCK].contains(target.st_mode & S_IFMT) ? target.st_mode & S_IFMT : st.st_mode & S_IFMT
+            switch kind {
+            case S_IFCHR, S_IFIFO, S_IFSOCK:
+                let fd = open(destination, O_WRONLY | O_CLOEXEC)
+                if fd < 0 { throw NDError(file: destination, "cannot open for writing: \(errnoDescription())") }
+                self.fd = fd
+                temporaryPath = destination
+                writesThrough = true
+                writer = BufferedWriter(fd: fd, name: destination)
+                return
+            case S_IFLNK: throw NDError(file: destination, "is a symbolic link: refusing to replace it (name its target instead)")
+            case S_IFDIR: throw NDError(file: destination, "is a folder, expected a file name")
+            default: throw NDError(file: destination, "is a block device or special file: refusing to write to it")
+            }
+        }
+        writesThrough = false
         let slash = destination.lastIndex(of: "/")
         let dir = slash.map { String(destination[...$0]) } ?? ""
         let base = slash.map { String(destination[destination.index(after: $0)...]) } ?? destination
@@ -64,6 +90,7 @@ public final class AtomicFile {
             throw NDError(file: destination, "cannot write: \(message)")
         }
         fd = -1
+        if writesThrough { finished = true; return }
         if rename(temporaryPath, destination) != 0 {
             let message = errnoDescription()
             abandon()
@@ -78,6 +105,7 @@ public final class AtomicFile {
         guard !finished else { return }
         finished = true
         if fd >= 0 { close(fd); fd = -1 }
+        if writesThrough { return }
         unlink(temporaryPath)
         TemporaryFiles.unregister(temporaryPath)
     }

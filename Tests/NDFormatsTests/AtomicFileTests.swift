@@ -52,4 +52,37 @@ import Testing
         }
         #expect(error?.file == "/nonexistent-dir-nd/out.dat")
     }
+
+    @Test func devicesAndFIFOsAreWrittenThroughNeverReplaced() throws {
+        // /dev/null stays the device (as root, a rename would have replaced it with a file).
+        try AtomicFile.write(Array("gone".utf8), to: "/dev/null")
+        var st = stat()
+        #expect(lstat("/dev/null", &st) == 0 && (st.st_mode & S_IFMT) == S_IFCHR)
+        // So is a link to a device: /dev/stderr, a link to /proc/self/fd/2.
+        try AtomicFile.write([], to: "/dev/stderr")
+        #expect(lstat("/dev/stderr", &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK)
+        // A FIFO: its reader gets the bytes, and it is still a FIFO afterwards.
+        let dir = makeScratch()
+        defer { removeScratch(dir) }
+        let fifo = dir + "/pipe"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let reader = Thread { _ = try? FileHandle(forReadingAtPath: fifo)?.readToEnd() }
+        reader.start()
+        try AtomicFile.write(Array("through".utf8), to: fifo)
+        #expect(lstat(fifo, &st) == 0 && (st.st_mode & S_IFMT) == S_IFIFO)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["pipe"])
+    }
+
+    @Test func symbolicLinksAndFoldersAreRefused() throws {
+        let dir = makeScratch()
+        defer { removeScratch(dir) }
+        try "target".write(toFile: dir + "/target", atomically: false, encoding: .utf8)
+        #expect(symlink(dir + "/target", dir + "/link") == 0)
+        let link = #expect(throws: NDError.self) { try AtomicFile.write([1], to: dir + "/link") }
+        #expect(link?.message.contains("symbolic link") == true)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/link") == dir + "/target")
+        #expect(try String(contentsOfFile: dir + "/target", encoding: .utf8) == "target")
+        let folder = #expect(throws: NDError.self) { try AtomicFile.write([1], to: dir) }
+        #expect(folder?.message.contains("folder") == true)
+    }
 }
