@@ -1,6 +1,8 @@
 import NDModel
 
-/// A binary min-heap of buckets keyed by `(load, key)`.
+/// A min-heap of buckets keyed by `(load, key)`, four children a node: half the depth
+/// of a binary heap, and a node's children side by side in memory (for 4,000 buckets,
+/// six levels instead of twelve on each of ten million additions).
 ///
 /// The key is a total order (keys are distinct), so the bucket popped is always the least
 /// loaded one with the smallest key — the same choice Python's `heapq` makes on
@@ -18,7 +20,7 @@ public struct LeastLoadedHeap<Load: Comparable & AdditiveArithmetic> {
     /// Buckets with these keys (distinct), all at zero load.
     public init(keys: [Int]) {
         entries = keys.map { Entry(load: .zero, key: $0) }
-        for i in stride(from: keys.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
+        for i in stride(from: (keys.count - 2) / 4, through: 0, by: -1) { siftDown(i) }
     }
 
     /// Buckets 0..<buckets, all at zero load.
@@ -44,10 +46,10 @@ public struct LeastLoadedHeap<Load: Comparable & AdditiveArithmetic> {
             let moving = e[start]
             var i = start
             while true {
-                let l = 2 * i + 1
-                if l >= n { break }
-                var m = l
-                if l + 1 < n && e[l + 1] < e[l] { m = l + 1 }
+                let first = 4 * i + 1
+                if first >= n { break }
+                var m = first
+                for c in (first + 1)..<min(first + 4, n) where e[c] < e[m] { m = c }
                 if !(e[m] < moving) { break }
                 e[i] = e[m]
                 i = m
