@@ -163,4 +163,15 @@ import Testing
         #expect(sparse.status == 1)
         #expect(sparse.stderr.contains("node id 5000000000 listed twice"), "\(sparse.stderr)")
     }
+
+    /// Found by nd-fuzz (cell-memory-usage, seed 1, input 2200): a metype of
+    /// pop_metype_gids missing from metype_memory was reported without the file's name.
+    @Test func cellMemoryUsageMetypeWithoutMemoryNamesTheFile() throws {
+        let s = Scratch()
+        defer { s.remove() }
+        s.write("{\"metype_memory\": {\"a\": 1}, \"pop_metype_gids\": {\"S1\": {\"a\": [0], \"L0.0_SSC-cADpyr\": [1]}}}\n", to: "usage.json")
+        let r = try Tool.run("nd-allocate", ["--ranks", "1", "--cell-memory-usage", "usage.json", "--output-dir", "out"], in: s.path)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("nd-allocate: error: usage.json: metype 'L0.0_SSC-cADpyr' of population 'S1' has no metype_memory entry"), "\(r.stderr)")
+    }
 }
