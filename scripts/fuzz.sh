@@ -31,7 +31,7 @@ for p in $PARSERS; do
     "$FUZZ" "$p" --root "$ROOT" --work "$WORK" --seed "$SEED" --start "$idx" --count $((COUNT - idx)) \
       --bin "$BIN" --tool-every "$TOOL_EVERY" --timeout "$TIMEOUT" >"$WORK/$p.out" 2>"$WORK/$p.err"
     rc=$?
-    grep -v '^RESULT ' "$WORK/$p.out"
+    grep -a -v '^RESULT ' "$WORK/$p.out"
     if [ "$rc" -eq 0 ]; then
       read -r t e r b < <(sed -n 's/^RESULT .* tried=\([0-9]*\) errors=\([0-9]*\) tool_runs=\([0-9]*\) tool_bad=\([0-9]*\)$/\1 \2 \3 \4/p' "$WORK/$p.out")
       tried=$((tried + t)); errors=$((errors + e)); truns=$((truns + r)); tbad=$((tbad + b))
@@ -47,6 +47,7 @@ for p in $PARSERS; do
     kept="$WORK/crashes/$p-seed$SEED-$i"
     rm -rf "$kept"; mkdir -p "$kept"
     cp -r "$WORK/$p/input/." "$kept/"
+    [ -d "$WORK/$p/circuit" ] && cp -rL "$WORK/$p/circuit/node_sets.json" "$WORK/$p/circuit/models" "$kept/" 2>/dev/null
     cp "$WORK/$p.err" "$kept.stderr.txt"
     if [ "$sig" -eq 14 ]; then hangs=$((hangs + 1)); what="hang (over ${TIMEOUT} s)"; else signals=$((signals + 1)); what="signal $sig"; fi
     echo "$p: input $i: $what: $( (grep -m1 'Fatal error' "$WORK/$p.err" || grep -A3 'crashed:' "$WORK/$p.err" | grep -v '\[system\]' | grep -m1 ' at /') | sed 's/^ *//' | cut -c1-220) (kept in $kept)"

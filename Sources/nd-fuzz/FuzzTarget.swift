@@ -15,7 +15,7 @@ typealias FuzzInput = [(name: String, bytes: [UInt8])]
 /// tools make on it, and (optionally) a tool command line that reads it.
 final class FuzzTarget {
     static let names = ["files-dat", "estimates", "allocation-jsonl", "cell-memory-usage", "allocation-pickle",
-                        "coreneuron-dataset", "sim-conf", "swc", "asc", "h5-morphology", "electrical-model", "node-sets"]
+                        "coreneuron-dataset", "sim-conf", "spike-pattern", "swc", "asc", "h5-morphology", "electrical-model", "node-sets"]
 
     let name: String
     var seeds: [FuzzInput] = []
@@ -34,6 +34,8 @@ final class FuzzTarget {
     /// refers to, e.g. sim.conf's dataset folder).
     var alsoNamed: [String] = []
     var clearFolder = false
+    /// Where a one-file input is written (default: `inputDir`).
+    lazy var writeDir: String = inputDir
 
     init(name: String, inputDir: String, inputPath: String) {
         self.name = name
@@ -69,8 +71,9 @@ final class FuzzTarget {
             try? FileManager.default.removeItem(atPath: inputDir)
             try? FileManager.default.createDirectory(atPath: inputDir, withIntermediateDirectories: true)
         }
-        for f in base + input { writeFile(inputDir + "/" + f.name, f.bytes) }
-        if !clearFolder, let only = input.first { inputPath = inputDir + "/" + only.name }
+        let dir = clearFolder ? inputDir : writeDir
+        for f in base + input { writeFile(dir + "/" + f.name, f.bytes) }
+        if !clearFolder, let only = input.first { inputPath = dir + "/" + only.name }
     }
 
     /// Copies the input (file or folder) to `path` (+ its extension for a file).
@@ -170,8 +173,16 @@ final class FuzzTarget {
                 for key in ["tstop", "dt", "celsius", "voltage", "seed"] { _ = try conf.number(key, file: t.inputPath) }
             }
             // (A bad datpath is reported as its missing bbcore_mech.dat.)
-            t.alsoNamed = ["bbcore_mech.dat: missing"]
-            t.tool = { t.inputPath.hasSuffix("sim.conf") ? ["nd-core", "--read-config", t.inputPath] : nil }
+            // (A bad outpath, as the output file that cannot be made.)
+            t.alsoNamed = ["bbcore_mech.dat: missing", "/out.dat: cannot create"]
+            t.tool = { t.inputPath.hasSuffix("sim.conf") ? ["nd-core", "--read-config", t.inputPath, "-e", "2"] : nil }
+        case "spike-pattern":
+            // nd-core -p: a header line, then `time gid` lines (the fixtures' out.dat spikes).
+            for p in files(neurodamus, { $0.hasSuffix(".out.dat") || $0.hasSuffix(".spikes") }) {
+                if let b = read(p) { t.seeds.append([("pattern.dat", Array("/scatter\n".utf8) + b)]) }
+            }
+            t.parse = { _ = try PatternFile.read(t.inputPath, from: 0, to: 100) }
+            t.tool = { ["nd-core", "-d", root + "/" + coreneuron + "/tiny_vecstim", "-o", out, "-e", "1", "-p", t.inputPath] }
         case "swc", "asc", "h5-morphology":
             let ext = name == "h5-morphology" ? "h5" : name
             let folders = ["examples/circuit/morphologies", "Tests/NDSonataTests/Fixtures", "Tests/NDSonataTests/Fixtures/usecase/CircuitB/morphologies/swc"]
@@ -184,21 +195,53 @@ final class FuzzTarget {
             }
             t.tool = { ["nd-circuit", "morphology", "--sections", t.inputPath] }
         case "electrical-model":
-            single(files("examples/circuit/models", { $0.hasSuffix(".json") }) + ["Tests/NDSonataTests/Fixtures/usecase/CircuitB/models/simple.json"],
-                   as: { _ in "model.json" })
-            t.parse = { _ = try ElectricalModel(contentsOf: t.inputPath, template: "model") }
+            // Written over one of the example circuit's models (the others as they are),
+            // in a copy of the circuit that nd-estimate reads.
+            let circuit = try exampleCircuitCopy(root: root, scratch: scratch)
+            let modelDir = circuit + "/models"
+            t.base = files("examples/circuit/models", { $0.hasSuffix(".json") }).compactMap { p in read(p).map { (name: (p as NSString).lastPathComponent, bytes: $0) } }
+            t.seeds = t.base.map { [$0] }
+            if let b = read("Tests/NDSonataTests/Fixtures/usecase/CircuitB/models/simple.json") { t.seeds.append([("cADpyr.json", b)]) }
+            t.writeDir = modelDir
+            t.parse = {
+                let template = ((t.inputPath as NSString).lastPathComponent as NSString).deletingPathExtension
+                _ = try ElectricalModel(contentsOf: t.inputPath, template: template)
+            }
+            t.tool = { ["nd-estimate", circuit + "/simulation_config.json", "--output-dir", out] }
         case "node-sets":
+            let circuitCopy = try exampleCircuitCopy(root: root, scratch: scratch)
             single(["examples/circuit/node_sets.json", "Tests/NDSonataTests/Fixtures/usecase/node_sets.json"], as: { _ in "node_sets.json" })
+            t.writeDir = circuitCopy
             let circuit = try Circuit(path: root + "/examples/circuit/circuit_config.json")
             t.parse = {
                 let sets = try NodeSets(path: t.inputPath)
                 for n in sets.names { _ = try sets.resolve(n, in: circuit) }
             }
+            t.tool = { ["nd-estimate", circuitCopy + "/simulation_config.json", "--output-dir", out] }
         default:
             break
         }
         return t
     }
+}
+
+/// A copy of examples/circuit under `scratch` that nd-estimate can read: the configs,
+/// node sets and models copied (the fuzzed ones are written over them), the rest linked.
+func exampleCircuitCopy(root: String, scratch: String) throws -> String {
+    let from = root + "/examples/circuit", to = scratch + "/circuit"
+    let fm = FileManager.default
+    try? fm.removeItem(atPath: to)
+    try fm.createDirectory(atPath: to + "/models", withIntermediateDirectories: true)
+    for name in try fm.contentsOfDirectory(atPath: from) {
+        if name.hasSuffix(".json") {
+            try fm.copyItem(atPath: from + "/" + name, toPath: to + "/" + name)
+        } else if name == "models" {
+            for m in try fm.contentsOfDirectory(atPath: from + "/models") { try fm.copyItem(atPath: from + "/models/" + m, toPath: to + "/models/" + m) }
+        } else {
+            try fm.createSymbolicLink(atPath: to + "/" + name, withDestinationPath: from + "/" + name)
+        }
+    }
+    return to
 }
 
 func writeFile(_ path: String, _ bytes: [UInt8]) {
