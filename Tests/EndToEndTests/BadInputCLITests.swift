@@ -52,6 +52,18 @@ import Testing
         #expect(r.stderr.contains("data/globals.dat: celsius 1e+308: expected a finite number in -273.15...1000"), "\(r.stderr)")
     }
 
+    /// Found by nd-fuzz (sim-conf, seed 1, input 6650): a datpath with NUL bytes was cut
+    /// short where the system read it, and the message named a folder ("/work") instead
+    /// of sim.conf. A NUL is now an error naming sim.conf and the line.
+    @Test func coreSimConfWithANulByteNamesTheLine() throws {
+        let s = try dataset()
+        defer { s.remove() }
+        s.write("outpath=out\ndatpath='data\u{0}\u{0}xyz'\n", to: "sim.conf")
+        let r = try Tool.run("nd-core", ["--read-config", "sim.conf"], in: s.path)
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("nd-core: error: sim.conf:2: a NUL byte"), "\(r.stderr)")
+    }
+
     @Test func coreRefusesAGroupListedTwice() throws {
         let s = try dataset()
         defer { s.remove() }
