@@ -77,6 +77,15 @@ extension SonataSuite {
             #expect(h5?.description.hasPrefix("\(path): section 1: point (0.0, nan, 0.0)") == true)
         }
 
+        /// Found by nd-fuzz (h5-morphology, seed 1, input 3490; the file as it found it):
+        /// a corrupt header giving /points billions of billions of rows trapped on an
+        /// arithmetic overflow sizing the array; now an error naming the file.
+        @Test func aCorruptDatasetShapeIsAnErrorNamingTheFile() throws {
+            let e = #expect(throws: NDError.self) { try MorphologyReader.read(Fixture.path("fuzz-huge-shape.h5")) }
+            #expect(e?.description.contains("fuzz-huge-shape.h5") == true, "\(String(describing: e))")
+            #expect(e?.description.contains("corrupt file?") == true, "\(String(describing: e))")
+        }
+
         @Test func lookupPrefersAscOverSwcAndNamesWhatItTried() throws {
             let circuit = try Circuit(path: Fixture.usecase + "/circuit_config.json")
             let a = try circuit.config.nodePopulation("NodeA")
