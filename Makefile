@@ -14,8 +14,11 @@ export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 REF_TOOLS ?=
 BENCH_ENTRIES ?= 200000
 BENCH_RUNS ?= 5
+# make fuzz: inputs per parser and the generator's seed (scripts/fuzz.sh).
+FUZZ_COUNT ?= 10000
+FUZZ_SEED ?= 1
 
-.PHONY: neurodamus-fixtures build deps test unit-tests mpi-test bench bench-rebalance bench-circuit bench-allocate bench-core bench-instantiate example check-sonata validate kill-test clean workflow tools-built FORCE compare check-coreneuron coreneuron-fixtures venv
+.PHONY: fuzz fuzz-smoke neurodamus-fixtures build deps test unit-tests mpi-test bench bench-rebalance bench-circuit bench-allocate bench-core bench-instantiate example check-sonata validate kill-test clean workflow tools-built FORCE compare check-coreneuron coreneuron-fixtures venv
 
 # The reference stack (NEURON 9.0.2 with nrniv-core, h5py, MorphIO, libsonata) for the
 # optional checks and benchmarks, in a virtual environment of the project's own;
@@ -47,11 +50,21 @@ deps:
 	  fi; \
 	fi
 
-test: build unit-tests mpi-test
+test: build unit-tests mpi-test fuzz-smoke
 
 # One release build serves the libraries, the tools and the tests (no @testable imports).
 unit-tests:
 	ND_BIN="$(CURDIR)/bin" swift test $(SWIFT_BUILD_FLAGS) --disable-testable-imports
+
+# Mutational fuzzing of every parser (nd-fuzz, scripts/fuzz.sh): one line per parser with
+# the inputs tried, the errors (expected), the signals and the hangs; crashing inputs are
+# kept in .fuzz/crashes/. FUZZ_COUNT inputs per parser (10000), FUZZ_SEED (1).
+fuzz: build
+	FUZZ_COUNT=$(FUZZ_COUNT) FUZZ_SEED=$(FUZZ_SEED) nice -n 19 scripts/fuzz.sh
+
+# The short fixed-seed pass `make test` runs.
+fuzz-smoke: build
+	FUZZ_COUNT=300 FUZZ_SEED=1 FUZZ_TOOL_EVERY=50 FUZZ_WORK=$(CURDIR)/.fuzz/smoke scripts/fuzz.sh
 
 # MPI for real: a process alone is a world of one; under mpirun the ranks sum and gather.
 mpi-test:

@@ -93,6 +93,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // The fuzzer over the parsers (scripts/fuzz.sh, `make fuzz`): a development tool,
+        // built with the others but not a product.
+        .executableTarget(name: "nd-fuzz", dependencies: [
+            "NDCLI", "NDFormats", "NDSonata", "NDEngine", "NDModel",
+        ]),
+
         .testTarget(name: "NDModelTests", dependencies: ["NDModel"]),
         .testTarget(name: "NDFormatsTests", dependencies: ["NDFormats", "NDModel"], exclude: ["Fixtures"]),
         .testTarget(name: "NDBalanceTests", dependencies: ["NDBalance", "NDModel"]),

@@ -15,10 +15,15 @@ public enum AllocationRun {
                 throw NDError(file: path, "no pop_metype_gids: this file has metype memories only (run nd-estimate)")
             }
             let ids = usage.populationMetypeNodeIDs
-            return try AllocationProblem(
-                usage: usage.metypeMemoryKiB.keys.sorted().map { ($0, usage.metypeMemoryKiB[$0]!) },
-                synapseAverage: usage.metypeSynapseAverage,
-                populationMetypeNodeIDs: ids.keys.sorted().map { pop in (pop, ids[pop]!.keys.sorted().map { ($0, ids[pop]![$0]!) }) })
+            do {
+                return try AllocationProblem(
+                    usage: usage.metypeMemoryKiB.keys.sorted().map { ($0, usage.metypeMemoryKiB[$0]!) },
+                    synapseAverage: usage.metypeSynapseAverage,
+                    populationMetypeNodeIDs: ids.keys.sorted().map { pop in (pop, ids[pop]!.keys.sorted().map { ($0, ids[pop]![$0]!) }) })
+            } catch var error as NDError where error.file == nil {
+                error.file = path  // (a metype with no metype_memory entry)
+                throw error
+            }
         }
         if let path = estimates { return AllocationProblem(estimates: try EstimatesJSONLines.read(path)) }
         return AllocationProblem(cells: CellTable(), metypeMemoryKiB: [], metypeSynapseAverage: [:])

@@ -51,7 +51,14 @@ public struct MechanismCatalog: Equatable, Sendable {
             throw NDError(file: file, line: line, "mechanism '\(e.name)' has type \(e.type), expected \(entries.count + 2) (types are listed in order from 2)")
         }
         guard typeByName[e.name] == nil else { throw NDError(file: file, line: line, "mechanism '\(e.name)' listed twice") }
-        guard e.arrayDims.reduce(0, +) == e.dataSize, e.arrayDims.allSatisfy({ $0 >= 1 }) else {
+        // Summed with an overflow check: the widths come from the file.
+        var width = 0, fits = true
+        for w in e.arrayDims {
+            let (sum, overflow) = width.addingReportingOverflow(w)
+            if overflow || w < 1 { fits = false; break }
+            width = sum
+        }
+        guard fits, width == e.dataSize else {
             throw NDError(file: file, line: line, "mechanism '\(e.name)': variable widths \(e.arrayDims) do not add up to its data size \(e.dataSize)")
         }
         typeByName[e.name] = e.type

@@ -94,7 +94,7 @@ public final class HDF5File {
             let rank = Int(H5Sget_simple_extent_ndims(space))
             var dims = [hsize_t](repeating: 0, count: max(rank, 1))
             H5Sget_simple_extent_dims(space, &dims, nil)
-            return dims.prefix(rank).map { Int($0) }
+            return dims.prefix(rank).map { Int(clamping: $0) }
         }
     }
 
@@ -120,6 +120,28 @@ public final class HDF5File {
         let space = H5Dget_space(set)
         defer { H5Sclose(space) }
         return try body(set, space)
+    }
+
+    /// A dataset's row count as an Int, refused (a corrupt header) when that many rows of
+    /// `bytesPerRow` would not fit in memory at all.
+    private func rowCount(_ name: String, _ rows: hsize_t, bytesPerRow: Int) throws -> Int {
+        guard rows <= hsize_t(1 << 48) / hsize_t(max(bytesPerRow, 1)) else {
+            throw error(name, "\(rows) rows of \(bytesPerRow) bytes: more than can be read (corrupt file?)")
+        }
+        return Int(rows)
+    }
+
+    /// Before `rows` rows of `bytesPerRow` are read into memory sized by them: past 64 MiB,
+    /// the file must store at least 1/1032 of that (deflate's largest ratio), else the
+    /// shape is a corrupt header's and is refused instead of allocating for it. (Small
+    /// reads, the many per-cell ones, skip the storage query.)
+    private func checkStored(_ name: String, _ set: hid_t, rows: Int, bytesPerRow: Int) throws {
+        let bytes = rows * bytesPerRow
+        guard bytes > 64 << 20 else { return }
+        let stored = H5Dget_storage_size(set)
+        guard UInt64(bytes / 1032) <= stored else {
+            throw error(name, "\(rows) rows of \(bytesPerRow) bytes, but the file stores \(stored) bytes for it (corrupt file?)")
+        }
     }
 
     // MARK: numbers
@@ -153,11 +175,12 @@ public final class HDF5File {
             guard rank == expectedRank, columns == 1 || dims[1] == hsize_t(columns) else {
                 throw error(name, "expected shape (N\(columns == 1 ? "" : ", \(columns)")), found \(dims.prefix(rank).map { Int($0) })")
             }
-            let total = Int(dims[0])
+            let total = try rowCount(name, dims[0], bytesPerRow: columns * MemoryLayout<T>.stride)
             let range = rows ?? 0..<total
             guard range.lowerBound >= 0, range.upperBound <= total else {
                 throw error(name, "rows \(range.lowerBound)..<\(range.upperBound) outside 0..<\(total)")
             }
+            try checkStored(name, set, rows: range.count, bytesPerRow: columns * MemoryLayout<T>.stride)
             var values = [T](repeating: zero, count: range.count * columns)
             if range.isEmpty { return values }
             var start: [hsize_t] = columns == 1 ? [hsize_t(range.lowerBound)] : [hsize_t(range.lowerBound), 0]
@@ -184,12 +207,14 @@ public final class HDF5File {
             var dims: [hsize_t] = [0]
             guard H5Sget_simple_extent_ndims(space) == 1 else { throw error(name, "expected one dimension") }
             H5Sget_simple_extent_dims(space, &dims, nil)
-            let total = Int(dims[0])
+            let rowBytes = H5Tis_variable_str(fileType) > 0 ? MemoryLayout<UnsafeMutablePointer<CChar>?>.stride : H5Tget_size(fileType)
+            let total = try rowCount(name, dims[0], bytesPerRow: rowBytes)
             let range = rows ?? 0..<total
             guard range.lowerBound >= 0, range.upperBound <= total else {
                 throw error(name, "rows \(range.lowerBound)..<\(range.upperBound) outside 0..<\(total)")
             }
             if range.isEmpty { return [] }
+            try checkStored(name, set, rows: range.count, bytesPerRow: rowBytes)
             var start: [hsize_t] = [hsize_t(range.lowerBound)]
             var count: [hsize_t] = [hsize_t(range.count)]
             H5Sselect_hyperslab(space, H5S_SELECT_SET, &start, nil, &count, nil)

@@ -52,6 +52,18 @@ import Testing
         #expect(r.stderr.contains("data/globals.dat: celsius 1e+308: expected a finite number in -273.15...1000"), "\(r.stderr)")
     }
 
+    /// Found by nd-fuzz (sim-conf, seed 1, input 6650): a datpath with NUL bytes was cut
+    /// short where the system read it, and the message named a folder ("/work") instead
+    /// of sim.conf. A NUL is now an error naming sim.conf and the line.
+    @Test func coreSimConfWithANulByteNamesTheLine() throws {
+        let s = try dataset()
+        defer { s.remove() }
+        s.write("outpath=out\ndatpath='data\u{0}\u{0}xyz'\n", to: "sim.conf")
+        let r = try Tool.run("nd-core", ["--read-config", "sim.conf"], in: s.path)
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("nd-core: error: sim.conf:2: a NUL byte"), "\(r.stderr)")
+    }
+
     @Test func coreRefusesAGroupListedTwice() throws {
         let s = try dataset()
         defer { s.remove() }
@@ -162,5 +174,16 @@ import Testing
         let sparse = try Tool.run("nd-allocate", ["--ranks", "1", "--cell-memory-usage", "usage.json", "--output-dir", "out"], in: s.path)
         #expect(sparse.status == 1)
         #expect(sparse.stderr.contains("node id 5000000000 listed twice"), "\(sparse.stderr)")
+    }
+
+    /// Found by nd-fuzz (cell-memory-usage, seed 1, input 2200): a metype of
+    /// pop_metype_gids missing from metype_memory was reported without the file's name.
+    @Test func cellMemoryUsageMetypeWithoutMemoryNamesTheFile() throws {
+        let s = Scratch()
+        defer { s.remove() }
+        s.write("{\"metype_memory\": {\"a\": 1}, \"pop_metype_gids\": {\"S1\": {\"a\": [0], \"L0.0_SSC-cADpyr\": [1]}}}\n", to: "usage.json")
+        let r = try Tool.run("nd-allocate", ["--ranks", "1", "--cell-memory-usage", "usage.json", "--output-dir", "out"], in: s.path)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("nd-allocate: error: usage.json: metype 'L0.0_SSC-cADpyr' of population 'S1' has no metype_memory entry"), "\(r.stderr)")
     }
 }

@@ -94,6 +94,25 @@ import Testing
         #expect(throws: NDError.self) { try ModelGroup(dataset: core, catalog: catalog, file: "1_2.dat", localKeyBase: -(1 << 32)) }
     }
 
+    /// Found by nd-fuzz (coreneuron-dataset, seed 1, input 163): a mechanism's node index
+    /// past the nodes reached its decoder, which indexes the nodes with it, before the
+    /// group's checks ran (a trap in Capacitance.decode); the reader now refuses it first.
+    @Test func aNodeIndexPastTheNodesIsRefusedBeforeTheDecoderSeesIt() throws {
+        let catalog = NeuronBuiltins.catalog()
+        var core = try Self.model().coreGroup(id: 1, catalog: catalog, vInitMV: -65, replayGidOffset: 1000)
+        let capacitance = try #require(catalog.type(named: "capacitance"))
+        let k = try #require(core.mechanisms.firstIndex { $0.type == capacitance })
+        for bad in [Int32(core.nodeCount), Int32(core.nodeCount + 1000), -1] {
+            core.mechanisms[k].nodeIndices![0] = bad
+            var loader = DatasetLoader(catalog: catalog, file: "1_2.dat", localKeyBase: -(1 << 32))
+            let error = #expect(throws: NDError.self) {
+                _ = try CoreGroup(id: 1, phase1: ByteSource(core.phase1()), phase2: ByteSource(core.phase2()), catalog: catalog,
+                                  names: ("1_1.dat", "1_2.dat")) { block, g in try loader.mechanism(&block, in: g) }
+            }
+            #expect(error?.description == "1_2.dat: capacitance: node index \(bad) outside the \(core.nodeCount) nodes")
+        }
+    }
+
     @Test func aRampIsWrittenAsAPlayedAmplitudeAndReadBack() throws {
         var model = Self.model()
         let dend = Int32(SingleCellTests.dendriteCenter(3, of: model))

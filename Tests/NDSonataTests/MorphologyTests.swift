@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NDModel
 import NDSonata
 import Testing
@@ -46,6 +49,41 @@ extension SonataSuite {
             let asc = #expect(throws: NDError.self) { try MorphologyReader.read(Fixture.path("bad.asc")) }
             #expect(asc?.message.contains("unclosed") == true)
             #expect(throws: NDError.self) { try MorphologyReader.read(Fixture.path("nope.txt")) }
+        }
+
+        /// Found by nd-fuzz (asc, seed 1, input 2000): a coordinate of 1e309 (read as
+        /// infinity) was taken, and nd-circuit morphology then failed to write an infinite
+        /// length without naming the file. Every reader now bounds the points.
+        @Test func pointsOutOfBoundsAreRefusedNamingTheFile() throws {
+            let asc = "((CellBody) (0 0 0 1) (1 0 0 1) (0 1 0 1))\n((Apical) (0 0 0 1) (1e309 10 0 1))\n"
+            let a = #expect(throws: NDError.self) { try ASCReader.parse(Array(asc.utf8), path: "fuzz.asc") }
+            #expect(a?.description == "fuzz.asc: section 1: point (inf, 10.0, 0.0) with diameter 1.0: expected coordinates within ±1e9 µm and a diameter in 0...1e9 µm")
+            for (swc, what) in [("1 1 0 0 0 1e308 -1\n", "soma"), ("1 1 0 0 0 5 -1\n2 3 0 1e300 0 1 1\n", "section 1"),
+                                ("1 1 0 0 0 5 -1\n2 3 0 1 0 1 1\n3 3 0 2 0 1e10 2\n", "section 1")] {
+                let e = #expect(throws: NDError.self) { try SWCReader.parse(Array(swc.utf8), path: "fuzz.swc") }
+                #expect(e?.description.hasPrefix("fuzz.swc: \(what): point") == true)
+            }
+            let asc2 = "((CellBody) (0 0 0 1) (1 0 0 -2) (0 1 0 1))\n"
+            #expect(throws: NDError.self) { try ASCReader.parse(Array(asc2.utf8), path: "fuzz.asc") }
+            // HDF5: a NaN coordinate.
+            let path = "/tmp/ndtools-morphology-test-\(getpid()).h5"
+            defer { unlink(path) }
+            do {
+                let f = try HDF5File(creating: path)
+                try f.writeMatrix([0, 0, 0, 5, 0, 1, 0, 1, 0, Double.nan, 0, 1], columns: 4, to: "/points")
+                try f.writeMatrix([Int64(0), 1, -1, 1, 3, 0], columns: 3, to: "/structure")
+            }
+            let h5 = #expect(throws: NDError.self) { try MorphologyReader.read(path) }
+            #expect(h5?.description.hasPrefix("\(path): section 1: point (0.0, nan, 0.0)") == true)
+        }
+
+        /// Found by nd-fuzz (h5-morphology, seed 1, input 3490; the file as it found it):
+        /// a corrupt header giving /points billions of billions of rows trapped on an
+        /// arithmetic overflow sizing the array; now an error naming the file.
+        @Test func aCorruptDatasetShapeIsAnErrorNamingTheFile() throws {
+            let e = #expect(throws: NDError.self) { try MorphologyReader.read(Fixture.path("fuzz-huge-shape.h5")) }
+            #expect(e?.description.contains("fuzz-huge-shape.h5") == true, "\(String(describing: e))")
+            #expect(e?.description.contains("corrupt file?") == true, "\(String(describing: e))")
         }
 
         @Test func lookupPrefersAscOverSwcAndNamesWhatItTried() throws {

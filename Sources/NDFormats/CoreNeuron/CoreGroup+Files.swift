@@ -144,6 +144,10 @@ extension CoreGroup {
                 let randoms = try r.int("\(what)'s nmodlrandom", label: "nmodlrandom")
                 if randoms > 0 { m.random = try r.array(UInt32.self, randoms, "\(what)'s random streams") }
             }
+            // Checked here, not only in validate(): `take` indexes the nodes with them.
+            if let indices, let bad = indices.first(where: { $0 < 0 || Int($0) >= nodes }) {
+                throw NDError(file: names.1, "\(e.name): node index \(bad) outside the \(nodes) nodes")
+            }
             try take?(&m, self)
             mechanisms.append(m)
         }

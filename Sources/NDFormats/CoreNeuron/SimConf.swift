@@ -27,6 +27,8 @@ public struct SimConf: Equatable, Sendable {
     public init(parsing bytes: [UInt8], name: String) throws {
         entries = []
         for (i, raw) in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+            // (A NUL would cut a path short where the system reads it.)
+            guard !raw.contains(0) else { throw NDError(file: name, line: i + 1, "a NUL byte") }
             let line = String(decoding: raw, as: UTF8.self).trimmingSpaces
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") || line.hasPrefix("[") { continue }
             guard let eq = line.firstIndex(of: "=") else {

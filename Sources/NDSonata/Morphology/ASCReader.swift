@@ -37,7 +37,7 @@ public enum ASCReader {
         guard !soma.isEmpty || !sections.isEmpty else {
             throw NDError(file: path, "no (CellBody) and no neurite found")
         }
-        return Morphology(path: path, soma: Soma(points: soma), sections: sections)
+        return try Morphology(path: path, soma: Soma(points: soma), sections: sections).checkingPoints()
     }
 
     /// Builds one section from `items` (its points, then at most one branching group) and,

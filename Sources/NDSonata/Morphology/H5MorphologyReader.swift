@@ -36,7 +36,7 @@ public enum H5MorphologyReader {
             sectionIndex[s] = sections.count
             sections.append(Section(type: sectionType, parent: parentSection, points: pts))
         }
-        return Morphology(path: path, soma: soma, sections: sections)
+        return try Morphology(path: path, soma: soma, sections: sections).checkingPoints()
     }
 }
 

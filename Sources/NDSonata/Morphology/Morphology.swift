@@ -1,3 +1,5 @@
+import NDModel
+
 /// What a part of a neuron is (SWC type codes).
 public enum SectionType: Int, Sendable, CaseIterable {
     case soma = 1, axon = 2, basal = 3, apical = 4
@@ -96,5 +98,28 @@ public struct Morphology: Equatable, Sendable {
     /// Number of sections of each type (the soma counts as one).
     public func sectionCount(_ type: SectionType) -> Int {
         type == .soma ? 1 : sections.filter { $0.type == type }.count
+    }
+}
+
+extension Morphology {
+    /// The largest coordinate magnitude and diameter the readers accept [µm]: a
+    /// kilometre, beyond any neuron, and small enough that lengths, areas and the
+    /// compartments made from them stay finite.
+    public static let maxCoordinateUm = 1e9
+
+    /// Itself, after checking every point: finite coordinates within
+    /// ±`maxCoordinateUm` and a diameter in 0...`maxCoordinateUm` (a bad file names the
+    /// point instead of giving infinite lengths later).
+    func checkingPoints() throws -> Morphology {
+        let m = Self.maxCoordinateUm
+        func bad(_ p: MorphologyPoint) -> Bool { !(abs(p.x) <= m && abs(p.y) <= m && abs(p.z) <= m && p.diameter >= 0 && p.diameter <= m) }
+        func fail(_ what: String, _ p: MorphologyPoint) -> NDError {
+            NDError(file: path, "\(what): point (\(p.x), \(p.y), \(p.z)) with diameter \(p.diameter): expected coordinates within ±1e9 µm and a diameter in 0...1e9 µm")
+        }
+        if let p = soma.points.first(where: bad) { throw fail("soma", p) }
+        for (k, s) in sections.enumerated() {
+            if let p = s.points.first(where: bad) { throw fail("section \(k + 1)", p) }
+        }
+        return self
     }
 }

@@ -81,6 +81,6 @@ public enum SWCReader {
             }
             sections.append(Section(type: try sectionType(s), parent: parentSection, points: points))
         }
-        return Morphology(path: path, soma: soma, sections: sections)
+        return try Morphology(path: path, soma: soma, sections: sections).checkingPoints()
     }
 }
