@@ -5,10 +5,14 @@ Builds the CoreNEURON dataset of a 100,000-cell synthesized circuit (100 synapse
 on 1 and on 2 processes, and of a 1,000,000-cell one (10 synapses per cell) on 2
 processes, round-robin over R target ranks x C model-building cycles so that each process
 builds several buckets one after the other. Prints per run: wall time, peak RSS of each
-process (/usr/bin/time around each MPI process), bytes written, cells, compartments and
-synapses (summed over nd-instantiate's JSON-line per bucket), the largest bucket, time per
-synapse and per compartment, and the ratios of those at 1,000,000 cells to 100,000 cells
-(2 processes both; target <= 1.3).
+process (/usr/bin/time around each MPI process: RSS, elapsed, user + system CPU), bytes
+written, cells, compartments and synapses (summed over nd-instantiate's JSON-line per
+bucket), the largest bucket, and where the time went: each JSON-line's "seconds" (cells,
+edges, synapses, write_cells, write_synapses: the process's time on that bucket, phase by
+phase), summed over the buckets of every process — CPU-seconds, the right basis with 2
+processes on 2 cores. Time per synapse = (edges + synapses + write_synapses) / synapses;
+per compartment = (cells + write_cells) / compartments; and the ratios of those at
+1,000,000 cells to 100,000 cells (2 processes both; target <= 1.3).
 
 Environment: RUNS (1; medians of the times), SYNAPSES_KIND (stochastic: neurodamus's
 ProbAMPANMDA_EMS/ProbGABAAB_EMS; or exp), BENCH_DIR (.bench), MPIRUN (mpirun ...),
@@ -108,7 +112,7 @@ def instantiate(name, config, processes, ranks, cycles):
     tool = [os.path.join(BIN, "nd-instantiate"), config, "--output-path", out,
             "--ranks", str(ranks), "--modelbuilding-steps", str(cycles)]
     # Each process under /usr/bin/time, its report named by its MPI rank.
-    timed = ["sh", "-c", f'exec /usr/bin/time -f "%M %e" -o "{rss_dir}/rank.${{OMPI_COMM_WORLD_RANK:-0}}" "$@"',
+    timed = ["sh", "-c", f'exec /usr/bin/time -f "%M %e %U %S" -o "{rss_dir}/rank.${{OMPI_COMM_WORLD_RANK:-0}}" "$@"',
              "sh"] + tool
     cmd = (MPIRUN + ["-np", str(processes)] + timed) if processes > 1 else timed
     discarder = None if KEEP else Discarder(os.path.join(out, "coreneuron_input"))
@@ -124,13 +128,34 @@ def instantiate(name, config, processes, ranks, cycles):
         sys.stderr.write(proc.stderr[-4000:])
         raise SystemExit(f"bench-instantiate: {name} failed (exit {proc.returncode})")
     rows = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
-    rss = {}
+    rss, cpu = {}, {}
     for path in sorted(glob.glob(os.path.join(rss_dir, "rank.*"))):
         with open(path) as f:
-            last = [line for line in f.read().splitlines() if line.strip()][-1]
-        rss[int(path.rsplit(".", 1)[1])] = int(last.split()[0])
+            last = [line for line in f.read().splitlines() if line.strip()][-1].split()
+        rank = int(path.rsplit(".", 1)[1])
+        rss[rank] = int(last[0])
+        cpu[rank] = float(last[2]) + float(last[3])
     written = du(os.path.join(out, "coreneuron_input")) + (discarder.bytes if discarder else 0)
-    return wall, rss, written, rows
+    return wall, rss, cpu, written, rows
+
+
+PHASES = ("cells", "edges", "synapses", "write_cells", "write_synapses")
+
+
+def costs(rows):
+    """CPU-seconds per phase summed over buckets (and so over processes); per synapse
+    and per compartment [ns]."""
+    phases = {k: sum(r["seconds"][k] for r in rows) for k in PHASES}
+    synapses = max(sum(r["synapses"] for r in rows), 1)
+    compartments = max(sum(r["compartments"] for r in rows), 1)
+    return phases, dict(
+        synapse=1e9 * (phases["edges"] + phases["synapses"] + phases["write_synapses"]) / synapses,
+        compartment=1e9 * (phases["cells"] + phases["write_cells"]) / compartments,
+        edge_read=1e9 * phases["edges"] / synapses,
+        synapse_build=1e9 * phases["synapses"] / synapses,
+        synapse_write=1e9 * phases["write_synapses"] / synapses,
+        compartment_build=1e9 * phases["cells"] / compartments,
+        compartment_write=1e9 * phases["write_cells"] / compartments)
 
 
 def main():
@@ -140,17 +165,23 @@ def main():
     results = {}
     for name, cells, synapses, processes, ranks, cycles in todo:
         config = circuit(cells, synapses)
-        walls, rsss = [], []
+        walls, rsss, cpus, runs = [], [], [], []
         for _ in range(RUNS):
-            wall, rss, written, rows = instantiate(name, config, processes, ranks, cycles)
+            wall, rss, cpu, written, rows = instantiate(name, config, processes, ranks, cycles)
             walls.append(wall)
             rsss.append(rss)
+            cpus.append(sum(cpu.values()))
+            runs.append(rows)
+        # The phases of the run of median wall time.
+        rows = runs[sorted(range(len(walls)), key=walls.__getitem__)[len(walls) // 2]]
+        phases, per = costs(rows)
         total = {k: sum(r[k] for r in rows) for k in ("cells", "compartments", "synapses", "bytes")}
         largest = max(rows, key=lambda r: r["bytes"])
         wall = statistics.median(walls)
         peak = {p: max(r[p] for r in rsss) for p in rsss[0]}
         res = dict(name=name, processes=processes, ranks=ranks, cycles=cycles, wall=wall, rss=peak,
-                   written=written, largest=largest, buckets=len(rows), **total)
+                   written=written, largest=largest, buckets=len(rows), cpu=statistics.median(cpus),
+                   phases=phases, per=per, **total)
         results[name] = res
         per_process = ", ".join(f"rank {p}: {kib / 1024:.0f} MiB" for p, kib in sorted(peak.items()))
         print(f"  {name}: {cells} cells x {synapses} synapses, {processes} process(es), R={ranks} C={cycles} "
@@ -160,17 +191,22 @@ def main():
         print(f"    written {written / 2**20:.1f} MiB; largest bucket {largest['bytes'] / 2**20:.1f} MiB "
               f"({largest['cells']} cells, {largest['compartments']} compartments, {largest['synapses']} synapses)")
         print(f"    cells {total['cells']}, compartments {total['compartments']}, synapses {total['synapses']}")
-        print(f"    {1e9 * wall / max(total['synapses'], 1):.1f} ns per synapse, "
-              f"{1e9 * wall / max(total['compartments'], 1):.1f} ns per compartment, "
-              f"{1e6 * wall / max(total['cells'], 1):.2f} us per cell", flush=True)
+        covered = sum(phases.values())
+        print(f"    CPU {res['cpu']:.1f} s (user + system, all processes); phases {covered:.1f} CPU-s: "
+              + ", ".join(f"{k} {v:.1f}" for k, v in phases.items()))
+        print(f"    per synapse {per['synapse']:.0f} ns (edges read {per['edge_read']:.0f}, built "
+              f"{per['synapse_build']:.0f}, written {per['synapse_write']:.0f}); per compartment "
+              f"{per['compartment']:.0f} ns (built {per['compartment_build']:.0f}, written "
+              f"{per['compartment_write']:.0f}); wall {1e6 * wall / max(total['cells'], 1):.2f} us per cell",
+              flush=True)
     small, big = results.get("100k-np2"), results.get("1M-np2")
     if small and big:
-        per_syn = (big["wall"] / big["synapses"]) / (small["wall"] / small["synapses"])
-        per_comp = (big["wall"] / big["compartments"]) / (small["wall"] / small["compartments"])
-        work = lambda r: r["synapses"] + r["compartments"]
-        per_unit = (big["wall"] / work(big)) / (small["wall"] / work(small))
-        print(f"  1M / 100k (2 processes): time per synapse x{per_syn:.2f}, per compartment x{per_comp:.2f} "
-              f"(target <= 1.3 each); per synapse + compartment x{per_unit:.2f}")
+        ratio = {k: big["per"][k] / small["per"][k] for k in small["per"]}
+        print(f"  1M / 100k (2 processes, CPU-seconds of the phases): time per synapse x{ratio['synapse']:.2f}, "
+              f"per compartment x{ratio['compartment']:.2f} (target <= 1.3 each); per synapse: edges read "
+              f"x{ratio['edge_read']:.2f}, built x{ratio['synapse_build']:.2f}, written x{ratio['synapse_write']:.2f}; "
+              f"per compartment: built x{ratio['compartment_build']:.2f}, written x{ratio['compartment_write']:.2f}")
+        results["ratios"] = ratio
         print(f"  peak RSS, max over processes: 100k {max(small['rss'].values()) / 1024:.0f} MiB, "
               f"1M {max(big['rss'].values()) / 1024:.0f} MiB; largest bucket 100k "
               f"{small['largest']['bytes'] / 2**20:.1f} MiB, 1M {big['largest']['bytes'] / 2**20:.1f} MiB")

@@ -10,6 +10,7 @@ static inline unsigned nd_H5F_ACC_RDONLY(void) { return H5F_ACC_RDONLY; }
 static inline unsigned nd_H5F_ACC_TRUNC(void) { return H5F_ACC_TRUNC; }
 static inline unsigned nd_H5F_ACC_RDWR(void) { return H5F_ACC_RDWR; }
 static inline hid_t nd_H5P_DATASET_CREATE(void) { return H5P_DATASET_CREATE; }
+static inline hid_t nd_H5P_FILE_ACCESS(void) { return H5P_FILE_ACCESS; }
 static inline hid_t nd_H5P_GROUP_CREATE(void) { return H5P_GROUP_CREATE; }
 static inline hid_t nd_H5P_LINK_CREATE(void) { return H5P_LINK_CREATE; }
 static inline hid_t nd_H5T_NATIVE_INT32(void) { return H5T_NATIVE_INT32; }

@@ -37,16 +37,46 @@ public struct DatasetWriter {
         return g
     }
 
-    /// Writes group `id`; returns its two files' names and bytes (for the checksums).
-    public func write(_ group: ModelGroup, id: Int64, simulation: SimulationConfig) throws -> [(name: String, bytes: [UInt8])] {
+    /// Writes group `id`; returns its two files' names, sizes and CRC-32s (for the
+    /// checksums). Its time goes to `seconds`: turning the group into CoreNEURON's arrays
+    /// is measured part by part (`ModelGroup.coreGroup`); the files' bytes, their writing
+    /// and checksums are one stream, split between `writeCells` and `writeSynapses` in
+    /// proportion to the bytes of the synapses' part (`synapseBytes`).
+    public func write(_ group: ModelGroup, id: Int64, simulation: SimulationConfig,
+                      seconds: inout PhaseSeconds) throws -> [(name: String, size: Int, crc: UInt32)] {
         guard id >= 0, id <= Int64(Int32.max) else { throw NDError("group id \(id) does not fit CoreNEURON's 32-bit ids") }
         var values: [String: Double] = [:]
         for (name, value) in globals(simulation).scalars { values[name] = value }
         let core = try group.coreGroup(id: Int(id), catalog: catalog, vInitMV: simulation.conditions.vInitMV,
-                                       replayGidOffset: replayGidOffset, dtMs: simulation.run.dtMs, globals: values)
-        let files = [("\(id)_1.dat", core.phase1()), ("\(id)_2.dat", core.phase2())]
-        for (name, bytes) in files { try AtomicFile.write(bytes, to: PathUtil.join(folder, name)) }
-        return files
+                                       replayGidOffset: replayGidOffset, dtMs: simulation.run.dtMs, globals: values,
+                                       seconds: &seconds)
+        var watch = PhaseStopwatch()
+        var written: [(name: String, size: Int, crc: UInt32)] = []
+        var total = 0
+        for (name, bytes) in [("\(id)_1.dat", core.phase1()), ("\(id)_2.dat", core.phase2())] {
+            try AtomicFile.write(bytes, to: PathUtil.join(folder, name))
+            written.append((name, bytes.count, crc32Checksum(bytes)))
+            total += bytes.count
+        }
+        let elapsed = watch.lap()
+        let share = total > 0 ? min(1, Double(Self.synapseBytes(core, catalog: catalog)) / Double(total)) : 0
+        seconds.writeSynapses += elapsed * share
+        seconds.writeCells += elapsed * (1 - share)
+        return written
+    }
+
+    /// The bytes of a group's files that hold its synapses: the synapse mechanisms'
+    /// blocks (node indices, variables, pdata, random streams, BBCOREPOINTER data) and
+    /// the connections (source gids, target types and instances, weights, delays).
+    public static func synapseBytes(_ core: CoreGroup, catalog: MechanismCatalog) -> Int {
+        let synapseTypes = Set(MechanismTable.synapses.compactMap { catalog.type(named: $0.layout.name) })
+        var bytes = core.netconSourceGids.count * 4 + core.netconTargetType.count * 4 + core.netconTargetIndex.count * 4
+            + core.weights.count * 8 + core.delays.count * 8
+        for m in core.mechanisms where synapseTypes.contains(m.type) {
+            bytes += (m.nodeIndices?.count ?? 0) * 4 + m.data.count * 8 + m.pdata.count * 4 + m.random.count * 4
+        }
+        for p in core.corePointers where synapseTypes.contains(p.type) { bytes += p.ints.count * 4 + p.doubles.count * 8 }
+        return bytes
     }
 
     /// The folder's own files; `order` is files.dat's list of group ids. Beside the

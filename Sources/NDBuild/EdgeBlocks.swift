@@ -1,14 +1,14 @@
 import NDModel
 import NDSonata
 
-/// The synapse columns of one edge population for the edges a batch of cells needs, read
-/// in a few large blocks (ranges closer than `maxGap` rows merged) instead of nine small
-/// reads per cell and range: HDF5's cost is per read, and a rank's cells under
-/// round-robin have edges a few hundred rows apart.
+/// The synapse columns of one edge population for the edges a batch of cells needs: the
+/// batch's edge ranges, sorted and joined where they touch or nearly do, selected once
+/// (one HDF5 hyperslab selection, `HDF5RowSelection`) and read through it with one
+/// H5Dread per column. Only (about) the batch's own rows are read — what a bucket reads
+/// grows with its edges, not with the population's, however many buckets share it.
 struct EdgeBlocks {
-    /// One contiguous block of rows with every column the model uses.
+    /// The columns the model uses, of every row read, span after span.
     struct Block {
-        var rows: Range<Int>
         var sources: [Int64], sections: [Int64], types: [Int64]
         var positions: [Double], delays: [Double], weights: [Double], conductances: [Double], taus: [Double], rises: [Double]
         /// Stochastic release (empty when the population has none): u_syn, depression and
@@ -22,55 +22,60 @@ struct EdgeBlocks {
     static let releaseColumns = ["u_syn", "depression_time", "facilitation_time", "n_rrp_vesicles"]
     static func hasRelease(_ edges: EdgePopulation) -> Bool { releaseColumns.allSatisfy(edges.hasAttribute) }
 
-    static let maxGap = 4096
-    static let maxRows = 1 << 20
+    /// Ranges at most this many rows apart (or as many as the next range has) are read as
+    /// one span: the rows between are read for nothing, at most max(64, the range's rows)
+    /// per range — a constant factor, never the population.
+    static let joinGap = 64
 
-    private(set) var blocks: [Block] = []
+    /// The rows read, sorted and disjoint, and where each span starts in `block`'s columns.
+    private(set) var spans: [(rows: Range<Int>, offset: Int)] = []
+    private(set) var block: Block
     /// The edge ranges of each target node of the batch.
     let ranges: [Int: [Range<Int>]]
 
     init(_ edges: EdgePopulation, ranges: [Int: [Range<Int>]]) throws {
         self.ranges = ranges
-        var merged: [Range<Int>] = []
+        var joined: [Range<Int>] = []
         for r in ranges.values.joined().filter({ !$0.isEmpty }).sorted(by: { $0.lowerBound < $1.lowerBound }) {
-            if let last = merged.last, r.lowerBound <= last.upperBound + Self.maxGap,
-               max(last.upperBound, r.upperBound) - last.lowerBound <= Self.maxRows {
-                merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, r.upperBound)
+            if let last = joined.last, r.lowerBound <= last.upperBound + max(Self.joinGap, r.count) {
+                joined[joined.count - 1] = last.lowerBound..<max(last.upperBound, r.upperBound)
             } else {
-                merged.append(r)
+                joined.append(r)
             }
         }
-        func integers(_ name: String, _ rows: Range<Int>, _ absent: Int64) throws -> [Int64] {
-            edges.hasAttribute(name) ? try edges.integers(name, rows: rows) : [Int64](repeating: absent, count: rows.count)
+        var rows = 0
+        for r in joined {
+            spans.append((r, rows))
+            rows += r.count
         }
-        func doubles(_ name: String, _ rows: Range<Int>, _ absent: Double) throws -> [Double] {
-            edges.hasAttribute(name) ? try edges.doubles(name, rows: rows) : [Double](repeating: absent, count: rows.count)
+        let selection = try edges.rowSelection(joined)
+        func integers(_ name: String, _ absent: Int64) throws -> [Int64] {
+            edges.hasAttribute(name) ? try edges.integers(name, selection: selection) : [Int64](repeating: absent, count: rows)
         }
-        let release = Self.hasRelease(edges)
-        blocks = try merged.map { rows in
-            var b = Block(rows: rows, sources: try edges.sourceIDs(rows: rows),
-                          sections: try integers("afferent_section_id", rows, 0), types: try integers("syn_type_id", rows, 100),
-                          positions: try doubles("afferent_section_pos", rows, 0.5), delays: try edges.doubles("delay", rows: rows),
-                          weights: try doubles("syn_weight", rows, 1), conductances: try doubles("conductance", rows, 1),
-                          taus: try doubles("decay_time", rows, 2), rises: try doubles("rise_time", rows, 0))
-            if release {
-                b.use = try edges.doubles("u_syn", rows: rows)
-                b.depressions = try edges.doubles("depression_time", rows: rows)
-                b.facilitations = try edges.doubles("facilitation_time", rows: rows)
-                b.vesicles = try doubles("n_rrp_vesicles", rows, 1)
-                b.scaleFactors = try doubles("conductance_scale_factor", rows, -1)
-            }
-            return b
+        func doubles(_ name: String, _ absent: Double) throws -> [Double] {
+            edges.hasAttribute(name) ? try edges.doubles(name, selection: selection) : [Double](repeating: absent, count: rows)
+        }
+        block = Block(sources: try edges.sourceIDs(selection: selection),
+                      sections: try integers("afferent_section_id", 0), types: try integers("syn_type_id", 100),
+                      positions: try doubles("afferent_section_pos", 0.5), delays: try edges.doubles("delay", selection: selection),
+                      weights: try doubles("syn_weight", 1), conductances: try doubles("conductance", 1),
+                      taus: try doubles("decay_time", 2), rises: try doubles("rise_time", 0))
+        if Self.hasRelease(edges) {
+            block.use = try edges.doubles("u_syn", selection: selection)
+            block.depressions = try edges.doubles("depression_time", selection: selection)
+            block.facilitations = try edges.doubles("facilitation_time", selection: selection)
+            block.vesicles = try doubles("n_rrp_vesicles", 1)
+            block.scaleFactors = try doubles("conductance_scale_factor", -1)
         }
     }
 
-    /// The block holding `range` and the range's first row in it.
-    func locate(_ range: Range<Int>) -> (block: Int, offset: Int) {
-        var lo = 0, hi = blocks.count
+    /// Where the first row of `range` (one of `ranges`'s) is in `block`'s columns.
+    func offset(of range: Range<Int>) -> Int {
+        var lo = 0, hi = spans.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if blocks[mid].rows.upperBound <= range.lowerBound { lo = mid + 1 } else { hi = mid }
+            if spans[mid].rows.upperBound <= range.lowerBound { lo = mid + 1 } else { hi = mid }
         }
-        return (lo, range.lowerBound - blocks[lo].rows.lowerBound)
+        return spans[lo].offset + (range.lowerBound - spans[lo].rows.lowerBound)
     }
 }

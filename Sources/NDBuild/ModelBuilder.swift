@@ -100,13 +100,24 @@ public final class ModelBuilder {
     /// One group holding `cells`; without `synapses` or `stimuli` the cells alone (what
     /// nd-estimate measures).
     public func build(entry: Int64, cells: [CellRef], synapses: Bool = true, stimuli: Bool = true) throws -> ModelGroup {
+        var seconds = PhaseSeconds()
+        return try build(entry: entry, cells: cells, synapses: synapses, stimuli: stimuli, seconds: &seconds)
+    }
+
+    /// `build`, adding the time spent on the cells, on reading edges and on making
+    /// synapses to `seconds` (`cells`, `edges`, `synapses`).
+    public func build(entry: Int64, cells: [CellRef], synapses: Bool = true, stimuli: Bool = true,
+                      seconds: inout PhaseSeconds) throws -> ModelGroup {
+        var watch = PhaseStopwatch()
         var group = ModelGroup(entry: entry)
         var targets: [(mechanism: Int, instance: Int32)] = []
-        // Edges are read for batches of cells at a time, in blocks (EdgeBlocks).
+        // Edges are read for batches of cells at a time, one read per column (EdgeBlocks).
         var edgeBlocks: [String: EdgeBlocks] = [:]
         for (k, cell) in cells.enumerated() {
             if synapses && k % Self.edgeBatch == 0 {
+                watch.lap(\.cells, of: &seconds)
                 edgeBlocks = try prefetchEdges(cells[k..<min(k + Self.edgeBatch, cells.count)])
+                watch.lap(\.edges, of: &seconds)
             }
             let population = try circuit.nodes(cell.population)
             let columns = try nodeColumns(population)
@@ -130,7 +141,11 @@ public final class ModelBuilder {
                 error.message = "\(cell) (morphology \(morphologyName)): " + error.message
                 throw error
             }
-            if synapses { try addSynapses(of: cell, layout: layout, morphology: morphology, blocks: edgeBlocks, to: &group, targets: &targets) }
+            if synapses {
+                watch.lap(\.cells, of: &seconds)
+                try addSynapses(of: cell, layout: layout, morphology: morphology, blocks: edgeBlocks, to: &group, targets: &targets)
+                watch.lap(\.synapses, of: &seconds)
+            }
             for clamp in stimuli ? clamps[cell] ?? [] : [] {
                 group.iClamp.node.append(layout.somaNode)
                 group.iClamp.delayMs.append(clamp.delayMs)
@@ -141,6 +156,7 @@ public final class ModelBuilder {
                 group.iClamp.periodMs.append(clamp.shape == .pulse ? 1000 / max(clamp.frequencyHz ?? 1, 1e-9) : 0)
             }
         }
+        watch.lap(\.cells, of: &seconds)
         // Connections were made to (mechanism, instance) while instances were still being
         // added; now the group's synapse numbering is known.
         let numbering = SynapseNumbering(group)
@@ -149,6 +165,7 @@ public final class ModelBuilder {
         for gid in Set(group.netCons.sourceGid).sorted() {
             for t in replay[gid] ?? [] { group.replay.gid.append(gid); group.replay.timeMs.append(t) }
         }
+        watch.lap(\.synapses, of: &seconds)
         return group
     }
 
@@ -230,11 +247,11 @@ public final class ModelBuilder {
             let populations = (NeurodamusGids.populationID(edges.sourcePopulation), NeurodamusGids.populationID(cell.population))
             var synapseID = 0  // the edge's place among this cell's afferent edges of the population
             for range in columns.ranges[cell.nodeID] ?? [] where !range.isEmpty {
-                let (b, offset) = columns.locate(range)
-                let block = columns.blocks[b]
+                let offset = columns.offset(of: range)
+                let block = columns.block
                 for k in offset..<(offset + range.count) {
                     defer { synapseID += 1 }
-                    let edge = block.rows.lowerBound + k
+                    let edge = range.lowerBound + (k - offset)
                     // neurodamus places its synapses at the position clamped to [1e-7, 0.9999999]
                     // (target_manager.py): one at 1 goes to the last segment, not the section's end.
                     // (NEURON itself refuses a position outside [0, 1]: so do the simple synapses.)

@@ -1,4 +1,5 @@
 import NDFormats
+import NDModel
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -65,11 +66,4 @@ public final class ProgressBar {
         let s = Int(seconds.rounded())
         return s >= 3600 ? "\(s / 3600)h\(s % 3600 / 60)m" : "\(s / 60):" + (s % 60 < 10 ? "0" : "") + "\(s % 60)"
     }
-}
-
-/// Seconds on the monotonic clock.
-public func monotonicSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }

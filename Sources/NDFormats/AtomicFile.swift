@@ -144,7 +144,7 @@ public enum TemporaryFiles {
             paths.append(path)
             if !installed {
                 installed = true
-                for sig in [SIGINT, SIGTERM, SIGHUP] { signal(sig, temporaryFilesSignalHandler) }
+                for sig in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] { signal(sig, temporaryFilesSignalHandler) }
             }
         }
     }

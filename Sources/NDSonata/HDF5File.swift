@@ -13,13 +13,22 @@ public final class HDF5File {
     public let path: String
     let id: hid_t
 
-    /// Opens an existing file read-only.
-    public init(reading path: String) throws {
+    /// Opens an existing file read-only. `sieveBufferBytes` sets HDF5's data sieve
+    /// buffer (64 KiB by default): a read of fewer bytes from a contiguous dataset
+    /// fetches that many from where it starts, so scattered small ranges (a bucket's
+    /// edges) want a small one.
+    public init(reading path: String, sieveBufferBytes: Int? = nil) throws {
         H5Eset_auto2(nd_H5E_DEFAULT(), nil, nil)  // errors come back as return codes, not stderr dumps
         guard H5Fis_hdf5(path) > 0 else {
             throw NDError(file: path, "not a readable HDF5 file (missing, truncated or corrupt)")
         }
-        let id = H5Fopen(path, nd_H5F_ACC_RDONLY(), nd_H5P_DEFAULT())
+        var access = nd_H5P_DEFAULT()
+        if let sieveBufferBytes {
+            access = H5Pcreate(nd_H5P_FILE_ACCESS())
+            H5Pset_sieve_buf_size(access, sieveBufferBytes)
+        }
+        defer { if access != nd_H5P_DEFAULT() { H5Pclose(access) } }
+        let id = H5Fopen(path, nd_H5F_ACC_RDONLY(), access)
         guard id >= 0 else { throw NDError(file: path, "cannot open as HDF5") }
         self.path = path
         self.id = id
@@ -166,6 +175,39 @@ public final class HDF5File {
         try readNumbers(name, rows: rows, columns: columns, memoryType: nd_H5T_NATIVE_INT64(), zero: Int64(0))
     }
 
+    /// Rows `selection` of a 1-D numeric dataset as Int64, range after range, in one read.
+    public func readInt64(_ name: String, selection: HDF5RowSelection) throws -> [Int64] {
+        try readSelected(name, selection, memoryType: nd_H5T_NATIVE_INT64(), zero: Int64(0))
+    }
+
+    /// Rows `selection` of a 1-D numeric dataset as Double, range after range, in one read.
+    public func readDoubles(_ name: String, selection: HDF5RowSelection) throws -> [Double] {
+        try readSelected(name, selection, memoryType: nd_H5T_NATIVE_DOUBLE(), zero: 0.0)
+    }
+
+    private func readSelected<T>(_ name: String, _ selection: HDF5RowSelection, memoryType: hid_t, zero: T) throws -> [T] {
+        try withDataset(name) { set, space in
+            var dims: [hsize_t] = [0]
+            guard H5Sget_simple_extent_ndims(space) == 1 else { throw error(name, "expected one dimension") }
+            H5Sget_simple_extent_dims(space, &dims, nil)
+            guard Int(dims[0]) == selection.extent else {
+                throw error(name, "\(dims[0]) rows, expected \(selection.extent) as the other columns")
+            }
+            var values = [T](repeating: zero, count: selection.count)
+            if selection.count == 0 { return values }
+            var count: [hsize_t] = [hsize_t(selection.count)]
+            let memory = H5Screate_simple(1, &count, nil)
+            defer { H5Sclose(memory) }
+            let status = values.withUnsafeMutableBytes {
+                H5Dread(set, memoryType, memory, selection.space, nd_H5P_DEFAULT(), $0.baseAddress)
+            }
+            guard status >= 0 else {
+                throw error(name, "cannot read \(selection.ranges.count) row ranges in \(selection.ranges.first!.lowerBound)..<\(selection.ranges.last!.upperBound) (corrupt file?)")
+            }
+            return values
+        }
+    }
+
     private func readNumbers<T>(_ name: String, rows: Range<Int>?, columns: Int, memoryType: hid_t, zero: T) throws -> [T] {
         try withDataset(name) { set, space in
             let rank = Int(H5Sget_simple_extent_ndims(space))
@@ -275,4 +317,45 @@ public final class HDF5File {
 /// What a dataset holds.
 public enum HDF5ValueKind: Equatable, Sendable {
     case integer, float, string, other
+}
+
+/// Row ranges of 1-D datasets of `extent` rows, as one HDF5 selection (their union,
+/// H5S_SELECT_OR): each column of a table is then read with one H5Dread. Built once and
+/// read through for every column — in HDF5 1.10 each range added costs time in
+/// proportion to the ranges already there (2.9 µs a range at 256 ranges), a read 0.1-0.8
+/// µs a range.
+public final class HDF5RowSelection {
+    let space: hid_t
+    /// The ranges, sorted, none empty or overlapping; read one after the other.
+    public let ranges: [Range<Int>]
+    public let extent: Int
+    /// The rows selected.
+    public let count: Int
+
+    public init(_ ranges: [Range<Int>], extent: Int) throws {
+        self.ranges = ranges.filter { !$0.isEmpty }
+        self.extent = extent
+        for (a, b) in zip(self.ranges, self.ranges.dropFirst()) where b.lowerBound < a.upperBound {
+            throw NDError("rows \(b.lowerBound)..<\(b.upperBound) overlap or precede \(a.lowerBound)..<\(a.upperBound)")
+        }
+        if let first = self.ranges.first, let last = self.ranges.last, first.lowerBound < 0 || last.upperBound > extent {
+            throw NDError("rows \(first.lowerBound)..<\(last.upperBound) outside 0..<\(extent)")
+        }
+        var dims: [hsize_t] = [hsize_t(extent)]
+        space = H5Screate_simple(1, &dims, nil)
+        guard space >= 0 else { throw NDError("cannot create a dataspace of \(extent) rows") }
+        var rows = 0
+        if self.ranges.isEmpty { H5Sselect_none(space) }
+        for (k, r) in self.ranges.enumerated() {
+            var start: [hsize_t] = [hsize_t(r.lowerBound)], count: [hsize_t] = [hsize_t(r.count)]
+            guard H5Sselect_hyperslab(space, k == 0 ? H5S_SELECT_SET : H5S_SELECT_OR, &start, nil, &count, nil) >= 0 else {
+                H5Sclose(space)
+                throw NDError("cannot select rows \(r.lowerBound)..<\(r.upperBound) of \(extent)")
+            }
+            rows += r.count
+        }
+        count = rows
+    }
+
+    deinit { H5Sclose(space) }
 }

@@ -27,7 +27,11 @@ struct Instantiate: ParsableCommand {
             i mod (R*C): rank b mod R, cycle b div R. Memory builds the buckets of an \
             nd-allocate allocation. Under mpirun each process builds its ranks' buckets; \
             files.dat is written last, once every bucket is on disk. Prints one JSON-line per \
-            bucket: entry, rank, cycle, cells, compartments, synapses, bytes.
+            bucket: entry, rank, cycle, cells, compartments, synapses, bytes, and seconds: \
+            where the process's time on it went — cells (compartments, density mechanisms), \
+            edges (reading the afferent edges), synapses (synapses and connections from them), \
+            write_cells and write_synapses (CoreNEURON's arrays of each part, measured; the \
+            files' bytes, writing and checksums split by the bytes of each part).
 
             Examples:
               nd-instantiate examples/circuit/simulation_config.json --output-path out --ranks 4
@@ -106,12 +110,12 @@ struct Instantiate: ParsableCommand {
             defer { bar.finish() }
             for b in mine {
                 defer { bar.advance() }
-                let group = try builder.build(entry: entries[b], cells: alloc.buckets[b])
-                let files = try writer.write(group, id: entries[b], simulation: builder.simulation)
+                var seconds = PhaseSeconds()
+                let group = try builder.build(entry: entries[b], cells: alloc.buckets[b], seconds: &seconds)
+                let files = try writer.write(group, id: entries[b], simulation: builder.simulation, seconds: &seconds)
                 summaries.append(BucketSummary(
                     bucket: b, cells: group.cells.count, compartments: group.nodes.compartmentCount, synapses: group.synapseCount,
-                    crc1: crc32Checksum(files[0].bytes), size1: files[0].bytes.count,
-                    crc2: crc32Checksum(files[1].bytes), size2: files[1].bytes.count))
+                    crc1: files[0].crc, size1: files[0].size, crc2: files[1].crc, size2: files[1].size, seconds: seconds))
             }
         } catch { localError = error }
         try stopAllIfAnyFailed(comm, localError, tool: "nd-instantiate")
@@ -130,12 +134,17 @@ struct Instantiate: ParsableCommand {
                                   populationsOffset: NeurodamusGids.populationsOffsetText(offsets: builder.gidOffsets, virtual: builder.virtualPopulations))
                 let out = StandardOutput()
                 let lines = JSONLinesWriter(out)
+                func seconds(_ s: Double) -> JSONValue { .double((s * 1e4).rounded() / 1e4) }
                 for row in rows {
-                    let b = row.bucket
+                    let b = row.bucket, t = row.seconds
                     try lines.write([
                         "entry": .int(entries[b]), "rank": .int(Int64(alloc.grid.rank(ofBucket: b))), "cycle": .int(Int64(alloc.grid.cycle(ofBucket: b))),
                         "cells": .int(Int64(row.cells)), "compartments": .int(Int64(row.compartments)), "synapses": .int(Int64(row.synapses)),
                         "bytes": .int(Int64(row.size1 + row.size2)),
+                        "seconds": .object([
+                            "cells": seconds(t.cells), "edges": seconds(t.edges), "synapses": seconds(t.synapses),
+                            "write_cells": seconds(t.writeCells), "write_synapses": seconds(t.writeSynapses),
+                        ]),
                     ])
                 }
                 try out.flush()
@@ -148,11 +157,12 @@ struct Instantiate: ParsableCommand {
     }
 }
 
-/// What a process built for one bucket, gathered to rank 0: counts for the JSON-line,
-/// CRC-32 and size of the two group files for the checksum file.
+/// What a process built for one bucket, gathered to rank 0: counts and seconds for the
+/// JSON-line, CRC-32 and size of the two group files for the checksum file.
 struct BucketSummary: BitwiseCopyable {
     var bucket: Int, cells: Int, compartments: Int, synapses: Int
     var crc1: UInt32, size1: Int, crc2: UInt32, size2: Int
+    var seconds: PhaseSeconds
 }
 
 #if canImport(Glibc)

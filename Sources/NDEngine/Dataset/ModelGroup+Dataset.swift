@@ -11,8 +11,22 @@ extension ModelGroup {
     /// `replayGidOffset` + the source's gid, which the pattern file names instead.
     public func coreGroup(id: Int, catalog: MechanismCatalog, vInitMV: Double, replayGidOffset: Int64, dtMs: Double = 0.025,
                           globals: [String: Double] = [:]) throws -> CoreGroup {
+        var seconds = PhaseSeconds()
+        return try coreGroup(id: id, catalog: catalog, vInitMV: vInitMV, replayGidOffset: replayGidOffset, dtMs: dtMs,
+                             globals: globals, seconds: &seconds)
+    }
+
+    /// `coreGroup`, adding its time to `seconds`: the nodes, density mechanisms, stimuli
+    /// and spike sources to `writeCells`; the synapse mechanisms and the connections to
+    /// `writeSynapses`.
+    public func coreGroup(id: Int, catalog: MechanismCatalog, vInitMV: Double, replayGidOffset: Int64, dtMs: Double = 0.025,
+                          globals: [String: Double] = [:], seconds: inout PhaseSeconds) throws -> CoreGroup {
+        var watch = PhaseStopwatch()
         var e = DatasetEncoder(self, id: id, catalog: catalog, vInitMV: vInitMV, dtMs: dtMs, globals: globals)
-        for m in MechanismTable.all { try m.encode(self, into: &e) }
+        for m in MechanismTable.all {
+            try m.encode(self, into: &e)
+            watch.lap(m is any SynapseMechanism.Type ? \.writeSynapses : \.writeCells, of: &seconds)
+        }
         func gid32(_ gid: Int64) throws -> Int32 {
             guard gid >= -1, gid <= Int64(Int32.max) else { throw NDError("gid \(gid) does not fit CoreNEURON's 32-bit gids") }
             return Int32(gid)
@@ -27,6 +41,7 @@ extension ModelGroup {
             outputGids.append(netStim.gid[k] >= 0 ? try gid32(netStim.gid[k]) : code)
             outputNode.append(code)
         }
+        watch.lap(\.writeCells, of: &seconds)
         let numbering = SynapseNumbering(self)
         let synapseType = MechanismTable.synapses.map { e.type(of: $0.layout.name) }
         let synapseAt = MechanismTable.synapses.map { e.position(of: $0.layout.name) }
@@ -50,6 +65,7 @@ extension ModelGroup {
         }
         e.setNetwork(outputGids: outputGids, outputNode: outputNode, threshold: cells.thresholdMV, realOutputs: cells.count,
                      sources: sources, targetType: types, targetIndex: indices, weights: weights, delays: delays)
+        watch.lap(\.writeSynapses, of: &seconds)
         return e.group
     }
 
