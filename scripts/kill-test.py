@@ -64,6 +64,23 @@ def kill_during(cmd, seconds):
     p.wait()
 
 
+def old_and_new(folder, old_cmd, new_cmd, fingerprint, saved):
+    """Runs new then old into `folder`, keeps a copy of the old output in `saved`: the two
+    outputs' fingerprints, a way to put the old output back, and the new run's duration."""
+    timed(new_cmd)
+    new = fingerprint()
+    shutil.rmtree(folder)
+    timed(old_cmd)
+    old = fingerprint()
+    shutil.copytree(folder, saved)
+
+    def restore():
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(saved, folder)
+
+    return old, new, restore, timed(new_cmd)
+
+
 def campaign(name, restore_old, new_cmd, check, duration):
     rng = random.Random(f"{SEED}-{name}")
     problems, outcomes = [], {}
@@ -90,18 +107,8 @@ def main():
                    "simulation_config.json", "circuit_config.json"]
         old_cmd = [tool("nd-circuit"), "synth", "--cells", "10000", "--seed", "1", circuit]
         new_cmd = [tool("nd-circuit"), "synth", "--cells", "20000", "--seed", "2", circuit]
-        timed(new_cmd)
-        new = snapshot(circuit, outputs)
-        shutil.rmtree(circuit)
-        timed(old_cmd)
-        old = snapshot(circuit, outputs)
-        saved = os.path.join(work, "circuit-old")
-        shutil.copytree(circuit, saved)
-        duration = timed(new_cmd)
-
-        def restore_circuit():
-            shutil.rmtree(circuit, ignore_errors=True)
-            shutil.copytree(saved, circuit)
+        old, new, restore_circuit, duration = old_and_new(circuit, old_cmd, new_cmd, lambda: snapshot(circuit, outputs),
+                                                          os.path.join(work, "circuit-old"))
 
         def check_circuit():
             now = snapshot(circuit, outputs)
@@ -178,18 +185,8 @@ def main():
             with open(os.path.join(sim, "out.dat"), "rb") as f:
                 return hashlib.sha1(f.read()).hexdigest()
 
-        timed(new_cmd)
-        new_spikes = spikes()
-        shutil.rmtree(out)
-        timed(old_cmd)
-        old_spikes = spikes()
-        saved = os.path.join(work, "instantiate-old")
-        shutil.copytree(out, saved)
-        duration = timed(new_cmd)
-
-        def restore_dataset():
-            shutil.rmtree(out, ignore_errors=True)
-            shutil.copytree(saved, out)
+        old_spikes, new_spikes, restore_dataset, duration = old_and_new(out, old_cmd, new_cmd, spikes,
+                                                                        os.path.join(work, "instantiate-old"))
 
         def check_dataset():
             s = spikes()
