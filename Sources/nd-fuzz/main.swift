@@ -31,8 +31,22 @@ func fail(_ message: String) -> Never {
     exit(64)
 }
 
+let usage = """
+    usage: nd-fuzz list
+           nd-fuzz PARSER --root REPO --work DIR [--seed S] [--start I] [--count N] [--bin BIN] [--tool-every K] [--timeout T]
+
+    Mutates PARSER's seed inputs (fixtures under REPO) into inputs START..<START+N of seed S (1000 by
+    default), writes each under DIR, gives it to the library parser and every K-th (50) also to the
+    tool in BIN; prints the counts. A thrown error is fine; a signal or a hang past T seconds (5) kills
+    the process, and DIR/PARSER.current names the input. Usually run through `make fuzz` (scripts/fuzz.sh).
+    Example: nd-fuzz h5-morphology --root . --work .fuzz/one --seed 1 --start 1301 --count 1
+    """
 var arguments = Array(CommandLine.arguments.dropFirst())
-guard let parserName = arguments.first else { fail("usage: nd-fuzz list | PARSER --root REPO --work DIR [--seed S] [--start I] [--count N] [--bin DIR] [--tool-every K] [--timeout S]") }
+if arguments.first == "--help" || arguments.first == "-h" {
+    print(usage)
+    exit(0)
+}
+guard let parserName = arguments.first else { fail(usage) }
 var options: [String: String] = [:]
 var k = 1
 while k < arguments.count {
