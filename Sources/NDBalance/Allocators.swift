@@ -11,18 +11,15 @@ public enum AllocationAlgorithm: String, CaseIterable, Sendable {
 }
 
 public enum Allocators {
-    /// The heap's keys: positions in (rank, cycle) order, so that equal loads go to the
-    /// lowest (rank, cycle) first, as in neurodamus's heap; `BucketGrid.index(rankMajor:)`
-    /// turns one into its bucket.
-    static func keys(ranks: Int, cycles: Int) -> [Int] { Array(0..<(ranks * cycles)) }
-
-    static func bucketIndex(key: Int, ranks: Int, cycles: Int) -> Int { BucketGrid(ranks: ranks, cycles: cycles).index(rankMajor: key) }
-
     /// neurodamus's greedy: per population (a fresh heap each), metypes by memory per cell
     /// (metype memory + 1.9 KiB × mean synapses), largest first, equal ones in file
     /// order; their cells in order, in batches of `max(1, ceil(cells / (R·C) / 10))` that
     /// run across metype boundaries; each batch to the least-loaded bucket.
+    ///
+    /// Heap keys are positions in (rank, cycle) order, so equal loads go to the lowest
+    /// (rank, cycle) first, as in neurodamus's heap; the grid turns a key into its bucket.
     public static func neurodamus(_ p: AllocationProblem, ranks: Int, cycles: Int) -> CellAllocation {
+        let grid = BucketGrid(ranks: ranks, cycles: cycles)
         var perMetype: [(metype: String, kib: Double)] = p.metypeMemoryKiB.map {
             ($0.metype, $0.kib + (p.metypeSynapseAverage[$0.metype] ?? 0) * AllocationProblem.neurodamusSynapseKiB)
         }
@@ -43,11 +40,11 @@ public enum Allocators {
             grouped[next[g]] = i
             next[g] += 1
         }
-        var buckets = [[Int]](repeating: [], count: ranks * cycles)
+        var buckets = [[Int]](repeating: [], count: grid.count)
         for population in 0..<cells.populations.count {
             let total = start[(population + 1) * metypeCount] - start[population * metypeCount]
             let batchSize = max(1, Int((Double(total) / Double(ranks * cycles) / 10).rounded(.up)))
-            var heap = LeastLoadedHeap<Double>(keys: keys(ranks: ranks, cycles: cycles))
+            var heap = LeastLoadedHeap<Double>(buckets: grid.count)
             // The population's cells in metype order; batches are runs of it.
             var sequence: [Int] = []
             sequence.reserveCapacity(total)
@@ -64,7 +61,7 @@ public enum Allocators {
                 var batchMemory = 0.0
                 for k in from..<to { batchMemory += memory[k] }
                 let key = heap.addToLeastLoaded(batchMemory)
-                buckets[bucketIndex(key: key, ranks: ranks, cycles: cycles)].append(contentsOf: sequence[from..<to])
+                buckets[grid.index(rankMajor: key)].append(contentsOf: sequence[from..<to])
             }
         }
         return CellAllocation(ranks: ranks, cycles: cycles, buckets: buckets)
@@ -73,7 +70,8 @@ public enum Allocators {
     /// Each cell, largest first (ties in input order), to the least-loaded bucket; all
     /// populations together, or each with a fresh heap (`perPopulation`).
     public static func lpt(_ p: AllocationProblem, ranks: Int, cycles: Int, perPopulation: Bool = false) -> CellAllocation {
-        var buckets = [[Int]](repeating: [], count: ranks * cycles)
+        let grid = BucketGrid(ranks: ranks, cycles: cycles)
+        var buckets = [[Int]](repeating: [], count: grid.count)
         var groups: [[Int]]
         if perPopulation {
             groups = Array(repeating: [], count: p.cells.populations.count)
@@ -84,14 +82,14 @@ public enum Allocators {
         let kib = p.kib
         for group in groups {
             let (order, memory) = largestFirst(group, kib)
-            var heap = LeastLoadedHeap<Double>(keys: keys(ranks: ranks, cycles: cycles))
+            var heap = LeastLoadedHeap<Double>(buckets: grid.count)
             // Each cell's bucket first, then the buckets filled at their final sizes (in
             // assignment order): ten million appends to four thousand growing arrays cost
             // more than the heap.
             var chosen = [Int32](repeating: 0, count: order.count)
             var sizes = [Int](repeating: 0, count: buckets.count)
             for (n, m) in memory.enumerated() {
-                let b = bucketIndex(key: heap.addToLeastLoaded(m), ranks: ranks, cycles: cycles)
+                let b = grid.index(rankMajor: heap.addToLeastLoaded(m))
                 chosen[n] = Int32(b)
                 sizes[b] += 1
             }

@@ -150,12 +150,6 @@ public enum EstimatesJSONLines {
     }
 }
 
-/// A pointer handed to concurrent tasks that each write their own element.
-struct SendablePointer<T>: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<T>
-    init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
-}
-
 /// Names met as bytes, mapped to their index without making a String each time: the
 /// last one is remembered (consecutive records often repeat it), the rest found in an
 /// open-addressing table by an FNV-1a hash of the bytes, compared with memcmp.

@@ -375,7 +375,7 @@ public struct JSONScanner {
         }
         // Whitespace eight spaces at a time first: neurodamus indents each id by 12.
         let spaces: UInt64 = 0x2020_2020_2020_2020
-        var first = true
+        var atStart = true
         while true {
             while true {
                 while end - p >= 8 && UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self) == spaces { p += 8 }
@@ -383,9 +383,9 @@ public struct JSONScanner {
                 let c = base[p]
                 if c == 0x20 || c == 0x09 || c == 0x0D { p += 1 } else if c == 0x0A { p += 1; lines += 1 } else { break }
             }
-            if first {
-                first = false
-                if p < end && base[p] == 0x5D { p += 1; self.first.removeLast(); return }
+            if atStart {
+                atStart = false
+                if p < end && base[p] == 0x5D { p += 1; first.removeLast(); return }
             }
             var negative = false
             if p < end && base[p] == 0x2D { negative = true; p += 1 }
@@ -401,7 +401,7 @@ public struct JSONScanner {
                 if c == 0x20 || c == 0x09 || c == 0x0D { p += 1 } else if c == 0x0A { p += 1; lines += 1 } else { break }
             }
             guard p < end else { throw NDError(file: file, line: lines, "expected ',' or ']', found the end of the text") }
-            if base[p] == 0x5D { p += 1; self.first.removeLast(); return }
+            if base[p] == 0x5D { p += 1; first.removeLast(); return }
             guard base[p] == 0x2C else { throw NDError(file: file, line: lines, "\(what): expected ',' or ']'") }
             p += 1
         }

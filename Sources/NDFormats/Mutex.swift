@@ -17,3 +17,9 @@ final class Mutex: @unchecked Sendable {
         return try body()
     }
 }
+
+/// A pointer handed to concurrent tasks that each write their own element.
+struct SendablePointer<T>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<T>
+    init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
+}
