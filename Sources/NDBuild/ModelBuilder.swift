@@ -21,10 +21,13 @@ public final class ModelBuilder {
     /// Replayed spikes by source gid: times [ms], the input's delay added.
     private var replay: [Int64: [Double]] = [:]
     private let warn: (String) -> Void
+    /// How neurodamus makes the synapses of edges with stochastic-release columns.
+    private let rules: NeurodamusSynapses
 
     public init(simulationConfig path: String, warn: @escaping (String) -> Void = { _ in }) throws {
         simulation = try SimulationConfig(path: path)
         circuit = try Circuit(path: simulation.circuitConfigPath)
+        rules = NeurodamusSynapses(simulation)
         self.warn = warn
         for input in simulation.unsupportedInputs { warn("input \(input) is not simulated") }
         for edges in circuit.config.edges where edges.type != "chemical" {
@@ -199,19 +202,57 @@ public final class ModelBuilder {
     /// Cells whose edges are read together.
     static let edgeBatch = 256
 
+    /// An afferent chemical edge population of a simulated population, with what making
+    /// its synapses needs — worked out once per process, not once per cell.
+    private struct SynapseSource {
+        let edges: EdgePopulation
+        /// Added to a source node id for its gid.
+        let sourceOffset: Int64
+        /// Nodes of the source population (a source id must be one of them).
+        let sourceCount: Int
+        /// Whether its edges are neurodamus's stochastic synapses (`EdgeBlocks.hasRelease`).
+        let release: Bool
+        /// The populations' ids in the synapses' random streams.
+        let populationIDs: (source: UInt32, target: UInt32)
+    }
+
+    /// The afferent synapse populations of node population `population`.
+    private func synapseSources(of population: String) throws -> [SynapseSource] {
+        if let known = synapseSourceCache[population] { return known }
+        let sources = try circuit.afferentSynapses(of: population).map { edges in
+            guard let offset = gidOffsets[edges.sourcePopulation] else {
+                throw NDError(file: edges.config.edgesFile, "edge population '\(edges.name)': unknown source population '\(edges.sourcePopulation)'")
+            }
+            guard edges.hasTargetIndex else {
+                throw NDError(file: edges.config.edgesFile, "edge population '\(edges.name)' has no target index; nd-instantiate needs indices/target_to_source")
+            }
+            return SynapseSource(edges: edges, sourceOffset: offset, sourceCount: try circuit.nodes(edges.sourcePopulation).size,
+                                 release: EdgeBlocks.hasRelease(edges),
+                                 populationIDs: (NeurodamusGids.populationID(edges.sourcePopulation), NeurodamusGids.populationID(population)))
+        }
+        synapseSourceCache[population] = sources
+        return sources
+    }
+    private var synapseSourceCache: [String: [SynapseSource]] = [:]
+
     /// The afferent edge columns of `cells`, by edge population.
     private func prefetchEdges(_ cells: ArraySlice<CellRef>) throws -> [String: EdgeBlocks] {
         var ranges: [String: (edges: EdgePopulation, ranges: [Int: [Range<Int>]])] = [:]
         for cell in cells {
-            for edges in try circuit.afferentSynapses(of: cell.population) {
-                guard edges.hasTargetIndex else {
-                    throw NDError(file: edges.config.edgesFile, "edge population '\(edges.name)' has no target index; nd-instantiate needs indices/target_to_source")
-                }
-                ranges[edges.name, default: (edges, [:])].ranges[cell.nodeID] = try edges.afferentEdgeRanges(of: cell.nodeID)
+            for source in try synapseSources(of: cell.population) {
+                ranges[source.edges.name, default: (source.edges, [:])].ranges[cell.nodeID] = try source.edges.afferentEdgeRanges(of: cell.nodeID)
             }
         }
         return try ranges.mapValues { try EdgeBlocks($0.edges, ranges: $0.ranges) }
     }
+
+    /// Where each synapse mechanism is in `MechanismTable.synapses` (connections name
+    /// their target by it).
+    private static let synapseKind: (expSyn: Int, exp2Syn: Int, ampanmda: Int, gabaab: Int) = {
+        let names = MechanismTable.synapses.map { $0.layout.name }
+        func kind(_ name: String) -> Int { names.firstIndex(of: name)! }
+        return (kind(ExpSyn.layout.name), kind(Exp2Syn.layout.name), kind(ProbAMPANMDA.layout.name), kind(ProbGABAAB.layout.name))
+    }()
 
     /// The mod-file mechanisms the simulated cells' synapses need: neurodamus's two when
     /// an afferent edge population has the stochastic-release columns.
@@ -234,21 +275,16 @@ public final class ModelBuilder {
     private func addSynapses(of cell: CellRef, layout: CellBuilder.Layout, morphology: Morphology,
                              blocks: [String: EdgeBlocks], to group: inout ModelGroup,
                              targets: inout [(mechanism: Int, instance: Int32)]) throws {
-        let rules = NeurodamusSynapses(simulation)
-        let synapseKinds = MechanismTable.synapses.map { $0.layout.name }
-        func kind(_ name: String) -> Int { synapseKinds.firstIndex(of: name)! }
-        for edges in try circuit.afferentSynapses(of: cell.population) {
-            guard let sourceOffset = gidOffsets[edges.sourcePopulation] else {
-                throw NDError(file: edges.config.edgesFile, "edge population '\(edges.name)': unknown source population '\(edges.sourcePopulation)'")
-            }
+        let kinds = Self.synapseKind
+        let targetGid = gid(cell)
+        for source in try synapseSources(of: cell.population) {
+            let edges = source.edges, sourceOffset = source.sourceOffset, sourceCount = source.sourceCount
+            let release = source.release, populations = source.populationIDs
             guard let columns = blocks[edges.name] else { continue }
-            let release = EdgeBlocks.hasRelease(edges)
-            let sourceCount = try circuit.nodes(edges.sourcePopulation).size
-            let populations = (NeurodamusGids.populationID(edges.sourcePopulation), NeurodamusGids.populationID(cell.population))
+            let block = columns.block
             var synapseID = 0  // the edge's place among this cell's afferent edges of the population
             for range in columns.ranges[cell.nodeID] ?? [] where !range.isEmpty {
                 let offset = columns.offset(of: range)
-                let block = columns.block
                 for k in offset..<(offset + range.count) {
                     defer { synapseID += 1 }
                     let edge = range.lowerBound + (k - offset)
@@ -279,10 +315,10 @@ public final class ModelBuilder {
                               block.vesicles[k] <= 1e6, block.scaleFactors.isEmpty || block.scaleFactors[k].isFinite else {
                             throw NDError(file: edges.config.edgesFile, "edge \(edge) of '\(edges.name)': decay_time \(block.taus[k]), u_syn \(block.use[k]), depression_time \(block.depressions[k]), facilitation_time \(block.facilitations[k]), conductance \(block.conductances[k]): expected finite values, decay_time > 0")
                         }
-                        switch rules.append(k, of: block, node: node, targetGid: gid(cell), synapseID: synapseID,
+                        switch rules.append(k, of: block, node: node, targetGid: targetGid, synapseID: synapseID,
                                             populations: populations, to: &group) {
-                        case .excitatory(let i): targets.append((kind(ProbAMPANMDA.layout.name), i))
-                        case .inhibitory(let i): targets.append((kind(ProbGABAAB.layout.name), i))
+                        case .excitatory(let i): targets.append((kinds.ampanmda, i))
+                        case .inhibitory(let i): targets.append((kinds.gabaab, i))
                         }
                         group.netCons.sourceGid.append(sourceOffset + block.sources[k])
                         group.netCons.weightUS.append(block.conductances[k])
@@ -300,12 +336,12 @@ public final class ModelBuilder {
                         group.exp2Syn.tau1Ms.append(rise)
                         group.exp2Syn.tau2Ms.append(decay)
                         group.exp2Syn.eMV.append(reversal)
-                        targets.append((kind(Exp2Syn.layout.name), Int32(group.exp2Syn.node.count - 1)))
+                        targets.append((kinds.exp2Syn, Int32(group.exp2Syn.node.count - 1)))
                     } else {
                         group.expSyn.node.append(node)
                         group.expSyn.tauMs.append(decay)
                         group.expSyn.eMV.append(reversal)
-                        targets.append((kind(ExpSyn.layout.name), Int32(group.expSyn.node.count - 1)))
+                        targets.append((kinds.expSyn, Int32(group.expSyn.node.count - 1)))
                     }
                     group.netCons.sourceGid.append(sourceOffset + block.sources[k])
                     group.netCons.weightUS.append(block.weights[k] * block.conductances[k] * 1e-3)

@@ -61,8 +61,12 @@ public func fileExists(_ path: String) -> Bool {
 public final class MappedFile: @unchecked Sendable {
     public let bytes: UnsafeBufferPointer<UInt8>
 
+    /// How the mapping will be read: front to back (the kernel reads ahead), or in
+    /// scattered places (it fetches only around what is touched).
+    public enum Access: Sendable { case sequential, random }
+
     /// nil when `path` is not a non-empty regular file (stdin, a pipe): read it instead.
-    public init?(_ path: String) throws {
+    public init?(_ path: String, access: Access = .sequential) throws {
         guard path != "-" else { return nil }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw NDError(file: path, "cannot open: \(errnoDescription())") }
@@ -73,7 +77,7 @@ public final class MappedFile: @unchecked Sendable {
         guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
             throw NDError(file: path, "cannot map into memory: \(errnoDescription())")
         }
-        madvise(base, size, MADV_SEQUENTIAL)
+        madvise(base, size, access == .sequential ? MADV_SEQUENTIAL : MADV_NORMAL)
         bytes = UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: size)
     }
 
