@@ -7,7 +7,8 @@ import NDSonata
 /// H5Dread per column. Only (about) the batch's own rows are read — what a bucket reads
 /// grows with its edges, not with the population's, however many buckets share it.
 struct EdgeBlocks {
-    /// The columns the model uses, of every row read, span after span.
+    /// The columns the model uses, of every row read, span after span (syn_weight and
+    /// rise_time empty for stochastic synapses, the release columns for the others).
     struct Block {
         var sources: [Int64], sections: [Int64], types: [Int64]
         var positions: [Double], delays: [Double], weights: [Double], conductances: [Double], taus: [Double], rises: [Double]
@@ -55,12 +56,15 @@ struct EdgeBlocks {
         func doubles(_ name: String, _ absent: Double) throws -> [Double] {
             edges.hasAttribute(name) ? try edges.doubles(name, selection: selection) : [Double](repeating: absent, count: rows)
         }
+        // Only the columns the population's kind of synapse reads: each is a read per
+        // range, the largest part of a bucket's edge reading.
+        let release = Self.hasRelease(edges)
         block = Block(sources: try edges.sourceIDs(selection: selection),
                       sections: try integers("afferent_section_id", 0), types: try integers("syn_type_id", 100),
                       positions: try doubles("afferent_section_pos", 0.5), delays: try edges.doubles("delay", selection: selection),
-                      weights: try doubles("syn_weight", 1), conductances: try doubles("conductance", 1),
-                      taus: try doubles("decay_time", 2), rises: try doubles("rise_time", 0))
-        if Self.hasRelease(edges) {
+                      weights: release ? [] : try doubles("syn_weight", 1), conductances: try doubles("conductance", 1),
+                      taus: try doubles("decay_time", 2), rises: release ? [] : try doubles("rise_time", 0))
+        if release {
             block.use = try edges.doubles("u_syn", selection: selection)
             block.depressions = try edges.doubles("depression_time", selection: selection)
             block.facilitations = try edges.doubles("facilitation_time", selection: selection)

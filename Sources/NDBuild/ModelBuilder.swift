@@ -114,49 +114,29 @@ public final class ModelBuilder {
         var watch = PhaseStopwatch()
         var group = ModelGroup(entry: entry)
         var targets: [(mechanism: Int, instance: Int32)] = []
-        // Edges are read for batches of cells at a time, one read per column (EdgeBlocks).
-        var edgeBlocks: [String: EdgeBlocks] = [:]
-        for (k, cell) in cells.enumerated() {
-            if synapses && k % Self.edgeBatch == 0 {
+        // Cells go in batches: the batch's edges read (one read per column, EdgeBlocks),
+        // its cells built, then their synapses — the stopwatch read three times a batch,
+        // not for every cell. (Cells, synapses and stimuli have arrays of their own, each
+        // filled in cell order as before.)
+        for start in stride(from: 0, to: cells.count, by: Self.edgeBatch) {
+            let batch = cells[start..<min(start + Self.edgeBatch, cells.count)]
+            var edgeBlocks: [String: EdgeBlocks] = [:]
+            if synapses {
                 watch.lap(\.cells, of: &seconds)
-                edgeBlocks = try prefetchEdges(cells[k..<min(k + Self.edgeBatch, cells.count)])
+                edgeBlocks = try prefetchEdges(batch)
                 watch.lap(\.edges, of: &seconds)
             }
-            let population = try circuit.nodes(cell.population)
-            let columns = try nodeColumns(population)
-            guard cell.nodeID >= 0 && cell.nodeID < population.size else {
-                throw NDError(file: population.config.nodesFile, "cell \(cell): node id outside the \(population.size) nodes")
-            }
-            let morphologyName = columns.morphology.values[Int(columns.morphology.codes[cell.nodeID])]
-            let key = cell.population + "/" + morphologyName
-            if morphologies[key] == nil {
-                morphologies[key] = try MorphologyReader.read(try MorphologyReader.path(of: morphologyName, in: population.config))
-            }
-            let morphology = morphologies[key]!
-            let model = try catalog(for: population.config).model(for: columns.template.values[Int(columns.template.codes[cell.nodeID])])
-            let layout: CellBuilder.Layout
-            do {
-                layout = try CellBuilder.append(gid: gid(cell), morphology: morphology, model: model,
-                                                thresholdMV: simulation.run.spikeThresholdMV, to: &group)
-            } catch var error as NDError where error.file == nil {
-                // The compartment rule is the model's: name its file.
-                error.file = catalog(for: population.config).path(for: model.template)
-                error.message = "\(cell) (morphology \(morphologyName)): " + error.message
-                throw error
+            var built: [(cell: CellRef, layout: CellBuilder.Layout, morphology: Morphology)] = []
+            built.reserveCapacity(batch.count)
+            for cell in batch {
+                built.append(try buildCell(cell, stimuli: stimuli, to: &group))
             }
             if synapses {
                 watch.lap(\.cells, of: &seconds)
-                try addSynapses(of: cell, layout: layout, morphology: morphology, blocks: edgeBlocks, to: &group, targets: &targets)
+                for b in built {
+                    try addSynapses(of: b.cell, layout: b.layout, morphology: b.morphology, blocks: edgeBlocks, to: &group, targets: &targets)
+                }
                 watch.lap(\.synapses, of: &seconds)
-            }
-            for clamp in stimuli ? clamps[cell] ?? [] : [] {
-                group.iClamp.node.append(layout.somaNode)
-                group.iClamp.delayMs.append(clamp.delayMs)
-                group.iClamp.durationMs.append(clamp.durationMs)
-                group.iClamp.ampStartNA.append(clamp.ampStartNA)
-                group.iClamp.ampEndNA.append(clamp.shape == .pulse ? clamp.ampStartNA : clamp.ampEndNA)
-                group.iClamp.widthMs.append(clamp.shape == .pulse ? (clamp.widthMs ?? 0) : 0)
-                group.iClamp.periodMs.append(clamp.shape == .pulse ? 1000 / max(clamp.frequencyHz ?? 1, 1e-9) : 0)
             }
         }
         watch.lap(\.cells, of: &seconds)
@@ -170,6 +150,44 @@ public final class ModelBuilder {
         }
         watch.lap(\.synapses, of: &seconds)
         return group
+    }
+
+    /// Appends `cell`'s compartments and mechanisms, and its current clamps when `stimuli`.
+    private func buildCell(_ cell: CellRef, stimuli: Bool, to group: inout ModelGroup) throws
+        -> (cell: CellRef, layout: CellBuilder.Layout, morphology: Morphology)
+    {
+        let population = try circuit.nodes(cell.population)
+        let columns = try nodeColumns(population)
+        guard cell.nodeID >= 0 && cell.nodeID < population.size else {
+            throw NDError(file: population.config.nodesFile, "cell \(cell): node id outside the \(population.size) nodes")
+        }
+        let morphologyName = columns.morphology.values[Int(columns.morphology.codes[cell.nodeID])]
+        let key = cell.population + "/" + morphologyName
+        if morphologies[key] == nil {
+            morphologies[key] = try MorphologyReader.read(try MorphologyReader.path(of: morphologyName, in: population.config))
+        }
+        let morphology = morphologies[key]!
+        let model = try catalog(for: population.config).model(for: columns.template.values[Int(columns.template.codes[cell.nodeID])])
+        let layout: CellBuilder.Layout
+        do {
+            layout = try CellBuilder.append(gid: gid(cell), morphology: morphology, model: model,
+                                            thresholdMV: simulation.run.spikeThresholdMV, to: &group)
+        } catch var error as NDError where error.file == nil {
+            // The compartment rule is the model's: name its file.
+            error.file = catalog(for: population.config).path(for: model.template)
+            error.message = "\(cell) (morphology \(morphologyName)): " + error.message
+            throw error
+        }
+        for clamp in stimuli ? clamps[cell] ?? [] : [] {
+            group.iClamp.node.append(layout.somaNode)
+            group.iClamp.delayMs.append(clamp.delayMs)
+            group.iClamp.durationMs.append(clamp.durationMs)
+            group.iClamp.ampStartNA.append(clamp.ampStartNA)
+            group.iClamp.ampEndNA.append(clamp.shape == .pulse ? clamp.ampStartNA : clamp.ampEndNA)
+            group.iClamp.widthMs.append(clamp.shape == .pulse ? (clamp.widthMs ?? 0) : 0)
+            group.iClamp.periodMs.append(clamp.shape == .pulse ? 1000 / max(clamp.frequencyHz ?? 1, 1e-9) : 0)
+        }
+        return (cell, layout, morphology)
     }
 
     /// A population's morphology and model_template columns, read once per process (not

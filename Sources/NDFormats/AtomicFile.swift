@@ -153,8 +153,8 @@ public enum TemporaryFiles {
         lock.locked { paths.removeAll { $0 == path } }
     }
 
-    /// Removes every registered temporary file; used by the signal handler.
-    static func removeAll() {
+    /// Removes every registered temporary file; used by the signal handlers.
+    public static func removeAll() {
         for path in paths { unlink(path) }
     }
 }

@@ -14,7 +14,10 @@ public final class HDF5File {
     public let path: String
     let id: hid_t
     /// The file mapped read-only, made the first time a contiguous column is read by row
-    /// ranges (`readMapped`); nil when it cannot be.
+    /// ranges (`readMapped`); nil when it cannot be. It stays mapped while the file is
+    /// open: a bucket's edges touch pages all over the file, and the next bucket's touch
+    /// the same pages again. (They are the file's clean pages, counted in the process's
+    /// resident memory but reclaimable by the kernel at any time.)
     lazy var mapping: MappedFile? = try? MappedFile(path, access: .random)
 
     /// Opens an existing file read-only. `sieveBufferBytes` sets HDF5's data sieve
@@ -23,19 +26,33 @@ public final class HDF5File {
     /// edges) want a small one.
     public init(reading path: String, sieveBufferBytes: Int? = nil) throws {
         H5Eset_auto2(nd_H5E_DEFAULT(), nil, nil)  // errors come back as return codes, not stderr dumps
-        guard H5Fis_hdf5(path) > 0 else {
-            throw NDError(file: path, "not a readable HDF5 file (missing, truncated or corrupt)")
+        let crashMessage = HDF5CrashGuard.message(for: path)
+        let id = try HDF5CrashGuard.reading(crashMessage) { () throws -> hid_t in
+            guard H5Fis_hdf5(path) > 0 else {
+                throw NDError(file: path, "not a readable HDF5 file (missing, truncated or corrupt)")
+            }
+            var access = nd_H5P_DEFAULT()
+            if let sieveBufferBytes {
+                access = H5Pcreate(nd_H5P_FILE_ACCESS())
+                H5Pset_sieve_buf_size(access, sieveBufferBytes)
+            }
+            defer { if access != nd_H5P_DEFAULT() { H5Pclose(access) } }
+            return H5Fopen(path, nd_H5F_ACC_RDONLY(), access)
         }
-        var access = nd_H5P_DEFAULT()
-        if let sieveBufferBytes {
-            access = H5Pcreate(nd_H5P_FILE_ACCESS())
-            H5Pset_sieve_buf_size(access, sieveBufferBytes)
-        }
-        defer { if access != nd_H5P_DEFAULT() { H5Pclose(access) } }
-        let id = H5Fopen(path, nd_H5F_ACC_RDONLY(), access)
-        guard id >= 0 else { throw NDError(file: path, "cannot open as HDF5") }
+        guard id >= 0 else { free(crashMessage); throw NDError(file: path, "cannot open as HDF5") }
         self.path = path
         self.id = id
+        self.crashMessage = crashMessage
+    }
+
+    /// What `HDF5CrashGuard` prints if libhdf5 crashes on this file.
+    private let crashMessage: UnsafeMutablePointer<CChar>?
+
+    /// Runs `body`'s libhdf5 calls on this file under `HDF5CrashGuard`.
+    @inline(__always)
+    func guarded<T>(_ body: () throws -> T) rethrows -> T {
+        guard let crashMessage else { return try body() }
+        return try HDF5CrashGuard.reading(crashMessage, body)
     }
 
     /// Creates (or truncates) a file for writing.
@@ -45,6 +62,7 @@ public final class HDF5File {
         guard id >= 0 else { throw NDError(file: path, "cannot create HDF5 file") }
         self.path = path
         self.id = id
+        crashMessage = nil
     }
 
     /// Opens an existing file for reading and writing (test fixtures: `overwrite`).
@@ -54,9 +72,13 @@ public final class HDF5File {
         guard id >= 0 else { throw NDError(file: path, "cannot open as HDF5 for writing") }
         self.path = path
         self.id = id
+        crashMessage = nil
     }
 
-    deinit { H5Fclose(id) }
+    deinit {
+        guarded { _ = H5Fclose(id) }
+        free(crashMessage)
+    }
 
     func error(_ object: String, _ message: String) -> NDError {
         NDError(file: path, "\(object): \(message)")
@@ -65,7 +87,9 @@ public final class HDF5File {
     // MARK: structure
 
     /// Whether a group or dataset exists at `name` (every parent is checked first).
-    public func exists(_ name: String) -> Bool {
+    public func exists(_ name: String) -> Bool { guarded { linksExist(name) } }
+
+    private func linksExist(_ name: String) -> Bool {
         var prefix = ""
         for part in name.split(separator: "/") {
             prefix += "/" + part
@@ -76,15 +100,19 @@ public final class HDF5File {
 
     /// Whether `name` is a group.
     public func isGroup(_ name: String) -> Bool {
-        guard exists(name) else { return false }
-        let group = H5Gopen2(id, name, nd_H5P_DEFAULT())
-        if group < 0 { return false }
-        H5Gclose(group)
-        return true
+        guarded {
+            guard linksExist(name) else { return false }
+            let group = H5Gopen2(id, name, nd_H5P_DEFAULT())
+            if group < 0 { return false }
+            H5Gclose(group)
+            return true
+        }
     }
 
     /// Names of the members of group `name`, sorted.
-    public func members(of name: String) throws -> [String] {
+    public func members(of name: String) throws -> [String] { try guarded { try memberNames(name) } }
+
+    private func memberNames(_ name: String) throws -> [String] {
         let group = H5Gopen2(id, name, nd_H5P_DEFAULT())
         guard group >= 0 else { throw error(name, "no such group") }
         defer { H5Gclose(group) }
@@ -125,7 +153,12 @@ public final class HDF5File {
         }
     }
 
+    /// Runs `body` with dataset `name` open and its dataspace, under the crash guard.
     func withDataset<T>(_ name: String, _ body: (hid_t, hid_t) throws -> T) throws -> T {
+        try guarded { try withOpenDataset(name, body) }
+    }
+
+    private func withOpenDataset<T>(_ name: String, _ body: (hid_t, hid_t) throws -> T) throws -> T {
         let set = H5Dopen2(id, name, nd_H5P_DEFAULT())
         // Walk the path only to explain a failure: reads are on hot paths.
         guard set >= 0 else { throw error(name, exists(name) ? "cannot open dataset" : "no such dataset") }
@@ -295,7 +328,11 @@ public final class HDF5File {
 
     /// A string attribute `attribute` of the object at `name`, or nil when it has none.
     public func stringAttribute(_ name: String, _ attribute: String) throws -> String? {
-        guard exists(name), H5Aexists_by_name(id, name, attribute, nd_H5P_DEFAULT()) > 0 else { return nil }
+        try guarded { try readStringAttribute(name, attribute) }
+    }
+
+    private func readStringAttribute(_ name: String, _ attribute: String) throws -> String? {
+        guard linksExist(name), H5Aexists_by_name(id, name, attribute, nd_H5P_DEFAULT()) > 0 else { return nil }
         let attr = H5Aopen_by_name(id, name, attribute, nd_H5P_DEFAULT(), nd_H5P_DEFAULT())
         guard attr >= 0 else { throw error(name, "cannot open attribute \(attribute)") }
         defer { H5Aclose(attr) }
