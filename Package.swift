@@ -52,6 +52,9 @@ let package = Package(
         .target(name: "NDEngine", dependencies: ["NDModel", "NDComm", "NDVectorKernels"]),
         // SONATA simulation -> model groups -> CoreNEURON dataset.
         .target(name: "NDBuild", dependencies: ["NDModel", "NDSonata", "NDEngine", "NDFormats"]),
+        // nd-core's run (parameters, loading, outputs): above NDEngine and NDFormats, and
+        // apart from NDCLI so that the tools that use NDCLI link no MPI and no engine.
+        .target(name: "NDCoreRun", dependencies: ["NDModel", "NDFormats", "NDEngine", "NDComm", "NDCLI", "CMalloc"]),
         .target(name: "NDCLI", dependencies: [
             "NDModel", "NDFormats", "NDBalance",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -85,7 +88,7 @@ let package = Package(
         // resident memory is then a third smaller (those libraries' relocated pages), which
         // on small networks is most of what it holds.
         .executableTarget(name: "nd-core", dependencies: [
-            "NDCLI", "NDFormats", "NDEngine", "NDComm", "NDModel", "CMalloc",
+            "NDCoreRun", "NDCLI", "NDComm", "NDModel", "CMalloc",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], linkerSettings: [.unsafeFlags(["-static-stdlib", "-l_FoundationCShims", "-l_FoundationCollections", "-lswiftSynchronization"], .when(platforms: [.linux]))]),
         .executableTarget(name: "nd-mpi-check", dependencies: [
@@ -106,6 +109,7 @@ let package = Package(
         .testTarget(name: "NDEngineTests", dependencies: ["NDEngine", "NDBuild", "NDModel", "NDSonata", "NDFormats"], exclude: ["Fixtures"]),
         .testTarget(name: "NDVectorKernelsTests", dependencies: ["NDVectorKernels", "NDEngine"]),
         .testTarget(name: "NDCommTests", dependencies: ["NDComm", "NDModel"]),
+        .testTarget(name: "NDCoreRunTests", dependencies: ["NDCoreRun", "NDCLI", "NDComm", "NDModel"]),
         .testTarget(name: "NDCLITests", dependencies: ["NDCLI", "NDModel", "NDBalance", "NDFormats"]),
         // Runs the built executables (bin/ or the build folder); reads Fixtures/ in place.
         .testTarget(name: "EndToEndTests", exclude: ["Fixtures", "AllocationFixtures"]),

@@ -25,10 +25,18 @@ public struct ClusterOptions: ParsableArguments {
     }
 }
 
-/// Options for how a tool talks to humans.
-public struct ReportingOptions: ParsableArguments {
+/// `--progress`, alone for the tools whose `-v` means something else (nd-core's voltage).
+public struct ProgressOption: ParsableArguments {
     @Flag(help: "Show a progress bar on stderr even when it is not a terminal.")
     public var progress = false
+
+    public init() {}
+}
+
+/// Options for how a tool talks to humans.
+public struct ReportingOptions: ParsableArguments {
+    @OptionGroup public var progressOption: ProgressOption
+    public var progress: Bool { progressOption.progress }
 
     @Flag(name: .shortAndLong, help: "Enable verbose output for debugging.")
     public var verbose = false

@@ -44,18 +44,11 @@ struct Describe: ParsableCommand {
             let out = StandardOutput()
             if cells {
                 let writer = JSONLinesWriter(out)
-                for c in description.cells {
-                    try writer.write([
-                        "population": .string(c.population), "node_id": .int(Int64(c.nodeID)), "metype": .string(c.metype),
-                        "morphology": c.morphology.map { .string($0) } ?? .null,
-                        "model_template": c.modelTemplate.map { .string($0) } ?? .null,
-                        "afferent_synapses": .int(Int64(c.afferentSynapses)),
-                    ])
-                }
+                for c in description.cells { try writer.write(c.record) }
             } else if json {
-                try out.write(try JSONCodec.encodePretty(.object(DescriptionJSON.make(description, config: circuit.config.path))))
+                try out.write(try JSONCodec.encodePretty(.object(description.json(config: circuit.config.path))))
             } else {
-                try out.write(DescriptionText.make(description, config: circuit.config.path))
+                try out.write(description.text(config: circuit.config.path))
             }
             try out.flush()
         }
@@ -119,11 +112,10 @@ struct Synth: ParsableCommand {
     }
 
     private func parsedLayout() throws -> SynthLayout {
-        if layout == "random" { return .random }
-        if layout.hasPrefix("layered:"), let depth = Int(layout.dropFirst("layered:".count)), depth >= 1 {
-            return .layered(depth: depth)
+        guard let parsed = SynthLayout(text: layout) else {
+            throw ValidationError("--layout must be 'random' or 'layered:D' with D >= 1, got '\(layout)'.")
         }
-        throw ValidationError("--layout must be 'random' or 'layered:D' with D >= 1, got '\(layout)'.")
+        return parsed
     }
 
     func run() throws {
@@ -172,21 +164,7 @@ struct MorphologyCommand: ParsableCommand {
             let out = StandardOutput()
             let writer = JSONLinesWriter(out)
             for file in files {
-                let m = try MorphologyReader.read(file)
-                var byType = JSONObject()
-                for type in [SectionType.axon, .basal, .apical] { byType[type.name] = .int(Int64(m.sectionCount(type))) }
-                var record: JSONObject = [
-                    "file": .string(file), "sections": .int(Int64(m.sections.count)),
-                    "points": .int(Int64(m.sections.reduce(0) { $0 + $1.points.count })),
-                    "soma_points": .int(Int64(m.soma.points.count)), "soma_diameter_um": .double(m.soma.diameter),
-                    "neurite_length_um": .double(m.neuriteLength), "sections_by_type": .object(byType),
-                ]
-                if sections {
-                    record["section_types"] = .array(m.sections.map { .int(Int64($0.type.rawValue)) })
-                    record["section_parents"] = .array(m.sections.map { .int(Int64($0.parent ?? -1)) })
-                    record["section_points"] = .array(m.sections.map { .int(Int64($0.points.count)) })
-                }
-                try writer.write(record)
+                try writer.write(try MorphologyReader.read(file).record(file: file, sections: sections))
             }
             try out.flush()
         }

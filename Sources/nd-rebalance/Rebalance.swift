@@ -52,72 +52,17 @@ struct Rebalance: ParsableCommand {
     func run() throws {
         let diagnostics = Diagnostics(tool: "nd-rebalance", verbose: reporting.verbose)
         try diagnostics.run {
-            let input = cluster.inputFile
-            try requireInputFile(input)
-            diagnostics.debug("reading from input file: \(input)")
-            let filesDat = try FilesDat(contentsOf: input)
-
-            // As the reference: the count on line 2 limits the entries unless --max-entries
-            // is given; a limit of 0 (or one not below the number of lines) reads them all.
-            let limit: Int
-            if let maxEntries {
-                limit = maxEntries
-            } else if let declared = filesDat.declaredCount {
-                limit = declared
-            } else {
-                throw NDError(file: input, line: 2,
-                    "expected the entry count, got '\(filesDat.countField)' (use --max-entries to override)")
-            }
-            var lineCount = filesDat.entries.count
-            if 0 < limit && limit < lineCount {
-                diagnostics.warning("\(input): processing reduced number of entries: \(limit) of \(lineCount)")
-                lineCount = limit
-            }
-            // `-1` marks an empty slot (a previously rebalanced file): nothing to place.
-            var names: [String] = []
-            var indices: [Int] = []
-            names.reserveCapacity(lineCount)
-            indices.reserveCapacity(lineCount)
-            for i in 0..<lineCount where filesDat.entries[i] != FilesDat.emptySlot {
-                names.append(filesDat.entries[i])
-                indices.append(i)
-            }
-            try checkFilesDat(filesDat, names: names, indices: indices, path: input)
-            let machines = cluster.nMachines
-            if names.count < machines {
-                throw NDError(file: input,
-                    "too little data for the selected number of machines: \(names.count) entries for \(machines) machines; specify fewer")
-            }
-
-            let sizes = try entryLoads(names, indices: indices, folder: directoryName(input),
-                                       listing: input, showProgress: reporting.progress)
-            let rpm = cluster.ranksPerMachine
-            let plan = MachineRebalance(sizes: sizes, machineCount: machines, ranksPerMachine: rpm, level: balance)
-            let output = FilesDat.render(
-                version: filesDat.version,
-                entries: plan.slots.map { $0.map { names[$0] } ?? FilesDat.emptySlot })
-            try AtomicFile.write(output, to: outputFile, protecting: [input])
-
-            let load = ClusterLoad(slotSizes: plan.slots.map { $0.map { sizes[$0] } },
-                                   machineCount: machines, ranksPerMachine: rpm)
-            let report = LoadReport(load, file: outputFile)
-            diagnostics.info("wrote \(outputFile): \(plan.slots.count) slots, \(names.count) entries on \(machines) machines x \(rpm) ranks (balance: \(balance.rawValue))")
-            StandardError.write(report.summaryText())
+            let machines = cluster.nMachines, rpm = cluster.ranksPerMachine
+            let result = try RebalanceRun(input: cluster.inputFile, output: outputFile, maxEntries: maxEntries,
+                                          machines: machines, ranksPerMachine: rpm, level: balance,
+                                          showProgress: reporting.progress, diagnostics: diagnostics)
+            diagnostics.info("wrote \(outputFile): \(result.plan.slots.count) slots, \(result.names.count) entries on \(machines) machines x \(rpm) ranks (balance: \(balance.rawValue))")
+            StandardError.write(result.report.summaryText())
 
             let stdout = StandardOutput()
-            if histogram {
-                try stdout.write(topMachinesText(plan.machines.totals) + histogramText(plan.machines.totals.map { Double($0) }))
-            }
-            if json { try report.writeRecords(to: stdout) }
+            if histogram { try stdout.write(result.machineHistogramText()) }
+            if json { try result.report.writeRecords(to: stdout) }
             try stdout.flush()
         }
     }
-}
-
-/// The reference's "top 10 machines" lines: largest (total, index) first.
-func topMachinesText(_ totals: [ByteCount]) -> String {
-    let top = totals.enumerated()
-        .sorted { $0.element > $1.element || ($0.element == $1.element && $0.offset > $1.offset) }
-        .prefix(10)
-    return top.map { "  Machine \($0.offset): \(cFormat("%.1f", Double($0.element) / bytesPerMiB)) MiB\n" }.joined()
 }
