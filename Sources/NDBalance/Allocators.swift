@@ -43,7 +43,7 @@ public enum Allocators {
         var buckets = [[Int]](repeating: [], count: grid.count)
         for population in 0..<cells.populations.count {
             let total = start[(population + 1) * metypeCount] - start[population * metypeCount]
-            let batchSize = max(1, Int((Double(total) / Double(ranks * cycles) / 10).rounded(.up)))
+            let batchSize = max(1, Int((Double(total) / Double(grid.count) / 10).rounded(.up)))
             var heap = LeastLoadedHeap<Double>(buckets: grid.count)
             // The population's cells in metype order; batches are runs of it.
             var sequence: [Int] = []

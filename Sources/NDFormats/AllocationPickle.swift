@@ -45,8 +45,8 @@ public enum AllocationPickle {
         guard ranks <= 0 || cycles <= 0 || BucketGrid.boundedProduct(ranks, cycles) != nil else {
             throw NDError(file: path, "\(ranks) ranks x \(cycles) cycles: at most \(BucketGrid.maxCount) buckets are supported")
         }
-        let grid = BucketGrid(ranks: max(ranks, 0), cycles: max(cycles, 0))
-        var buckets = [[Int]](repeating: [], count: max(ranks * cycles, 0))
+        let grid = BucketGrid(ranks: ranks, cycles: cycles)
+        var buckets = [[Int]](repeating: [], count: grid.count)
         for key in keys { buckets[grid.index(rank: key.rank, cycle: key.cycle)].append(contentsOf: key.cells) }
         return cells.allocation(grid: grid, buckets: buckets)
     }
