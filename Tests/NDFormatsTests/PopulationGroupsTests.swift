@@ -55,7 +55,7 @@ import Testing
                        to: dir + "/a.pkl.gz")
         var back: Allocation? = nil
         let elapsed = try ContinuousClock().measure { back = try AllocationPickle.read(dir + "/a.pkl.gz") }
-        #expect(back == CellAllocationView.refs(cells, buckets, ranks: 20_000, cycles: 3))
+        #expect(back == ExpectedAllocation.refs(cells, buckets, ranks: 20_000, cycles: 3))
         #expect(elapsed < .seconds(5), "read in \(elapsed)")
     }
 
@@ -71,12 +71,12 @@ import Testing
         #expect(text.contains(#"{"population":"S2","rank":0,"cycle":0,"gids":[5],"kb":5.3}"#))
         #expect(text.hasSuffix(#"{"population":"S1","rank":1,"cycle":1,"gids":[],"kb":0.0}"# + "\n"))
         let back = try AllocationJSONLines.read(dir + "/a.jsonl")
-        #expect(back == CellAllocationView.refs(cells, buckets, ranks: 2, cycles: 2))
+        #expect(back == ExpectedAllocation.refs(cells, buckets, ranks: 2, cycles: 2))
     }
 }
 
 /// The expected allocation by population and node id: populations of a bucket in table order.
-enum CellAllocationView {
+enum ExpectedAllocation {
     static func refs(_ cells: CellTable, _ buckets: [[Int]], ranks: Int, cycles: Int) -> Allocation {
         Allocation(grid: BucketGrid(ranks: ranks, cycles: cycles), buckets: buckets.map { b in
             cells.populations.indices.flatMap { p in b.filter { cells.population[$0] == Int32(p) }.map { cells.ref($0) } }
