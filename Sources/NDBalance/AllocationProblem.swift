@@ -60,20 +60,3 @@ public struct AllocationProblem: Sendable {
 
     public var populations: [String] { cells.populations }
 }
-
-/// Cells per (rank, cycle) bucket as indices into an `AllocationProblem`'s cells.
-public struct CellAllocation: Sendable {
-    public var ranks: Int
-    public var cycles: Int
-    /// Cell indices of each bucket (`BucketGrid`'s order), in assignment order.
-    public var buckets: [[Int]]
-
-    public init(ranks: Int, cycles: Int, buckets: [[Int]]) { self.ranks = ranks; self.cycles = cycles; self.buckets = buckets }
-
-    public func index(rank: Int, cycle: Int) -> Int { BucketGrid(ranks: ranks, cycles: cycles).index(rank: rank, cycle: cycle) }
-
-    /// The same allocation by population and node id.
-    public func allocation(_ cells: CellTable) -> Allocation {
-        Allocation(ranks: ranks, cycles: cycles, buckets: buckets.map { $0.map { cells.ref($0) } })
-    }
-}

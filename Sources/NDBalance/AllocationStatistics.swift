@@ -27,15 +27,13 @@ public struct AllocationStatistics: Sendable {
         self.emptyBuckets = emptyBuckets
     }
 
-    public init(_ allocation: Allocation, memory: [CellRef: Double]) {
-        self.init(bucketKiB: allocation.buckets.map { $0.reduce(0) { $0 + (memory[$1] ?? 0) } },
-                  ranks: allocation.ranks, cycles: allocation.cycles, largestCellKiB: memory.values.max() ?? 0,
-                  emptyBuckets: allocation.buckets.filter(\.isEmpty).count)
-    }
-
-    public init(_ allocation: CellAllocation, kib: [Double]) {
-        self.init(bucketKiB: kib.withUnsafeBufferPointer { kib in allocation.buckets.map { $0.reduce(0) { $0 + kib[$1] } } },
-                  ranks: allocation.ranks, cycles: allocation.cycles, largestCellKiB: kib.max() ?? 0,
+    /// The balance of `allocation` by its cells' memory (none known: every load 0); the
+    /// largest cell is the largest allocated one unless given.
+    public init(_ allocation: Allocation, largestCellKiB: Double? = nil) {
+        let kib = allocation.kib
+        let bucketKiB = kib?.withUnsafeBufferPointer { kib in allocation.buckets.map { $0.reduce(0) { $0 + kib[$1] } } }
+        self.init(bucketKiB: bucketKiB ?? Array(repeating: 0, count: allocation.buckets.count),
+                  ranks: allocation.ranks, cycles: allocation.cycles, largestCellKiB: largestCellKiB ?? kib?.max() ?? 0,
                   emptyBuckets: allocation.buckets.filter(\.isEmpty).count)
     }
 }

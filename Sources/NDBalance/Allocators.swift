@@ -18,7 +18,7 @@ public enum Allocators {
     ///
     /// Heap keys are positions in (rank, cycle) order, so equal loads go to the lowest
     /// (rank, cycle) first, as in neurodamus's heap; the grid turns a key into its bucket.
-    public static func neurodamus(_ p: AllocationProblem, ranks: Int, cycles: Int) -> CellAllocation {
+    public static func neurodamus(_ p: AllocationProblem, ranks: Int, cycles: Int) -> Allocation {
         let grid = BucketGrid(ranks: ranks, cycles: cycles)
         var perMetype: [(metype: String, kib: Double)] = p.metypeMemoryKiB.map {
             ($0.metype, $0.kib + (p.metypeSynapseAverage[$0.metype] ?? 0) * AllocationProblem.neurodamusSynapseKiB)
@@ -43,7 +43,7 @@ public enum Allocators {
         var buckets = [[Int]](repeating: [], count: grid.count)
         for population in 0..<cells.populations.count {
             let total = start[(population + 1) * metypeCount] - start[population * metypeCount]
-            let batchSize = max(1, Int((Double(total) / Double(ranks * cycles) / 10).rounded(.up)))
+            let batchSize = max(1, Int((Double(total) / Double(grid.count) / 10).rounded(.up)))
             var heap = LeastLoadedHeap<Double>(buckets: grid.count)
             // The population's cells in metype order; batches are runs of it.
             var sequence: [Int] = []
@@ -64,12 +64,12 @@ public enum Allocators {
                 buckets[grid.index(rankMajor: key)].append(contentsOf: sequence[from..<to])
             }
         }
-        return CellAllocation(ranks: ranks, cycles: cycles, buckets: buckets)
+        return Allocation(grid: grid, cells: p.cells, kib: p.kib, buckets: buckets)
     }
 
     /// Each cell, largest first (ties in input order), to the least-loaded bucket; all
     /// populations together, or each with a fresh heap (`perPopulation`).
-    public static func lpt(_ p: AllocationProblem, ranks: Int, cycles: Int, perPopulation: Bool = false) -> CellAllocation {
+    public static func lpt(_ p: AllocationProblem, ranks: Int, cycles: Int, perPopulation: Bool = false) -> Allocation {
         let grid = BucketGrid(ranks: ranks, cycles: cycles)
         var buckets = [[Int]](repeating: [], count: grid.count)
         var groups: [[Int]]
@@ -96,7 +96,7 @@ public enum Allocators {
             for b in buckets.indices { buckets[b].reserveCapacity(buckets[b].count + sizes[b]) }
             for (n, i) in order.enumerated() { buckets[Int(chosen[n])].append(i) }
         }
-        return CellAllocation(ranks: ranks, cycles: cycles, buckets: buckets)
+        return Allocation(grid: grid, cells: p.cells, kib: p.kib, buckets: buckets)
     }
 
     /// lpt, then repeatedly the best move (one cell) or swap (two cells) between the fullest
@@ -104,8 +104,9 @@ public enum Allocators {
     /// the fullest is within `refineTolerance` of the lower bound, none does, or the time
     /// budget is spent.
     public static func refine(_ p: AllocationProblem, ranks: Int, cycles: Int, perPopulation: Bool = false,
-                              timeBudgetSeconds: Double = 5, clock: () -> Double) -> CellAllocation {
-        let start = lpt(p, ranks: ranks, cycles: cycles, perPopulation: perPopulation).buckets
+                              timeBudgetSeconds: Double = 5, clock: () -> Double) -> Allocation {
+        let initial = lpt(p, ranks: ranks, cycles: cycles, perPopulation: perPopulation)
+        let start = initial.buckets
         let kibOf = p.kib
         // Done when the fullest bucket is within `refineTolerance` of the bound no
         // allocation can beat: with thousands of cells per bucket lpt gets there by
@@ -113,7 +114,7 @@ public enum Allocators {
         let bound = max(kibOf.reduce(0, +) / Double(max(start.count, 1)), kibOf.max() ?? 0)
         let reached = { (load: Double) in load <= bound * (1 + refineTolerance) }
         if reached(start.map { $0.reduce(0) { $0 + kibOf[$1] } }.max() ?? 0) {
-            return CellAllocation(ranks: ranks, cycles: cycles, buckets: start)
+            return initial
         }
         // Per bucket: cells sorted by memory (with their index, for ties).
         var members: [[(kib: Double, cell: Int)]] = start.map { b in b.map { (kibOf[$0], $0) }.sorted { $0.kib < $1.kib || ($0.kib == $1.kib && $0.cell < $1.cell) } }
@@ -191,7 +192,9 @@ public enum Allocators {
             let moved = Set(arrived[b].filter { owner[$0] == Int32(b) && initialOwner[$0] != Int32(b) }).sorted()
             return kept + moved
         }
-        return CellAllocation(ranks: ranks, cycles: cycles, buckets: buckets)
+        var refined = initial
+        refined.buckets = buckets
+        return refined
     }
 
     /// How close to the lower bound refine brings the fullest bucket: 0.01%, far below

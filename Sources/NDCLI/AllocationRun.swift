@@ -29,28 +29,38 @@ public enum AllocationRun {
         return AllocationProblem(cells: CellTable(), metypeMemoryKiB: [], metypeSynapseAverage: [:])
     }
 
-    /// Cells over R × C buckets by `algorithm`, as the files hold them, with the balance.
+    /// Cells over R × C buckets by `algorithm`, with their memory, and the balance.
     public static func allocate(_ problem: AllocationProblem, ranks: Int, cycles: Int, algorithm: AllocationAlgorithm,
-                                perPopulation: Bool, allowEmpty: Bool, timeBudget: Double) throws -> (AllocationGroups, AllocationStatistics) {
+                                perPopulation: Bool, allowEmpty: Bool, timeBudget: Double) throws -> (Allocation, AllocationStatistics) {
         guard ranks * cycles <= problem.cells.count || allowEmpty else {
             throw NDError("\(ranks) ranks x \(cycles) cycles = \(ranks * cycles) buckets for \(problem.cells.count) cells: some would stay empty (use --allow-empty, or fewer ranks or cycles)")
         }
-        let allocation: CellAllocation
+        let allocation: Allocation
         switch algorithm {
         case .neurodamus: allocation = Allocators.neurodamus(problem, ranks: ranks, cycles: cycles)
         case .lpt: allocation = Allocators.lpt(problem, ranks: ranks, cycles: cycles, perPopulation: perPopulation)
         case .refine: allocation = Allocators.refine(problem, ranks: ranks, cycles: cycles, perPopulation: perPopulation,
                                                      timeBudgetSeconds: timeBudget, clock: monotonicSeconds)
         }
-        return (AllocationGroups(ranks: ranks, cycles: cycles, cells: problem.cells, buckets: allocation.buckets, kib: problem.kib),
-                AllocationStatistics(allocation, kib: problem.kib))
+        return (allocation, AllocationStatistics(allocation))
     }
 
-    /// An allocation pickle (neurodamus's too), with the memory of the cells `problem` knows.
-    public static func read(pickle path: String, problem: AllocationProblem) throws -> (AllocationGroups, AllocationStatistics) {
-        let allocation = try AllocationPickle.read(path)
-        let memory = Dictionary((0..<problem.cells.count).map { (problem.cells.ref($0), problem.kib[$0]) }, uniquingKeysWith: { a, _ in a })
-        return (AllocationGroups(allocation, known: problem.populations, memory: memory), AllocationStatistics(allocation, memory: memory))
+    /// An allocation pickle (neurodamus's too), with the memory of the cells `problem` knows
+    /// (0 for the others; unknown when it knows none), its populations listed first.
+    public static func read(pickle path: String, problem: AllocationProblem) throws -> (Allocation, AllocationStatistics) {
+        var allocation = try AllocationPickle.read(path).listingPopulations(first: problem.populations)
+        guard problem.cells.count > 0 else { return (allocation, AllocationStatistics(allocation)) }
+        // By population index and node id: a dictionary per population of this allocation.
+        var memory = [[Int64: Double]](repeating: [:], count: allocation.populations.count)
+        let index = Dictionary(allocation.populations.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let cells = problem.cells
+        for i in 0..<cells.count {
+            guard let p = index[cells.populations[Int(cells.population[i])]] else { continue }
+            if memory[p][cells.nodeID[i]] == nil { memory[p][cells.nodeID[i]] = problem.kib[i] }
+        }
+        allocation.kib = zip(allocation.population, allocation.nodeID).map { memory[Int($0)][$1] ?? 0 }
+        // The bound's largest cell is the problem's largest, allocated or not.
+        return (allocation, AllocationStatistics(allocation, largestCellKiB: problem.kib.max() ?? 0))
     }
 
     /// The balance report for stderr: what ran on how many cells and how long each step

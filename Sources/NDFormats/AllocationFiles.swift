@@ -19,9 +19,11 @@ public enum AllocationFiles {
 
     /// Writes the pickle into `folder` and the JSON-lines to `jsonLines`, then `commit`s
     /// the JSON-lines (rename an atomic file, flush stdout) and the pickle, in that order.
-    public static func write(_ groups: AllocationGroups, pickleFolder folder: String, jsonLines: ByteSink,
+    public static func write(_ allocation: Allocation, pickleFolder folder: String, jsonLines: ByteSink,
                              commit commitJSONLines: () throws -> Void) throws {
-        let pickle = try AtomicFile(PathUtil.join(folder, pickleName(ranks: groups.ranks, cycles: groups.cycles)))
+        let pickle = try AtomicFile(PathUtil.join(folder, pickleName(ranks: allocation.ranks, cycles: allocation.cycles)))
+        // Grouped by population once, for both files.
+        let groups = PopulationGroups(allocation)
         let failures = Failures()
         // Compression is most of the work: the pickle is compressed as several gzip members
         // (a gzip file may hold several; Python's gzip and gunzip read them one after the

@@ -9,7 +9,9 @@ public enum AllocationJSONLines {
 
     public static func read(_ path: String) throws -> Allocation {
         let reader = try JSONLinesReader(path: path)
-        var records: [(rank: Int, cycle: Int, cells: [CellRef])] = []
+        var cells = Allocation.Cells()
+        // Per line: its bucket and the cells it lists, numbered in order.
+        var records: [(rank: Int, cycle: Int, cells: Range<Int>)] = []
         while let (line, value) = try reader.nextRecord() {
             guard let o = value.objectValue else { throw NDError(file: path, line: line, "expected a JSON object per line") }
             if let v = o["version"]?.intValue, v > Int64(formatVersion) {
@@ -27,26 +29,30 @@ public enum AllocationJSONLines {
                 throw NDError(file: path, line: line, "rank \(rank), cycle \(cycle): at most \(BucketGrid.maxCount) buckets (ranks x cycles) are supported")
             }
             guard let gids = o["gids"]?.arrayValue else { throw NDError(file: path, line: line, "\"gids\": expected a list") }
-            let cells = try gids.map { g -> CellRef in
+            let p = cells.index(population)
+            let from = cells.population.count
+            for g in gids {
                 guard let id = g.intValue, id >= 0 else { throw NDError(file: path, line: line, "\"gids\": expected integers >= 0") }
-                return CellRef(population: population, nodeID: Int(id))
+                _ = cells.add(population: p, nodeID: id)
             }
-            records.append((Int(rank), Int(cycle), cells))
+            records.append((Int(rank), Int(cycle), from..<cells.population.count))
         }
         guard !records.isEmpty else { throw NDError(file: path, "no allocation records") }
         let ranks = records.map(\.rank).max()! + 1, cycles = records.map(\.cycle).max()! + 1
         guard BucketGrid.boundedProduct(ranks, cycles) != nil else {
             throw NDError(file: path, "\(ranks) ranks x \(cycles) cycles: at most \(BucketGrid.maxCount) buckets are supported")
         }
-        var buckets = [[CellRef]](repeating: [], count: ranks * cycles)
         let grid = BucketGrid(ranks: ranks, cycles: cycles)
-        for r in records { buckets[grid.index(rank: r.rank, cycle: r.cycle)] += r.cells }
-        return Allocation(ranks: ranks, cycles: cycles, buckets: buckets)
+        var buckets = [[Int]](repeating: [], count: grid.count)
+        for r in records { buckets[grid.index(rank: r.rank, cycle: r.cycle)].append(contentsOf: r.cells) }
+        return cells.allocation(grid: grid, buckets: buckets)
     }
 
     /// One line per bucket and population, buckets in (cycle, rank) order; an empty bucket
     /// gets one line with no gids. `kb` is rounded to 0.1 (null when unknown).
-    public static func write(_ a: AllocationGroups, to sink: ByteSink) throws {
+    public static func write(_ a: Allocation, to sink: ByteSink) throws { try write(PopulationGroups(a), to: sink) }
+
+    static func write(_ a: PopulationGroups, to sink: ByteSink) throws {
         var out: [UInt8] = []
         out.reserveCapacity(1 << 20)
         func line(_ population: String, rank: Int, cycle: Int, nodeIDs: [Int64], kb: JSONValue) throws {
@@ -67,9 +73,9 @@ public enum AllocationJSONLines {
             out.append(0x0A)
             if out.count >= 1 << 20 { try sink.write(out); out.removeAll(keepingCapacity: true) }
         }
-        for c in 0..<a.cycles {
-            for r in 0..<a.ranks {
-                let groups = a.buckets[a.index(rank: r, cycle: c)]
+        for c in 0..<a.grid.cycles {
+            for r in 0..<a.grid.ranks {
+                let groups = a.buckets[a.grid.index(rank: r, cycle: c)]
                 if groups.isEmpty {
                     try line(a.populations.first ?? "", rank: r, cycle: c, nodeIDs: [], kb: .double(0))
                 }

@@ -14,12 +14,15 @@ public enum AllocationPickle {
         guard case .dict(let pops) = try Pickle.decode(bytes, name: path) else {
             throw NDError(file: path, "expected a dict of populations")
         }
-        var entries: [(CellRef, Int, Int)] = []
+        var cells = Allocation.Cells()
+        // Per (rank, cycle) key met: the cells it lists, numbered in order.
+        var keys: [(rank: Int, cycle: Int, cells: Range<Int>)] = []
         var maxRank = -1, maxCycle = -1
         for (popKey, value) in pops {
             guard case .string(let pop) = popKey, case .dict(let buckets) = value else {
                 throw NDError(file: path, "expected {population: {(rank, cycle): [gids]}}")
             }
+            let p = cells.index(pop)
             for (key, gids) in buckets {
                 guard case .tuple(let rc) = key, rc.count == 2, case .int(let r) = rc[0], case .int(let c) = rc[1], r >= 0, c >= 0,
                       case .list(let list) = gids else {
@@ -30,27 +33,31 @@ public enum AllocationPickle {
                     throw NDError(file: path, "population \(pop): bucket (\(r), \(c)): at most \(BucketGrid.maxCount) buckets (ranks x cycles) are supported")
                 }
                 maxRank = max(maxRank, Int(r)); maxCycle = max(maxCycle, Int(c))
+                let from = cells.population.count
                 for g in list {
                     guard case .int(let id) = g, id >= 0 else { throw NDError(file: path, "population \(pop): gids must be integers >= 0") }
-                    entries.append((CellRef(population: pop, nodeID: Int(id)), Int(r), Int(c)))
+                    _ = cells.add(population: p, nodeID: id)
                 }
+                keys.append((Int(r), Int(c), from..<cells.population.count))
             }
         }
         let ranks = maxRank + 1, cycles = maxCycle + 1
         guard ranks <= 0 || cycles <= 0 || BucketGrid.boundedProduct(ranks, cycles) != nil else {
             throw NDError(file: path, "\(ranks) ranks x \(cycles) cycles: at most \(BucketGrid.maxCount) buckets are supported")
         }
-        var buckets = [[CellRef]](repeating: [], count: max(ranks * cycles, 0))
         let grid = BucketGrid(ranks: ranks, cycles: cycles)
-        for (ref, r, c) in entries { buckets[grid.index(rank: r, cycle: c)].append(ref) }
-        return Allocation(ranks: ranks, cycles: cycles, buckets: buckets)
+        var buckets = [[Int]](repeating: [], count: grid.count)
+        for key in keys { buckets[grid.index(rank: key.rank, cycle: key.cycle)].append(contentsOf: key.cells) }
+        return cells.allocation(grid: grid, buckets: buckets)
     }
 }
 
 extension AllocationPickle {
     /// {population: {(rank, cycle): [gids]}} with non-empty buckets only, keys in (rank,
     /// cycle) order, as neurodamus pickles it.
-    public static func encode(_ a: AllocationGroups) -> [UInt8] {
+    public static func encode(_ a: Allocation) -> [UInt8] { encode(PopulationGroups(a)) }
+
+    static func encode(_ a: PopulationGroups) -> [UInt8] {
         var w = PickleWriter(reserving: a.buckets.reduce(0) { $0 + $1.reduce(0) { $0 + $1.nodeIDs.count * 5 } })
         w.emptyDict()
         if !a.populations.isEmpty { w.mark() }
@@ -58,9 +65,9 @@ extension AllocationPickle {
             w.string(name)
             w.emptyDict()
             var inBatch = 0
-            for r in 0..<a.ranks {
-                for c in 0..<a.cycles {
-                    guard let group = a.buckets[a.index(rank: r, cycle: c)].first(where: { $0.population == p }) else { continue }
+            for r in 0..<a.grid.ranks {
+                for c in 0..<a.grid.cycles {
+                    guard let group = a.buckets[a.grid.index(rank: r, cycle: c)].first(where: { $0.population == p }) else { continue }
                     if inBatch == 0 { w.mark() }
                     w.mark(); w.int(Int64(r)); w.int(Int64(c)); w.tuple()
                     w.intList(group.nodeIDs)

@@ -89,7 +89,7 @@ struct Allocate: ParsableCommand {
             let sink: ByteSink = try output.map { try AtomicFile($0, protecting: [estimates, cellMemoryUsage, from].compactMap { $0 }) } ?? StandardOutput()
             let problem = try AllocationRun.problem(estimates: from == nil ? estimates ?? "-" : estimates, cellMemoryUsage: cellMemoryUsage)
             let parsed = monotonicSeconds()
-            let (groups, stats) = try from.map { try AllocationRun.read(pickle: $0, problem: problem) }
+            let (allocation, stats) = try from.map { try AllocationRun.read(pickle: $0, problem: problem) }
                 ?? AllocationRun.allocate(problem, ranks: ranks!, cycles: cycles, algorithm: algorithm, perPopulation: perPopulation,
                                           allowEmpty: allowEmpty, timeBudget: timeBudget)
             let allocated = monotonicSeconds()
@@ -100,18 +100,18 @@ struct Allocate: ParsableCommand {
             }
             if from == nil {
                 try makeDirectories(outputDir)
-                try AllocationFiles.write(groups, pickleFolder: outputDir, jsonLines: sink, commit: commit)
+                try AllocationFiles.write(allocation, pickleFolder: outputDir, jsonLines: sink, commit: commit)
             } else {
-                try AllocationJSONLines.write(groups, to: sink)
+                try AllocationJSONLines.write(allocation, to: sink)
                 try commit()
             }
             let written = monotonicSeconds()
             if stats.emptyBuckets > 0 {
-                diagnostics.warning("\(stats.emptyBuckets) of \(groups.buckets.count) buckets got no cell; consider fewer ranks or cycles")
+                diagnostics.warning("\(stats.emptyBuckets) of \(allocation.buckets.count) buckets got no cell; consider fewer ranks or cycles")
             }
             if problem.cells.count > 0 {
                 StandardError.write(AllocationRun.report(from.map { "from \($0)" } ?? algorithm.rawValue, cells: problem.cells.count,
-                                                         grid: BucketGrid(ranks: groups.ranks, cycles: groups.cycles), stats: stats,
+                                                         grid: allocation.grid, stats: stats,
                                                          seconds: (parsed - started, allocated - parsed, written - allocated)))
             }
         }

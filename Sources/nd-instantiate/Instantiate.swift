@@ -89,8 +89,8 @@ struct Instantiate: ParsableCommand {
                 alloc = Allocation.roundRobin(cells, ranks: ranks ?? comm.size, cycles: modelbuildingSteps ?? 1)
             }
             try alloc.checkCovers(cells, source: allocation ?? simulationConfig)
-            let entries = alloc.buckets.enumerated().map { b, bucket in
-                bucket.map { builder.gid($0) }.min() ?? builder.endOfGids + Int64(b)
+            let entries = alloc.buckets.indices.map { b in
+                alloc.cells(inBucket: b).map { builder.gid($0) }.min() ?? builder.endOfGids + Int64(b)
             }
             plan = (builder, alloc, entries)
         } catch { localError = error }
@@ -111,7 +111,7 @@ struct Instantiate: ParsableCommand {
             for b in mine {
                 defer { bar.advance() }
                 var seconds = PhaseSeconds()
-                let group = try builder.build(entry: entries[b], cells: alloc.buckets[b], seconds: &seconds)
+                let group = try builder.build(entry: entries[b], cells: alloc.cells(inBucket: b), seconds: &seconds)
                 let files = try writer.write(group, id: entries[b], simulation: builder.simulation, seconds: &seconds)
                 summaries.append(BucketSummary(
                     bucket: b, cells: group.cells.count, compartments: group.nodes.compartmentCount, synapses: group.synapseCount,

@@ -26,12 +26,15 @@ import Testing
         let d = try Tool.run("nd-circuit", ["describe", "--cells", Self.config], in: dir)
         let cells = try lines(d.stdout).reversed()
         var text = "", next = cells.makeIterator()
-        for (b, size) in sizes.enumerated() {
+        // The sizes are in files.dat's order: cycle by cycle, rank by rank.
+        let buckets = (0..<cycles).flatMap { cycle in (0..<ranks).map { rank in (rank: rank, cycle: cycle) } }
+        try #require(sizes.count == buckets.count, "one size per bucket")
+        for (bucket, size) in zip(buckets, sizes) {
             var byPopulation: [String: [Int]] = [:]
             for _ in 0..<size { if let c = next.next() { byPopulation[c["population"] as! String, default: []].append(c["node_id"] as! Int) } }
             if byPopulation.isEmpty { byPopulation["S1"] = [] }
             for (pop, ids) in byPopulation.sorted(by: { $0.key < $1.key }) {
-                text += "{\"population\":\"\(pop)\",\"rank\":\(b % ranks),\"cycle\":\(b / ranks),\"gids\":\(ids)}\n"
+                text += "{\"population\":\"\(pop)\",\"rank\":\(bucket.rank),\"cycle\":\(bucket.cycle),\"gids\":\(ids)}\n"
             }
         }
         try text.write(toFile: dir + "/" + name, atomically: false, encoding: .utf8)

@@ -17,53 +17,57 @@ import Testing
 
     @Test func equalLoadsGoToBucketsInRankThenCycleOrder() {
         // Python's heapq on (0, (rank, cycle)) pops (0,0), (0,1), (1,0), (1,1).
-        let a = Allocators.lpt(problem([1, 1, 1, 1]), ranks: 2, cycles: 2).allocation(problem([1, 1, 1, 1]).cells)
-        #expect(a.buckets[a.index(rank: 0, cycle: 0)].map(\.nodeID) == [0])
-        #expect(a.buckets[a.index(rank: 0, cycle: 1)].map(\.nodeID) == [1])
-        #expect(a.buckets[a.index(rank: 1, cycle: 0)].map(\.nodeID) == [2])
-        #expect(a.buckets[a.index(rank: 1, cycle: 1)].map(\.nodeID) == [3])
+        let a = Allocators.lpt(problem([1, 1, 1, 1]), ranks: 2, cycles: 2)
+        #expect(a.cells(inBucket: a.index(rank: 0, cycle: 0)).map(\.nodeID) == [0])
+        #expect(a.cells(inBucket: a.index(rank: 0, cycle: 1)).map(\.nodeID) == [1])
+        #expect(a.cells(inBucket: a.index(rank: 1, cycle: 0)).map(\.nodeID) == [2])
+        #expect(a.cells(inBucket: a.index(rank: 1, cycle: 1)).map(\.nodeID) == [3])
     }
 
     @Test func neurodamusBatchesRunAcrossMetypes() {
         // 40 cells on 2 buckets: batch = ceil(40 / 2 / 10) = 2; metype B (heavier) first.
         let kib = (0..<40).map { $0 < 20 ? 1.0 : 3.0 }
         let types = (0..<40).map { $0 < 20 ? "A" : "B" }
-        let a = Allocators.neurodamus(problem(kib, metypes: types), ranks: 2, cycles: 1).allocation(problem(kib, metypes: types).cells)
-        #expect(a.buckets[0].prefix(2).map(\.nodeID) == [20, 21])
-        #expect(a.buckets[1].prefix(2).map(\.nodeID) == [22, 23])
+        let a = Allocators.neurodamus(problem(kib, metypes: types), ranks: 2, cycles: 1)
+        #expect(a.cells(inBucket: 0).prefix(2).map(\.nodeID) == [20, 21])
+        #expect(a.cells(inBucket: 1).prefix(2).map(\.nodeID) == [22, 23])
         #expect(a.buckets.map(\.count) == [20, 20])
         // 3 cells per bucket of 5 buckets: batch = max(1, ceil(3/10)) = 1 — one by one.
-        let b = Allocators.neurodamus(problem([5, 4, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], metypes: nil), ranks: 5, cycles: 1).allocation(problem([5, 4, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], metypes: nil).cells)
+        let b = Allocators.neurodamus(problem([5, 4, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], metypes: nil), ranks: 5, cycles: 1)
         #expect(b.buckets.map(\.count) == [3, 3, 3, 3, 3])
     }
 
     @Test func refineSwapsWhereLptStops() {
         // lpt: {6, 3, 2} = 11 and {5, 4} = 9; no single move helps, swapping 6 and 5 gives 10 and 10.
         let kib: [Double] = [6, 5, 4, 3, 2]
-        let memory = Dictionary(uniqueKeysWithValues: kib.enumerated().map { (CellRef(population: "S1", nodeID: $0), $1) })
-        let lpt = AllocationStatistics(Allocators.lpt(problem(kib), ranks: 2, cycles: 1).allocation(problem(kib).cells), memory: memory)
+        let lpt = AllocationStatistics(Allocators.lpt(problem(kib), ranks: 2, cycles: 1))
         #expect(lpt.bucketSummary.max == 11)
-        let refinedAllocation = Allocators.refine(problem(kib), ranks: 2, cycles: 1, clock: { 0 }).allocation(problem(kib).cells)
-        let refined = AllocationStatistics(refinedAllocation, memory: memory)
+        let refinedAllocation = Allocators.refine(problem(kib), ranks: 2, cycles: 1, clock: { 0 })
+        let refined = AllocationStatistics(refinedAllocation)
         #expect(refined.bucketSummary.max == 10)
         #expect(refined.bucketLowerBound == 10)
-        #expect(refinedAllocation.buckets.flatMap { $0 }.map(\.nodeID).sorted() == Array(0..<5))
+        #expect(refinedAllocation.buckets.indices.flatMap { refinedAllocation.cells(inBucket: $0) }.map(\.nodeID).sorted() == Array(0..<5))
         // On a harder case it never does worse than lpt.
         let many: [Double] = [9, 8, 7, 6, 5, 4, 3, 2, 2, 2, 1, 1]
-        let m2 = Dictionary(uniqueKeysWithValues: many.enumerated().map { (CellRef(population: "S1", nodeID: $0), $1) })
-        let a = AllocationStatistics(Allocators.lpt(problem(many), ranks: 5, cycles: 1).allocation(problem(many).cells), memory: m2)
-        let b = AllocationStatistics(Allocators.refine(problem(many), ranks: 5, cycles: 1, clock: { 0 }).allocation(problem(many).cells), memory: m2)
+        let a = AllocationStatistics(Allocators.lpt(problem(many), ranks: 5, cycles: 1))
+        let b = AllocationStatistics(Allocators.refine(problem(many), ranks: 5, cycles: 1, clock: { 0 }))
         #expect(b.bucketSummary.max <= a.bucketSummary.max)
     }
 
     @Test func statisticsPerRankSumTheCycles() {
         let kib: [Double] = [4, 3, 2, 1]
-        let memory = Dictionary(uniqueKeysWithValues: kib.enumerated().map { (CellRef(population: "S1", nodeID: $0), $1) })
-        let a = Allocators.lpt(problem(kib), ranks: 2, cycles: 2).allocation(problem(kib).cells)
-        let s = AllocationStatistics(a, memory: memory)
+        let a = Allocators.lpt(problem(kib), ranks: 2, cycles: 2)
+        let s = AllocationStatistics(a)
         #expect(s.rankKiB.reduce(0, +) == 10)
         #expect(s.rankLowerBound == 5)
         #expect(s.emptyBuckets == 0)
+        // Memory unknown (an allocation read back from a pickle alone): every load 0.
+        var unknown = a
+        unknown.kib = nil
+        let u = AllocationStatistics(unknown)
+        #expect(u.bucketKiB == [0, 0, 0, 0] && u.largestCellKiB == 0 && u.emptyBuckets == 0)
+        // A largest cell given (one that is not allocated) bounds the buckets.
+        #expect(AllocationStatistics(a, largestCellKiB: 9).bucketLowerBound == 9)
     }
 
     @Test func refineStopsAtTheToleranceAndKeepsLptWhenItIsThere() {

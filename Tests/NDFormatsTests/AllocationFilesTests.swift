@@ -14,30 +14,30 @@ import Testing
     }
 
     /// 700,000 cells over 3 ranks x 2 cycles: a pickle of about 3.4 MB, compressed as three members.
-    func large() -> AllocationGroups {
+    func large() -> Allocation {
         var cells = CellTable()
         for i in 0..<700_000 {
             cells.append(population: cells.population(i % 5 == 0 ? "S2" : "S1"), nodeID: Int64(i * 3), metype: cells.metype("M"),
                          cellKiB: 1, synapses: 0, synapseKiB: 0)
         }
         let buckets = (0..<6).map { b in Array(stride(from: b, to: 700_000, by: 6)) }
-        return AllocationGroups(ranks: 3, cycles: 2, cells: cells, buckets: buckets, kib: nil)
+        return Allocation(grid: BucketGrid(ranks: 3, cycles: 2), cells: cells, kib: nil, buckets: buckets)
     }
 
     @Test func bothFilesAreWrittenAndThePickleReadsBack() throws {
         let dir = makeScratch()
         defer { removeScratch(dir) }
-        let groups = large()
+        let allocation = large()
         let lines = Collecting()
         var committed = false
-        try AllocationFiles.write(groups, pickleFolder: dir, jsonLines: lines, commit: { committed = true })
+        try AllocationFiles.write(allocation, pickleFolder: dir, jsonLines: lines, commit: { committed = true })
         #expect(committed)
         let path = dir + "/" + AllocationFiles.pickleName(ranks: 3, cycles: 2)
         // Three gzip members, one after the other.
         let gzipped = try FileBytes.read(path)
         let headers = (0..<(gzipped.count - 3)).filter { gzipped[$0] == 0x1F && gzipped[$0 + 1] == 0x8B && gzipped[$0 + 2] == 8 }
         #expect(headers.count >= 3 && headers[0] == 0)
-        #expect(try Gzip.decompress(gzipped) == AllocationPickle.encode(groups))
+        #expect(try Gzip.decompress(gzipped) == AllocationPickle.encode(allocation))
         let back = try AllocationPickle.read(path)
         #expect(back.buckets[back.index(rank: 2, cycle: 1)].count == 700_000 / 6)
         // The JSON-lines say the same.
@@ -69,7 +69,7 @@ import Testing
             cells.append(population: cells.population("P"), nodeID: id, metype: cells.metype("M"), cellKiB: 1, synapses: 0, synapseKiB: 0)
         }
         let lines = Collecting()
-        try AllocationJSONLines.write(AllocationGroups(ranks: 1, cycles: 1, cells: cells, buckets: [Array(ids.indices)], kib: nil),
+        try AllocationJSONLines.write(Allocation(grid: BucketGrid(ranks: 1, cycles: 1), cells: cells, kib: nil, buckets: [Array(ids.indices)]),
                                       to: lines)
         #expect(String(decoding: lines.bytes, as: UTF8.self)
             == #"{"population":"P","rank":0,"cycle":0,"gids":[0,9,10,99,100,65536,999999999,1000000000,9223372036854775807],"kb":null}"# + "\n")

@@ -49,25 +49,3 @@ import Testing
         #expect((0..<3).map { runs.estimate($0) } == (0..<3).map { single.estimate($0) })
     }
 }
-
-@Suite struct AllocationTests {
-    func refs(_ ids: [Int]) -> [CellRef] { ids.map { CellRef(population: "S", nodeID: $0) } }
-
-    @Test func checkCoversNamesMissingRepeatedAndUnknownCells() throws {
-        let a = Allocation(ranks: 2, cycles: 1, buckets: [refs([0, 1]), refs([2])])
-        try a.checkCovers(refs([0, 1, 2]), source: "a.jsonl")
-        let bad = Allocation(ranks: 2, cycles: 1, buckets: [refs([0, 1, 1]), refs([7])])
-        let error = #expect(throws: NDError.self) { try bad.checkCovers(refs([0, 1, 2]), source: "a.jsonl") }
-        #expect(error?.file == "a.jsonl")
-        #expect(error?.message == "the allocation must hold every simulated cell exactly once: 1 cells missing (first: S[2]); "
-            + "1 cells in more than one bucket (first: S[1]); 1 cells not simulated (first: S[7])")
-    }
-
-    @Test func roundRobinDealsCellsOverBucketsInGridOrder() {
-        let a = Allocation.roundRobin(refs(Array(0..<7)), ranks: 2, cycles: 2)
-        #expect(a.buckets[a.index(rank: 0, cycle: 0)] == refs([0, 4]))
-        #expect(a.buckets[a.index(rank: 1, cycle: 0)] == refs([1, 5]))
-        #expect(a.buckets[a.index(rank: 0, cycle: 1)] == refs([2, 6]))
-        #expect(a.buckets[a.index(rank: 1, cycle: 1)] == refs([3]))
-    }
-}

@@ -3,21 +3,23 @@ import NDFormats
 import NDModel
 import Testing
 
-@Suite struct AllocationGroupsTests {
+/// The pickle and the JSON-lines list a bucket's cells population by population.
+@Suite struct PopulationGroupsTests {
     /// Two populations over 2 ranks x 2 cycles, one bucket mixed, one empty.
-    func sample() -> (CellTable, [[Int]], [Double]) {
+    func sample() -> (CellTable, [[Int]], Allocation) {
         var cells = CellTable()
         for (pop, id) in [("S1", 0), ("S1", 70000), ("S2", 5), ("S1", 2), ("S2", 300)] {
             cells.append(population: cells.population(pop), nodeID: Int64(id), metype: cells.metype("M"),
                          cellKiB: Double(id % 7) + 0.25, synapses: 0, synapseKiB: 0)
         }
-        return (cells, [[0, 2, 1], [3], [4], []], (0..<5).map { cells.totalKiB($0) })
+        let buckets = [[0, 2, 1], [3], [4], []]
+        return (cells, buckets, Allocation(grid: BucketGrid(ranks: 2, cycles: 2), cells: cells, kib: (0..<5).map { cells.totalKiB($0) },
+                                           buckets: buckets))
     }
 
     @Test func pickleReadsBackAndMatchesTheGenericEncoder() throws {
-        let (cells, buckets, kib) = sample()
-        let groups = AllocationGroups(ranks: 2, cycles: 2, cells: cells, buckets: buckets, kib: kib)
-        let bytes = AllocationPickle.encode(groups)
+        let (cells, buckets, allocation) = sample()
+        let bytes = AllocationPickle.encode(allocation)
         // The same tree through the PickleValue encoder gives the same bytes.
         func ids(_ pop: Int32, _ b: Int) -> [PickleValue] { buckets[b].filter { cells.population[$0] == pop }.map { .int(cells.nodeID[$0]) } }
         var tree: [(PickleValue, PickleValue)] = []
@@ -34,7 +36,7 @@ import Testing
         defer { removeScratch(dir) }
         try Gzip.write(bytes, to: dir + "/a.pkl.gz")
         let back = try AllocationPickle.read(dir + "/a.pkl.gz")
-        #expect(back.buckets[back.index(rank: 0, cycle: 0)] == [cells.ref(0), cells.ref(1), cells.ref(2)])
+        #expect(back.cells(inBucket: back.index(rank: 0, cycle: 0)) == [cells.ref(0), cells.ref(1), cells.ref(2)])
         #expect(back.buckets[back.index(rank: 1, cycle: 1)].isEmpty)
     }
 
@@ -49,35 +51,34 @@ import Testing
         let buckets = (0..<60_000).map { b in Array(stride(from: b, to: 300_000, by: 60_000)) }
         let dir = makeScratch()
         defer { removeScratch(dir) }
-        try Gzip.write(AllocationPickle.encode(AllocationGroups(ranks: 20_000, cycles: 3, cells: cells, buckets: buckets, kib: nil)),
+        try Gzip.write(AllocationPickle.encode(Allocation(grid: BucketGrid(ranks: 20_000, cycles: 3), cells: cells, kib: nil, buckets: buckets)),
                        to: dir + "/a.pkl.gz")
         var back: Allocation? = nil
         let elapsed = try ContinuousClock().measure { back = try AllocationPickle.read(dir + "/a.pkl.gz") }
-        #expect(back == CellAllocationView.refs(cells, buckets, ranks: 20_000, cycles: 3))
+        #expect(back == ExpectedAllocation.refs(cells, buckets, ranks: 20_000, cycles: 3))
         #expect(elapsed < .seconds(5), "read in \(elapsed)")
     }
 
     @Test func jsonLinesReadBack() throws {
-        let (cells, buckets, kib) = sample()
-        let groups = AllocationGroups(ranks: 2, cycles: 2, cells: cells, buckets: buckets, kib: kib)
+        let (cells, buckets, allocation) = sample()
         let dir = makeScratch()
         defer { removeScratch(dir) }
         let file = try AtomicFile(dir + "/a.jsonl")
-        try AllocationJSONLines.write(groups, to: file)
+        try AllocationJSONLines.write(allocation, to: file)
         try file.commit()
         let text = try String(contentsOfFile: dir + "/a.jsonl", encoding: .utf8)
         #expect(text.hasPrefix(#"{"population":"S1","rank":0,"cycle":0,"gids":[0,70000],"kb":"#))
         #expect(text.contains(#"{"population":"S2","rank":0,"cycle":0,"gids":[5],"kb":5.3}"#))
         #expect(text.hasSuffix(#"{"population":"S1","rank":1,"cycle":1,"gids":[],"kb":0.0}"# + "\n"))
         let back = try AllocationJSONLines.read(dir + "/a.jsonl")
-        #expect(back == CellAllocationView.refs(cells, buckets, ranks: 2, cycles: 2))
+        #expect(back == ExpectedAllocation.refs(cells, buckets, ranks: 2, cycles: 2))
     }
 }
 
 /// The expected allocation by population and node id: populations of a bucket in table order.
-enum CellAllocationView {
+enum ExpectedAllocation {
     static func refs(_ cells: CellTable, _ buckets: [[Int]], ranks: Int, cycles: Int) -> Allocation {
-        Allocation(ranks: ranks, cycles: cycles, buckets: buckets.map { b in
+        Allocation(grid: BucketGrid(ranks: ranks, cycles: cycles), buckets: buckets.map { b in
             cells.populations.indices.flatMap { p in b.filter { cells.population[$0] == Int32(p) }.map { cells.ref($0) } }
         })
     }
