@@ -64,6 +64,10 @@ public final class ModelBuilder {
                     guard let offset = gidOffsets[spike.population] else {
                         throw NDError(file: file, "spikes of population '\(spike.population)', which the circuit does not have")
                     }
+                    let size = try circuit.nodes(spike.population).size
+                    guard spike.nodeID >= 0 && spike.nodeID < size, spike.timeMs.isFinite else {
+                        throw NDError(file: file, "spike of node \(spike.nodeID) of '\(spike.population)' at \(spike.timeMs) ms: expected a node id in 0..<\(size) and a finite time")
+                    }
                     replay[offset + Int64(spike.nodeID), default: []].append(spike.timeMs + delay)
                 }
             }

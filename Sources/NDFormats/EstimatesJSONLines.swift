@@ -25,8 +25,40 @@ public enum EstimatesJSONLines {
     /// once, one per core (ten million records are 1.3 GB): the parts' tables join in
     /// file order, and an error is the first in the file, with its line number there.
     public static func read(_ path: String) throws -> CellTable {
-        guard let mapped = try MappedFile(path) else { return try readStreaming(path) }
-        let text = mapped.bytes
+        guard let mapped = try MappedFile(path) else {
+            let table = try readStreaming(path)
+            try checkEachCellOnce(table, path: path, text: nil)
+            return table
+        }
+        let table = try readMapped(mapped.bytes, path: path)
+        try checkEachCellOnce(table, path: path, text: mapped.bytes)
+        return table
+    }
+
+    /// A cell estimated twice would be allocated twice: an error naming both lines
+    /// (records, when the input was a pipe and is gone).
+    private static func checkEachCellOnce(_ table: CellTable, path: String, text: UnsafeBufferPointer<UInt8>?) throws {
+        guard let (earlier, again) = table.firstRepeated() else { return }
+        let cell = table.ref(again)
+        guard let text else {
+            throw NDError(file: path, "cell \(cell) estimated twice (records \(earlier + 1) and \(again + 1))")
+        }
+        // The lines of records `earlier` and `again`: blank lines hold none.
+        var lines: [Int] = [], record = 0, line = 0, start = 0
+        while start < text.count && lines.count < 2 {
+            var end = start
+            while end < text.count && text[end] != 0x0A { end += 1 }
+            line += 1
+            if text[start..<end].contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) {
+                if record == earlier || record == again { lines.append(line) }
+                record += 1
+            }
+            start = end + 1
+        }
+        throw NDError(file: path, line: lines.last, "cell \(cell) estimated again (first on line \(lines.first ?? 0))")
+    }
+
+    private static func readMapped(_ text: UnsafeBufferPointer<UInt8>, path: String) throws -> CellTable {
         let parts = text.count >= 16 << 20 ? max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))) : 1
         // Part boundaries just after a newline.
         var bounds = [0]

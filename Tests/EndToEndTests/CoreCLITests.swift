@@ -140,4 +140,24 @@ import Testing
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("1_2.dat: cannot open"))
     }
+
+    /// A group copied in from another build (same file names, other cells) is refused:
+    /// each build's checksum file names its own groups' sizes and CRCs.
+    @Test func groupsFromAnotherBuildAreRefused() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for (name, ranks) in [("a", "2"), ("b", "4")] {
+            let r = try Tool.run("nd-instantiate", [Self.config, "--output-path", name, "--ranks", ranks], in: dir)
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let ok = try Tool.run("nd-core", ["-d", "a/coreneuron_input", "-o", "o0", "--tstop", "1"], in: dir)
+        #expect(ok.status == 0, "\(ok.stderr)")
+        for phase in ["1_1.dat", "1_2.dat"] {
+            try FileManager.default.removeItem(atPath: dir + "/a/coreneuron_input/" + phase)
+            try FileManager.default.copyItem(atPath: dir + "/b/coreneuron_input/" + phase, toPath: dir + "/a/coreneuron_input/" + phase)
+        }
+        let mixed = try Tool.run("nd-core", ["-d", "a/coreneuron_input", "-o", "o1", "--tstop", "1"], in: dir)
+        #expect(mixed.status == 1)
+        #expect(mixed.stderr.contains("1_1.dat: checksum mismatch"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/o1/out.dat"))
+    }
 }

@@ -30,6 +30,19 @@ extension SonataSuite {
             #expect(try sets.resolve("mc_or_l5", in: circuit) == ["NodeA": [1, 2], "NodeB": []])
         }
 
+        @Test func populationsWithoutTheAttributeAreSkippedWithOneWarning() throws {
+            final class Messages: @unchecked Sendable { var all: [String] = [] }
+            let messages = Messages()
+            let warned = try NodeSets(path: Fixture.usecase + "/node_sets.json") { messages.all.append($0) }
+            // layer exists in NodeA only: NodeB's nodes are skipped, not dropped silently.
+            #expect(try warned.resolve("layer5", in: circuit) == ["NodeA": [2], "NodeB": []])
+            _ = try warned.resolve("layer5", in: circuit)
+            #expect(messages.all.count == 1)
+            #expect(messages.all.first?.contains("NodeB") == true)
+            #expect(messages.all.first?.contains("'layer'") == true)
+            #expect(messages.all.first?.contains("node set 'layer5'") == true)
+        }
+
         @Test func cyclesAndUnknownNamesAreErrors() throws {
             let cycle = #expect(throws: NDError.self) { try sets.resolve("loop1", in: circuit) }
             #expect(cycle?.message.contains("loop1 -> loop2 -> loop1") == true)

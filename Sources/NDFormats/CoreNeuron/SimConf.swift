@@ -87,7 +87,12 @@ public struct GlobalsFile: Equatable, Sendable {
             let f = lines[i].split(separator: " ")
             i += 1
             if f.count == 2, f[0] == "0", f[1] == "0" { ended = true; break }
-            if f.count == 2, let v = Double(f[1]) { scalars.append((String(f[0]), v)); continue }
+            if f.count == 2, let v = Double(f[1]) {
+                // Each becomes a mechanism's constant: NaN or inf would spread to every state.
+                guard v.isFinite else { throw NDError(file: name, line: i, "\(f[0]) \(f[1]): expected a finite number") }
+                scalars.append((String(f[0]), v))
+                continue
+            }
             if f.count == 1, let open = f[0].firstIndex(of: "["), f[0].last == "]", let n = Int(f[0][f[0].index(after: open)..<f[0].index(before: f[0].endIndex)]), n >= 0, n < 1_000_000 {
                 guard i + n <= lines.count else { throw NDError(file: name, line: i, "array \(f[0]): truncated") }
                 i += n  // arrays are of no use to nd-core
