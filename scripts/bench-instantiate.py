@@ -5,8 +5,8 @@ Builds the CoreNEURON dataset of a 100,000-cell synthesized circuit (100 synapse
 on 1 and on 2 processes, and of a 1,000,000-cell one (10 synapses per cell) on 2
 processes, round-robin over R target ranks x C model-building cycles so that each process
 builds several buckets one after the other. Prints per run: wall time, peak RSS of each
-process (/usr/bin/time around each MPI process: RSS, elapsed, user + system CPU), bytes
-written, cells, compartments and synapses (summed over nd-instantiate's JSON-line per
+process (/usr/bin/time around each MPI process: RSS, elapsed, user + system CPU; and,
+sampled every 0.2 s, its anonymous and file-backed parts), bytes written, cells, compartments and synapses (summed over nd-instantiate's JSON-line per
 bucket), the largest bucket, and where the time went: each JSON-line's "seconds" (cells,
 edges, synapses, write_cells, write_synapses: the process's time on that bucket, phase by
 phase), summed over the buckets of every process — CPU-seconds, the right basis with 2
@@ -102,6 +102,34 @@ class Discarder(threading.Thread):
         self.sweep()
 
 
+class MemorySampler(threading.Thread):
+    """Samples the nd-instantiate processes' resident memory every 0.2 s, split as Linux
+    splits it: anonymous (what the process allocated) and file-backed (pages of files it
+    maps: the edge files' columns, clean and reclaimable). /usr/bin/time's peak RSS is
+    their sum at its highest."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.anon, self.file, self.stop = 0, 0, threading.Event()
+
+    def sample(self):
+        for comm in glob.glob("/proc/[0-9]*/comm"):
+            try:
+                with open(comm) as f:
+                    if f.read().strip() != "nd-instantiate":
+                        continue
+                with open(comm[:-4] + "status") as f:
+                    fields = dict(line.split(":", 1) for line in f if ":" in line)
+            except OSError:
+                continue
+            kib = lambda k: int(fields.get(k, "0 kB").split()[0])
+            self.anon, self.file = max(self.anon, kib("RssAnon")), max(self.file, kib("RssFile"))
+
+    def run(self):
+        while not self.stop.wait(0.2):
+            self.sample()
+
+
 def instantiate(name, config, processes, ranks, cycles):
     """One run: wall time, peak RSS [KiB] per process, bytes, per-bucket rows."""
     out = os.path.join(BENCH, "out-" + name)
@@ -118,9 +146,13 @@ def instantiate(name, config, processes, ranks, cycles):
     discarder = None if KEEP else Discarder(os.path.join(out, "coreneuron_input"))
     if discarder:
         discarder.start()
+    sampler = MemorySampler()
+    sampler.start()
     start = time.perf_counter()
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - start
+    sampler.stop.set()
+    sampler.join()
     if discarder:
         discarder.stop.set()
         discarder.join()
@@ -136,7 +168,7 @@ def instantiate(name, config, processes, ranks, cycles):
         rss[rank] = int(last[0])
         cpu[rank] = float(last[2]) + float(last[3])
     written = du(os.path.join(out, "coreneuron_input")) + (discarder.bytes if discarder else 0)
-    return wall, rss, cpu, written, rows
+    return wall, rss, cpu, written, rows, (sampler.anon, sampler.file)
 
 
 PHASES = ("cells", "edges", "synapses", "write_cells", "write_synapses")
@@ -165,9 +197,10 @@ def main():
     results = {}
     for name, cells, synapses, processes, ranks, cycles in todo:
         config = circuit(cells, synapses)
-        walls, rsss, cpus, runs = [], [], [], []
+        walls, rsss, cpus, runs, split = [], [], [], [], (0, 0)
         for _ in range(RUNS):
-            wall, rss, cpu, written, rows = instantiate(name, config, processes, ranks, cycles)
+            wall, rss, cpu, written, rows, sampled = instantiate(name, config, processes, ranks, cycles)
+            split = tuple(max(a, b) for a, b in zip(split, sampled))
             walls.append(wall)
             rsss.append(rss)
             cpus.append(sum(cpu.values()))
@@ -179,7 +212,7 @@ def main():
         largest = max(rows, key=lambda r: r["bytes"])
         wall = statistics.median(walls)
         peak = {p: max(r[p] for r in rsss) for p in rsss[0]}
-        res = dict(name=name, processes=processes, ranks=ranks, cycles=cycles, wall=wall, rss=peak,
+        res = dict(name=name, processes=processes, ranks=ranks, cycles=cycles, wall=wall, rss=peak, rss_split=split,
                    written=written, largest=largest, buckets=len(rows), cpu=statistics.median(cpus),
                    phases=phases, per=per, **total)
         results[name] = res
@@ -187,7 +220,8 @@ def main():
         print(f"  {name}: {cells} cells x {synapses} synapses, {processes} process(es), R={ranks} C={cycles} "
               f"({len(rows)} buckets)", flush=True)
         print(f"    time {wall:.2f} s (median of {len(walls)}: {', '.join(f'{w:.2f}' for w in walls)})")
-        print(f"    peak RSS per process: {per_process}")
+        print(f"    peak RSS per process: {per_process} (sampled, max over processes: anonymous "
+              f"{split[0] / 1024:.0f} MiB, file-backed {split[1] / 1024:.0f} MiB)")
         print(f"    written {written / 2**20:.1f} MiB; largest bucket {largest['bytes'] / 2**20:.1f} MiB "
               f"({largest['cells']} cells, {largest['compartments']} compartments, {largest['synapses']} synapses)")
         print(f"    cells {total['cells']}, compartments {total['compartments']}, synapses {total['synapses']}")
