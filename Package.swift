@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(name: "NDModelTests", dependencies: ["NDModel"]),
         .testTarget(name: "NDFormatsTests", dependencies: ["NDFormats", "NDModel"], exclude: ["Fixtures"]),
         .testTarget(name: "NDBalanceTests", dependencies: ["NDBalance", "NDModel"]),
-        .testTarget(name: "NDSonataTests", dependencies: ["NDSonata", "NDModel", "NDFormats"], exclude: ["Fixtures"]),
+        .testTarget(name: "NDSonataTests", dependencies: ["NDSonata", "NDModel", "NDFormats", "CHDF5"], exclude: ["Fixtures"]),
         .testTarget(name: "NDEngineTests", dependencies: ["NDEngine", "NDBuild", "NDModel", "NDSonata", "NDFormats"], exclude: ["Fixtures"]),
         .testTarget(name: "NDBuildTests", dependencies: ["NDBuild", "NDSonata", "NDModel"]),
         .testTarget(name: "NDVectorKernelsTests", dependencies: ["NDVectorKernels", "NDEngine"]),
