@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "NDBalanceTests", dependencies: ["NDBalance", "NDModel"]),
         .testTarget(name: "NDSonataTests", dependencies: ["NDSonata", "NDModel", "NDFormats", "CHDF5"], exclude: ["Fixtures"]),
         .testTarget(name: "NDEngineTests", dependencies: ["NDEngine", "NDBuild", "NDModel", "NDSonata", "NDFormats"], exclude: ["Fixtures"]),
-        .testTarget(name: "NDBuildTests", dependencies: ["NDBuild", "NDSonata", "NDModel"]),
+        .testTarget(name: "NDBuildTests", dependencies: ["NDBuild", "NDSonata", "NDModel", "NDFormats", "NDComm"]),
         .testTarget(name: "NDVectorKernelsTests", dependencies: ["NDVectorKernels", "NDEngine"]),
         .testTarget(name: "NDCommTests", dependencies: ["NDComm", "NDModel"]),
         .testTarget(name: "NDCoreRunTests", dependencies: ["NDCoreRun", "NDCLI", "NDComm", "NDModel"]),
