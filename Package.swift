@@ -51,7 +51,7 @@ let package = Package(
         // The simulator and its mechanism table: a CoreNEURON dataset in, spikes out.
         .target(name: "NDEngine", dependencies: ["NDModel", "NDComm", "NDVectorKernels"]),
         // SONATA simulation -> model groups -> CoreNEURON dataset.
-        .target(name: "NDBuild", dependencies: ["NDModel", "NDSonata", "NDEngine", "NDFormats"]),
+        .target(name: "NDBuild", dependencies: ["NDModel", "NDSonata", "NDEngine", "NDFormats", "NDComm"]),
         // nd-core's run (parameters, loading, outputs): above NDEngine and NDFormats, and
         // apart from NDCLI so that the tools that use NDCLI link no MPI and no engine.
         .target(name: "NDCoreRun", dependencies: ["NDModel", "NDFormats", "NDEngine", "NDComm", "NDCLI", "CMalloc"]),
@@ -81,7 +81,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "nd-instantiate", dependencies: [
-            "NDCLI", "NDFormats", "NDBuild", "NDEngine", "NDSonata", "NDComm", "NDModel",
+            "NDCLI", "NDBuild", "NDComm", "NDModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Linked with the Swift runtime and Foundation static: the simulator's floor of
@@ -105,8 +105,9 @@ let package = Package(
         .testTarget(name: "NDModelTests", dependencies: ["NDModel"]),
         .testTarget(name: "NDFormatsTests", dependencies: ["NDFormats", "NDModel"], exclude: ["Fixtures"]),
         .testTarget(name: "NDBalanceTests", dependencies: ["NDBalance", "NDModel"]),
-        .testTarget(name: "NDSonataTests", dependencies: ["NDSonata", "NDModel", "NDFormats"], exclude: ["Fixtures"]),
+        .testTarget(name: "NDSonataTests", dependencies: ["NDSonata", "NDModel", "NDFormats", "CHDF5"], exclude: ["Fixtures"]),
         .testTarget(name: "NDEngineTests", dependencies: ["NDEngine", "NDBuild", "NDModel", "NDSonata", "NDFormats"], exclude: ["Fixtures"]),
+        .testTarget(name: "NDBuildTests", dependencies: ["NDBuild", "NDSonata", "NDModel", "NDFormats", "NDComm"]),
         .testTarget(name: "NDVectorKernelsTests", dependencies: ["NDVectorKernels", "NDEngine"]),
         .testTarget(name: "NDCommTests", dependencies: ["NDComm", "NDModel"]),
         .testTarget(name: "NDCoreRunTests", dependencies: ["NDCoreRun", "NDCLI", "NDComm", "NDModel"]),

@@ -6,35 +6,36 @@ import NDSonata
 /// (one HDF5 hyperslab selection, `HDF5RowSelection`) and read through it with one
 /// H5Dread per column. Only (about) the batch's own rows are read — what a bucket reads
 /// grows with its edges, not with the population's, however many buckets share it.
-struct EdgeBlocks {
+/// (Public for NDBuildTests, which compare it with the rows read range by range.)
+public struct EdgeBlocks {
     /// The columns the model uses, of every row read, span after span (syn_weight and
     /// rise_time empty for stochastic synapses, the release columns for the others).
-    struct Block {
-        var sources: [Int64], sections: [Int64], types: [Int64]
-        var positions: [Double], delays: [Double], weights: [Double], conductances: [Double], taus: [Double], rises: [Double]
+    public struct Block {
+        public var sources: [Int64], sections: [Int64], types: [Int64]
+        public var positions: [Double], delays: [Double], weights: [Double], conductances: [Double], taus: [Double], rises: [Double]
         /// Stochastic release (empty when the population has none): u_syn, depression and
         /// facilitation times, releasable vesicles, and conductance_scale_factor (-1 absent).
-        var use: [Double] = [], depressions: [Double] = [], facilitations: [Double] = [], vesicles: [Double] = []
-        var scaleFactors: [Double] = []
+        public var use: [Double] = [], depressions: [Double] = [], facilitations: [Double] = [], vesicles: [Double] = []
+        public var scaleFactors: [Double] = []
     }
 
     /// The columns neurodamus's stochastic synapses need (ProbAMPANMDA_EMS, ProbGABAAB_EMS);
     /// a population without them gets ExpSyn and Exp2Syn synapses.
-    static let releaseColumns = ["u_syn", "depression_time", "facilitation_time", "n_rrp_vesicles"]
-    static func hasRelease(_ edges: EdgePopulation) -> Bool { releaseColumns.allSatisfy(edges.hasAttribute) }
+    public static let releaseColumns = ["u_syn", "depression_time", "facilitation_time", "n_rrp_vesicles"]
+    public static func hasRelease(_ edges: EdgePopulation) -> Bool { releaseColumns.allSatisfy(edges.hasAttribute) }
 
     /// Ranges at most this many rows apart (or as many as the next range has) are read as
     /// one span: the rows between are read for nothing, at most max(64, the range's rows)
     /// per range — a constant factor, never the population.
-    static let joinGap = 64
+    public static let joinGap = 64
 
     /// The rows read, sorted and disjoint, and where each span starts in `block`'s columns.
-    private(set) var spans: [(rows: Range<Int>, offset: Int)] = []
-    private(set) var block: Block
+    public private(set) var spans: [(rows: Range<Int>, offset: Int)] = []
+    public private(set) var block: Block
     /// The edge ranges of each target node of the batch.
-    let ranges: [Int: [Range<Int>]]
+    public let ranges: [Int: [Range<Int>]]
 
-    init(_ edges: EdgePopulation, ranges: [Int: [Range<Int>]]) throws {
+    public init(_ edges: EdgePopulation, ranges: [Int: [Range<Int>]]) throws {
         self.ranges = ranges
         var joined: [Range<Int>] = []
         for r in ranges.values.joined().filter({ !$0.isEmpty }).sorted(by: { $0.lowerBound < $1.lowerBound }) {
@@ -74,7 +75,7 @@ struct EdgeBlocks {
     }
 
     /// Where the first row of `range` (one of `ranges`'s) is in `block`'s columns.
-    func offset(of range: Range<Int>) -> Int {
+    public func offset(of range: Range<Int>) -> Int {
         var lo = 0, hi = spans.count
         while lo < hi {
             let mid = (lo + hi) / 2

@@ -24,14 +24,18 @@ extension FilesDat {
         self.init(parsing: try FileBytes.read(path))
     }
 
-    /// The text of a files.dat: version, count (unpadded, as the python tools and
-    /// neurodamus's multi-cycle merge write it), then one entry per line.
-    public static func render(version: String, entries: [String]) -> [UInt8] {
+    /// The text of a files.dat: version, count, then one entry per line. The count is
+    /// bare as the python tools and neurodamus's multi-cycle merge write it, or
+    /// right-aligned in `countWidth` columns as NEURON's nrncore_write writes a
+    /// single-cycle model's (10).
+    public static func render(version: String, entries: [String], countWidth: Int = 0) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(entries.count * 8 + version.utf8.count + 16)
+        out.reserveCapacity(entries.count * 8 + version.utf8.count + 16 + countWidth)
         out.append(contentsOf: version.utf8)
         out.append(0x0A)
-        out.append(contentsOf: String(entries.count).utf8)
+        let count = String(entries.count).utf8
+        out.append(contentsOf: repeatElement(0x20, count: max(0, countWidth - count.count)))
+        out.append(contentsOf: count)
         out.append(0x0A)
         for entry in entries {
             out.append(contentsOf: entry.utf8)

@@ -1,11 +1,8 @@
 import ArgumentParser
+import NDBuild
 import NDCLI
 import NDComm
-import NDFormats
 import NDModel
-import NDEngine
-import NDBuild
-import NDSonata
 
 enum LBMode: String, ExpressibleByArgument, CaseIterable {
     case RoundRobin, Memory
@@ -72,99 +69,22 @@ struct Instantiate: ParsableCommand {
         let comm = try makeCommunicator()
         defer { finish(comm) }
         let diagnostics = Diagnostics(tool: "nd-instantiate", verbose: reporting.verbose)
-        let rank0 = comm.rank == 0
-        var plan: (builder: ModelBuilder, allocation: Allocation, entries: [Int64])? = nil
-        var localError: Error? = nil
-        do {
-            let builder = try ModelBuilder(simulationConfig: simulationConfig) { if rank0 { diagnostics.warning($0) } }
-            let cells = try builder.simulatedCells()
-            let alloc: Allocation
-            if lbMode == .Memory, let path = allocation {
-                alloc = path.hasSuffix(".pkl.gz") ? try AllocationPickle.read(path) : try AllocationJSONLines.read(path)
-                if let r = ranks, r != alloc.ranks { throw NDError(file: path, "the allocation has \(alloc.ranks) ranks, --ranks says \(r)") }
-                if let c = modelbuildingSteps, c != alloc.cycles {
-                    throw NDError(file: path, "the allocation has \(alloc.cycles) cycles, --modelbuilding-steps says \(c)")
-                }
-            } else {
-                alloc = Allocation.roundRobin(cells, ranks: ranks ?? comm.size, cycles: modelbuildingSteps ?? 1)
-            }
-            try alloc.checkCovers(cells, source: allocation ?? simulationConfig)
-            let entries = alloc.buckets.indices.map { b in
-                alloc.cells(inBucket: b).map { builder.gid($0) }.min() ?? builder.endOfGids + Int64(b)
-            }
-            plan = (builder, alloc, entries)
-        } catch { localError = error }
-        try stopAllIfAnyFailed(comm, localError, tool: "nd-instantiate")
-        let (builder, alloc, entries) = plan!
-
-        let folder = PathUtil.join(outputPath, "coreneuron_input")
-        let writer = DatasetWriter(folder: folder, replayGidOffset: builder.endOfGids, mechanisms: try builder.synapseMechanisms())
-        var summaries: [BucketSummary] = []
-        do {
-            // files.dat goes first and comes back last: a rerun that fails or is killed
-            // half-way leaves no dataset, never old groups mixed with new ones.
-            if rank0 { try makeDirectories(folder); try removeTree(PathUtil.join(folder, "files.dat")) }
-            try comm.barrier()
-            let mine = alloc.buckets.indices.filter { alloc.grid.rank(ofBucket: $0) % comm.size == comm.rank }
-            let bar = ProgressBar("build \(mine.count) buckets", total: rank0 ? mine.count : 0, force: reporting.progress)
-            defer { bar.finish() }
-            for b in mine {
-                defer { bar.advance() }
-                var seconds = PhaseSeconds()
-                let group = try builder.build(entry: entries[b], cells: alloc.cells(inBucket: b), seconds: &seconds)
-                let files = try writer.write(group, id: entries[b], simulation: builder.simulation, seconds: &seconds)
-                summaries.append(BucketSummary(
-                    bucket: b, cells: group.cells.count, compartments: group.nodes.compartmentCount, synapses: group.synapseCount,
-                    crc1: files[0].crc, size1: files[0].size, crc2: files[1].crc, size2: files[1].size, seconds: seconds))
-            }
-        } catch { localError = error }
-        try stopAllIfAnyFailed(comm, localError, tool: "nd-instantiate")
-
-        let all = try comm.allGatherVariable(summaries)
-        if rank0 {
-            do {
-                let rows = all.sorted { $0.bucket < $1.bucket }
-                let checksums = CoreDataset.checksumText(rows.flatMap { row in
-                    [("\(entries[row.bucket])_1.dat", row.crc1, row.size1), ("\(entries[row.bucket])_2.dat", row.crc2, row.size2)]
+        let instantiate = InstantiateRun(comm: comm, tool: diagnostics.tool)
+        try diagnostics.run {
+            // Memory mode reads the allocation; round-robin ignores one given.
+            guard let outcome = try instantiate.run(
+                simulationConfig: simulationConfig, outputPath: outputPath, allocation: lbMode == .Memory ? allocation : nil,
+                ranks: ranks, cycles: modelbuildingSteps, warn: { diagnostics.warning($0) },
+                progress: { [force = reporting.progress] n in
+                    let bar = ProgressBar("build \(n) buckets", total: n, force: force)
+                    return ({ bar.advance() }, { bar.finish() })
                 })
-                var order: [Int64] = []
-                for c in 0..<alloc.cycles { for r in 0..<alloc.ranks { order.append(entries[alloc.index(rank: r, cycle: c)]) } }
-                try writer.finish(simulation: builder.simulation, replay: builder.replayedSpikes, order: order,
-                                  cycles: alloc.cycles, checksums: checksums,
-                                  populationsOffset: NeurodamusGids.populationsOffsetText(offsets: builder.gidOffsets, virtual: builder.virtualPopulations))
-                let out = StandardOutput()
-                let lines = JSONLinesWriter(out)
-                func seconds(_ s: Double) -> JSONValue { .double((s * 1e4).rounded() / 1e4) }
-                for row in rows {
-                    let b = row.bucket, t = row.seconds
-                    try lines.write([
-                        "entry": .int(entries[b]), "rank": .int(Int64(alloc.grid.rank(ofBucket: b))), "cycle": .int(Int64(alloc.grid.cycle(ofBucket: b))),
-                        "cells": .int(Int64(row.cells)), "compartments": .int(Int64(row.compartments)), "synapses": .int(Int64(row.synapses)),
-                        "bytes": .int(Int64(row.size1 + row.size2)),
-                        "seconds": .object([
-                            "cells": seconds(t.cells), "edges": seconds(t.edges), "synapses": seconds(t.synapses),
-                            "write_cells": seconds(t.writeCells), "write_synapses": seconds(t.writeSynapses),
-                        ]),
-                    ])
-                }
-                try out.flush()
-                diagnostics.info("wrote \(folder): \(alloc.buckets.count) buckets (\(alloc.ranks) ranks x \(alloc.cycles) cycles), \(alloc.buckets.reduce(0) { $0 + $1.count }) cells")
-            } catch {
-                StandardError.write("nd-instantiate: error: \(error)\n")
-                throw ExitCode(1)
-            }
+            else { return }  // rank 0 reports
+            let report = InstantiateReport(folder: outcome.folder, grid: outcome.grid, cells: outcome.cells, buckets: outcome.buckets)
+            let out = StandardOutput()
+            try report.write(to: out)
+            try out.flush()
+            diagnostics.info(report.summary)
         }
     }
 }
-
-/// What a process built for one bucket, gathered to rank 0: counts and seconds for the
-/// JSON-line, CRC-32 and size of the two group files for the checksum file.
-struct BucketSummary: BitwiseCopyable {
-    var bucket: Int, cells: Int, compartments: Int, synapses: Int
-    var crc1: UInt32, size1: Int, crc2: UInt32, size2: Int
-    var seconds: PhaseSeconds
-}
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -47,6 +47,15 @@ import Testing
         #expect(String(decoding: bytes, as: UTF8.self) == "1.8\n3\n1\n-1\n37\n")
     }
 
+    /// NEURON's nrncore_write: a single-cycle model's count right-aligned in 10 columns
+    /// (a count wider than that is written whole, never cut).
+    @Test func rendersACountPaddedToAWidth() {
+        #expect(String(decoding: FilesDat.render(version: "1.8", entries: ["0", "7"], countWidth: 10), as: UTF8.self) == "1.8\n         2\n0\n7\n")
+        let many = (0..<901).map { String($0) }
+        #expect(String(decoding: FilesDat.render(version: "1.8", entries: many, countWidth: 2), as: UTF8.self).hasPrefix("1.8\n\(many.count)\n0\n"))
+        #expect(FilesDat(parsing: FilesDat.render(version: "1.8", entries: ["5"], countWidth: 10)).declaredCount == 1)
+    }
+
     @Test func entryLineNumbersCountTheHeader() {
         #expect(FilesDat.lineNumber(ofEntry: 0) == 3)
     }
