@@ -5,20 +5,23 @@ import CHDF5
 import NDModel
 
 /// Writing, for nd-circuit synth and test fixtures. Objects are created without
-/// modification times so that the same content gives the same bytes.
+/// modification times so that the same content gives the same bytes. Each call holds the
+/// library's lock (`guarded`).
 extension HDF5File {
     /// Creates group `name` and any missing parents.
     public func createGroup(_ name: String) throws {
-        var prefix = ""
-        for part in name.split(separator: "/") {
-            prefix += "/" + part
-            if H5Lexists(id, prefix, nd_H5P_DEFAULT()) > 0 { continue }
-            let gcpl = H5Pcreate(nd_H5P_GROUP_CREATE())
-            H5Pset_obj_track_times(gcpl, false)
-            let group = H5Gcreate2(id, prefix, nd_H5P_DEFAULT(), gcpl, nd_H5P_DEFAULT())
-            H5Pclose(gcpl)
-            guard group >= 0 else { throw error(prefix, "cannot create group") }
-            H5Gclose(group)
+        try guarded {
+            var prefix = ""
+            for part in name.split(separator: "/") {
+                prefix += "/" + part
+                if H5Lexists(id, prefix, nd_H5P_DEFAULT()) > 0 { continue }
+                let gcpl = H5Pcreate(nd_H5P_GROUP_CREATE())
+                H5Pset_obj_track_times(gcpl, false)
+                let group = H5Gcreate2(id, prefix, nd_H5P_DEFAULT(), gcpl, nd_H5P_DEFAULT())
+                H5Pclose(gcpl)
+                guard group >= 0 else { throw error(prefix, "cannot create group") }
+                H5Gclose(group)
+            }
         }
     }
 
@@ -51,63 +54,75 @@ extension HDF5File {
     /// A 1-D dataset of numbers, stored in the type `T` names (float64, float32 — as SONATA
     /// circuits store most edge attributes —, int64, uint32 for `@library` indices, uint64).
     public func write<T: HDF5Number>(_ values: [T], to name: String) throws {
-        try values.withUnsafeBytes {
-            try writeDataset(name, dims: [values.count], fileType: T.hdf5FileType, memoryType: T.hdf5MemoryType, $0.baseAddress)
+        try guarded {
+            try values.withUnsafeBytes {
+                try writeDataset(name, dims: [values.count], fileType: T.hdf5FileType, memoryType: T.hdf5MemoryType, $0.baseAddress)
+            }
         }
     }
 
     /// Overwrites every value of the existing 1-D dataset `name` (the same length), converted
     /// to its stored type: a test fixture changed in place.
     public func overwrite<T: HDF5Number>(_ values: [T], in name: String) throws {
-        let set = H5Dopen2(id, name, nd_H5P_DEFAULT())
-        guard set >= 0 else { throw error(name, "cannot open dataset") }
-        defer { H5Dclose(set) }
-        try values.withUnsafeBytes {
-            guard H5Dwrite(set, T.hdf5MemoryType, nd_H5S_ALL(), nd_H5S_ALL(), nd_H5P_DEFAULT(), $0.baseAddress) >= 0 else {
-                throw error(name, "cannot write dataset")
+        try guarded {
+            let set = H5Dopen2(id, name, nd_H5P_DEFAULT())
+            guard set >= 0 else { throw error(name, "cannot open dataset") }
+            defer { H5Dclose(set) }
+            try values.withUnsafeBytes {
+                guard H5Dwrite(set, T.hdf5MemoryType, nd_H5S_ALL(), nd_H5S_ALL(), nd_H5P_DEFAULT(), $0.baseAddress) >= 0 else {
+                    throw error(name, "cannot write dataset")
+                }
             }
         }
     }
 
     /// An (N, columns) dataset from row-major values (edge indices, morphology points and structure).
     public func writeMatrix<T: HDF5Number>(_ values: [T], columns: Int, to name: String) throws {
-        try values.withUnsafeBytes {
-            try writeDataset(name, dims: [values.count / columns, columns], fileType: T.hdf5FileType,
-                             memoryType: T.hdf5MemoryType, $0.baseAddress)
+        try guarded {
+            try values.withUnsafeBytes {
+                try writeDataset(name, dims: [values.count / columns, columns], fileType: T.hdf5FileType,
+                                 memoryType: T.hdf5MemoryType, $0.baseAddress)
+            }
         }
     }
 
     /// A 1-D dataset of variable-length UTF-8 strings.
     public func write(_ values: [String], to name: String) throws {
-        let type = nd_vlen_string_type()
-        defer { H5Tclose(type) }
-        // C strings that live until the write is done.
-        let cStrings = values.map { strdup($0) }
-        defer { cStrings.forEach { free($0) } }
-        var pointers = cStrings.map { UnsafePointer<CChar>($0) }
-        try pointers.withUnsafeMutableBytes {
-            try writeDataset(name, dims: [values.count], fileType: type, memoryType: type, $0.baseAddress)
+        try guarded {
+            let type = nd_vlen_string_type()
+            defer { H5Tclose(type) }
+            // C strings that live until the write is done.
+            let cStrings = values.map { strdup($0) }
+            defer { cStrings.forEach { free($0) } }
+            var pointers = cStrings.map { UnsafePointer<CChar>($0) }
+            try pointers.withUnsafeMutableBytes {
+                try writeDataset(name, dims: [values.count], fileType: type, memoryType: type, $0.baseAddress)
+            }
         }
     }
 
     /// A variable-length string attribute on the object at `name`.
     public func writeStringAttribute(_ value: String, named attribute: String, on name: String) throws {
-        let type = nd_vlen_string_type()
-        defer { H5Tclose(type) }
-        let space = H5Screate(H5S_SCALAR)
-        defer { H5Sclose(space) }
-        let attr = H5Acreate_by_name(id, name, attribute, type, space, nd_H5P_DEFAULT(), nd_H5P_DEFAULT(), nd_H5P_DEFAULT())
-        guard attr >= 0 else { throw error(name, "cannot create attribute \(attribute)") }
-        defer { H5Aclose(attr) }
-        let c = strdup(value)
-        defer { free(c) }
-        var pointer = UnsafePointer<CChar>(c)
-        guard H5Awrite(attr, type, &pointer) >= 0 else { throw error(name, "cannot write attribute \(attribute)") }
+        try guarded {
+            let type = nd_vlen_string_type()
+            defer { H5Tclose(type) }
+            let space = H5Screate(H5S_SCALAR)
+            defer { H5Sclose(space) }
+            let attr = H5Acreate_by_name(id, name, attribute, type, space, nd_H5P_DEFAULT(), nd_H5P_DEFAULT(), nd_H5P_DEFAULT())
+            guard attr >= 0 else { throw error(name, "cannot create attribute \(attribute)") }
+            defer { H5Aclose(attr) }
+            let c = strdup(value)
+            defer { free(c) }
+            var pointer = UnsafePointer<CChar>(c)
+            guard H5Awrite(attr, type, &pointer) >= 0 else { throw error(name, "cannot write attribute \(attribute)") }
+        }
     }
 
     /// Writes everything to disk now.
     public func flush() throws {
-        guard H5Fflush(id, H5F_SCOPE_GLOBAL) >= 0 else { throw NDError(file: path, "cannot flush HDF5 file") }
+        try guarded {
+            guard H5Fflush(id, H5F_SCOPE_GLOBAL) >= 0 else { throw NDError(file: path, "cannot flush HDF5 file") }
+        }
     }
 }
 

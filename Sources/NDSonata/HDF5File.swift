@@ -5,7 +5,8 @@ import CHDF5
 import NDFormats
 import NDModel
 
-/// An open HDF5 file (SONATA nodes/edges, morphologies). Closed when released.
+/// An open HDF5 file (SONATA nodes/edges, morphologies). Closed when released. Calls into
+/// libhdf5 hold one process-wide lock (`guarded`).
 ///
 /// Reading works by path (`/nodes/S1/0/mtype`) and by row ranges (hyperslabs), so a
 /// column of a large file is read in chunks, never as a whole unless asked.
@@ -25,9 +26,9 @@ public final class HDF5File {
     /// fetches that many from where it starts, so scattered small ranges (a bucket's
     /// edges) want a small one.
     public init(reading path: String, sieveBufferBytes: Int? = nil) throws {
-        H5Eset_auto2(nd_H5E_DEFAULT(), nil, nil)  // errors come back as return codes, not stderr dumps
+        HDF5File.library.locked { _ = H5Eset_auto2(nd_H5E_DEFAULT(), nil, nil) }  // errors come back as return codes, not stderr dumps
         let crashMessage = HDF5CrashGuard.message(for: path)
-        let id = try HDF5CrashGuard.reading(crashMessage) { () throws -> hid_t in
+        let id = try HDF5File.library.locked { try HDF5CrashGuard.reading(crashMessage) { () throws -> hid_t in
             guard H5Fis_hdf5(path) > 0 else {
                 throw NDError(file: path, "not a readable HDF5 file (missing, truncated or corrupt)")
             }
@@ -38,7 +39,7 @@ public final class HDF5File {
             }
             defer { if access != nd_H5P_DEFAULT() { H5Pclose(access) } }
             return H5Fopen(path, nd_H5F_ACC_RDONLY(), access)
-        }
+        } }
         guard id >= 0 else { free(crashMessage); throw NDError(file: path, "cannot open as HDF5") }
         self.path = path
         self.id = id
@@ -48,17 +49,28 @@ public final class HDF5File {
     /// What `HDF5CrashGuard` prints if libhdf5 crashes on this file.
     private let crashMessage: UnsafeMutablePointer<CChar>?
 
-    /// Runs `body`'s libhdf5 calls on this file under `HDF5CrashGuard`.
+    /// Runs `body`'s libhdf5 calls on this file holding the library's lock, and for a
+    /// file being read under `HDF5CrashGuard`.
     @inline(__always)
     func guarded<T>(_ body: () throws -> T) rethrows -> T {
-        guard let crashMessage else { return try body() }
-        return try HDF5CrashGuard.reading(crashMessage, body)
+        try HDF5File.library.locked {
+            guard let crashMessage else { return try body() }
+            return try HDF5CrashGuard.reading(crashMessage, body)
+        }
     }
+
+    /// Debian's libhdf5 is built without thread safety: two threads in it at once (test
+    /// suites run in parallel, a tool's worker threads) corrupt its caches. Every call goes
+    /// through this lock; recursive, as one call may be made inside another's body.
+    static let library = RecursiveLock()
+
+    /// Runs `body`, which calls libhdf5 directly (a test making a file ndtools' writer
+    /// cannot), holding the library's lock.
+    public static func withLibraryLock<T>(_ body: () throws -> T) rethrows -> T { try library.locked(body) }
 
     /// Creates (or truncates) a file for writing.
     public init(creating path: String) throws {
-        H5Eset_auto2(nd_H5E_DEFAULT(), nil, nil)
-        let id = H5Fcreate(path, nd_H5F_ACC_TRUNC(), nd_H5P_DEFAULT(), nd_H5P_DEFAULT())
+        let id = HDF5File.library.locked { _ = H5Eset_auto2(nd_H5E_DEFAULT(), nil, nil); return H5Fcreate(path, nd_H5F_ACC_TRUNC(), nd_H5P_DEFAULT(), nd_H5P_DEFAULT()) }
         guard id >= 0 else { throw NDError(file: path, "cannot create HDF5 file") }
         self.path = path
         self.id = id
@@ -67,8 +79,7 @@ public final class HDF5File {
 
     /// Opens an existing file for reading and writing (test fixtures: `overwrite`).
     public init(updating path: String) throws {
-        H5Eset_auto2(nd_H5E_DEFAULT(), nil, nil)
-        let id = H5Fopen(path, nd_H5F_ACC_RDWR(), nd_H5P_DEFAULT())
+        let id = HDF5File.library.locked { _ = H5Eset_auto2(nd_H5E_DEFAULT(), nil, nil); return H5Fopen(path, nd_H5F_ACC_RDWR(), nd_H5P_DEFAULT()) }
         guard id >= 0 else { throw NDError(file: path, "cannot open as HDF5 for writing") }
         self.path = path
         self.id = id
@@ -390,6 +401,10 @@ public final class HDF5RowSelection {
 
     /// The ranges as an HDF5 dataspace selection of `extent` rows.
     func space() throws -> hid_t {
+        try HDF5File.library.locked { try makeSpace() }
+    }
+
+    private func makeSpace() throws -> hid_t {
         if selected >= 0 { return selected }
         var dims: [hsize_t] = [hsize_t(extent)]
         let space = H5Screate_simple(1, &dims, nil)
@@ -406,5 +421,24 @@ public final class HDF5RowSelection {
         return space
     }
 
-    deinit { if selected >= 0 { H5Sclose(selected) } }
+    deinit { if selected >= 0 { HDF5File.library.locked { _ = H5Sclose(selected) } } }
+}
+
+/// A recursive pthread mutex.
+final class RecursiveLock: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+
+    init() {
+        var attributes = pthread_mutexattr_t()
+        pthread_mutexattr_init(&attributes)
+        pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_RECURSIVE))
+        pthread_mutex_init(&mutex, &attributes)
+        pthread_mutexattr_destroy(&attributes)
+    }
+
+    func locked<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return try body()
+    }
 }

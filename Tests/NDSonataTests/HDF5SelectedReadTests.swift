@@ -65,25 +65,28 @@ extension SonataSuite {
         @Test func aChunkedCompressedColumnReadsTheSame() throws {
             let path = scratch()
             defer { try? FileManager.default.removeItem(atPath: path) }
-            let file = H5Fcreate(path, nd_H5F_ACC_TRUNC(), nd_H5P_DEFAULT(), nd_H5P_DEFAULT())
-            #expect(file >= 0)
-            var dims = [hsize_t(Self.rows)], chunk = [hsize_t(256)]
-            let space = H5Screate_simple(1, &dims, nil)
-            let dcpl = H5Pcreate(nd_H5P_DATASET_CREATE())
-            #expect(H5Pset_chunk(dcpl, 1, &chunk) >= 0)
-            #expect(H5Pset_deflate(dcpl, 6) >= 0)
-            for (name, type) in [("f32", nd_H5T_IEEE_F32LE()), ("u32", nd_H5T_STD_U32LE())] {
-                let set = H5Dcreate2(file, name, type, space, nd_H5P_DEFAULT(), dcpl, nd_H5P_DEFAULT())
-                #expect(set >= 0)
-                let status = name == "f32"
-                    ? Self.f32.withUnsafeBytes { H5Dwrite(set, nd_H5T_NATIVE_FLOAT(), nd_H5S_ALL(), nd_H5S_ALL(), nd_H5P_DEFAULT(), $0.baseAddress) }
-                    : Self.u32.withUnsafeBytes { H5Dwrite(set, nd_H5T_NATIVE_UINT32(), nd_H5S_ALL(), nd_H5S_ALL(), nd_H5P_DEFAULT(), $0.baseAddress) }
-                #expect(status >= 0)
-                H5Dclose(set)
+            // Under the lock ndtools holds around libhdf5 (other suites use it meanwhile).
+            HDF5File.withLibraryLock {
+                let file = H5Fcreate(path, nd_H5F_ACC_TRUNC(), nd_H5P_DEFAULT(), nd_H5P_DEFAULT())
+                #expect(file >= 0)
+                var dims = [hsize_t(Self.rows)], chunk = [hsize_t(256)]
+                let space = H5Screate_simple(1, &dims, nil)
+                let dcpl = H5Pcreate(nd_H5P_DATASET_CREATE())
+                #expect(H5Pset_chunk(dcpl, 1, &chunk) >= 0)
+                #expect(H5Pset_deflate(dcpl, 6) >= 0)
+                for (name, type) in [("f32", nd_H5T_IEEE_F32LE()), ("u32", nd_H5T_STD_U32LE())] {
+                    let set = H5Dcreate2(file, name, type, space, nd_H5P_DEFAULT(), dcpl, nd_H5P_DEFAULT())
+                    #expect(set >= 0)
+                    let status = name == "f32"
+                        ? Self.f32.withUnsafeBytes { H5Dwrite(set, nd_H5T_NATIVE_FLOAT(), nd_H5S_ALL(), nd_H5S_ALL(), nd_H5P_DEFAULT(), $0.baseAddress) }
+                        : Self.u32.withUnsafeBytes { H5Dwrite(set, nd_H5T_NATIVE_UINT32(), nd_H5S_ALL(), nd_H5S_ALL(), nd_H5P_DEFAULT(), $0.baseAddress) }
+                    #expect(status >= 0)
+                    H5Dclose(set)
+                }
+                H5Pclose(dcpl)
+                H5Sclose(space)
+                H5Fclose(file)
             }
-            H5Pclose(dcpl)
-            H5Sclose(space)
-            H5Fclose(file)
             let reader = try HDF5File(reading: path)
             try expectSelectedReadsAsRangeReads(reader, "f32", asDoubles: Self.f32.map(Double.init))
             try expectSelectedReadsAsRangeReads(reader, "u32", asDoubles: Self.u32.map(Double.init))
