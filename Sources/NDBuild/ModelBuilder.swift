@@ -264,14 +264,6 @@ public final class ModelBuilder {
         return try ranges.mapValues { try EdgeBlocks($0.edges, ranges: $0.ranges) }
     }
 
-    /// Where each synapse mechanism is in `MechanismTable.synapses` (connections name
-    /// their target by it).
-    private static let synapseKind: (expSyn: Int, exp2Syn: Int, ampanmda: Int, gabaab: Int) = {
-        let names = MechanismTable.synapses.map { $0.layout.name }
-        func kind(_ name: String) -> Int { names.firstIndex(of: name)! }
-        return (kind(ExpSyn.layout.name), kind(Exp2Syn.layout.name), kind(ProbAMPANMDA.layout.name), kind(ProbGABAAB.layout.name))
-    }()
-
     /// The mod-file mechanisms the simulated cells' synapses need: neurodamus's two when
     /// an afferent edge population has the stochastic-release columns.
     public func synapseMechanisms() throws -> [any MechanismWithGlobals.Type] {
@@ -286,14 +278,13 @@ public final class ModelBuilder {
     /// Every afferent edge becomes a synapse at its section and position, and a connection
     /// from its source gid. In an edge population with stochastic-release columns (u_syn,
     /// depression_time, facilitation_time, n_rrp_vesicles), the synapse neurodamus builds
-    /// (`NeurodamusSynapses`). Otherwise an Exp2Syn (tau1 = rise_time, tau2 = decay_time)
-    /// when the edge has a rise_time > 0, else an ExpSyn (tau = decay_time, 2 ms when
-    /// absent); weight = syn_weight × conductance [nS] × 1e-3 [µS]; reversal 0 mV, or
-    /// -80 mV for inhibitory types (`syn_type_id` < 100, as in BBP circuits).
+    /// (`NeurodamusSynapses`). Otherwise the kind `SynapseKind.simple` says: an Exp2Syn
+    /// (tau1 = rise_time, tau2 = decay) when the edge rises, else an ExpSyn (tau = decay;
+    /// `SynapseKind.decayMs`); weight = syn_weight × conductance [nS] × 1e-3 [µS]; reversal
+    /// 0 mV, or -80 mV for inhibitory types (`SynapseKind.isExcitatory`).
     private func addSynapses(of cell: CellRef, layout: CellBuilder.Layout, morphology: Morphology,
                              blocks: [String: EdgeBlocks], to group: inout ModelGroup,
                              targets: inout [(mechanism: Int, instance: Int32)]) throws {
-        let kinds = Self.synapseKind
         let targetGid = gid(cell)
         for source in try synapseSources(of: cell.population) {
             let edges = source.edges, sourceOffset = source.sourceOffset, sourceCount = source.sourceCount
@@ -333,11 +324,9 @@ public final class ModelBuilder {
                               block.vesicles[k] <= 1e6, block.scaleFactors.isEmpty || block.scaleFactors[k].isFinite else {
                             throw NDError(file: edges.config.edgesFile, "edge \(edge) of '\(edges.name)': decay_time \(block.taus[k]), u_syn \(block.use[k]), depression_time \(block.depressions[k]), facilitation_time \(block.facilitations[k]), conductance \(block.conductances[k]): expected finite values, decay_time > 0")
                         }
-                        switch rules.append(k, of: block, node: node, targetGid: targetGid, synapseID: synapseID,
-                                            populations: populations, to: &group) {
-                        case .excitatory(let i): targets.append((kinds.ampanmda, i))
-                        case .inhibitory(let i): targets.append((kinds.gabaab, i))
-                        }
+                        let target = rules.append(k, of: block, node: node, targetGid: targetGid, synapseID: synapseID,
+                                                  populations: populations, to: &group)
+                        targets.append((target.kind.rawValue, target.instance))
                         group.netCons.sourceGid.append(sourceOffset + block.sources[k])
                         group.netCons.weightUS.append(block.conductances[k])
                         group.netCons.delayMs.append(rules.delay(delay))
@@ -347,19 +336,20 @@ public final class ModelBuilder {
                     guard tau.isFinite, rise.isFinite, block.weights[k].isFinite, block.conductances[k].isFinite else {
                         throw NDError(file: edges.config.edgesFile, "edge \(edge) of '\(edges.name)': decay_time \(tau), rise_time \(rise), syn_weight \(block.weights[k]), conductance \(block.conductances[k]): expected finite values")
                     }
-                    let decay = tau > 0 ? tau : 2
-                    let reversal: Double = block.types[k] < 100 ? -80 : 0
-                    if rise > 0 && rise < decay {
+                    let decay = SynapseKind.decayMs(decayTime: tau)
+                    let reversal: Double = SynapseKind.isExcitatory(synTypeID: block.types[k]) ? 0 : -80
+                    switch SynapseKind.simple(riseMs: rise, decayMs: decay) {
+                    case .exp2Syn:
                         group.exp2Syn.node.append(node)
                         group.exp2Syn.tau1Ms.append(rise)
                         group.exp2Syn.tau2Ms.append(decay)
                         group.exp2Syn.eMV.append(reversal)
-                        targets.append((kinds.exp2Syn, Int32(group.exp2Syn.node.count - 1)))
-                    } else {
+                        targets.append((SynapseKind.exp2Syn.rawValue, Int32(group.exp2Syn.node.count - 1)))
+                    default:
                         group.expSyn.node.append(node)
                         group.expSyn.tauMs.append(decay)
                         group.expSyn.eMV.append(reversal)
-                        targets.append((kinds.expSyn, Int32(group.expSyn.node.count - 1)))
+                        targets.append((SynapseKind.expSyn.rawValue, Int32(group.expSyn.node.count - 1)))
                     }
                     group.netCons.sourceGid.append(sourceOffset + block.sources[k])
                     group.netCons.weightUS.append(block.weights[k] * block.conductances[k] * 1e-3)
