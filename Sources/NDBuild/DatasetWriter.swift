@@ -104,7 +104,7 @@ public struct DatasetWriter {
         try AtomicFile.write(conf.rendered(), to: PathUtil.join(folder, "sim.conf"))
         try AtomicFile.write(Array(checksums.utf8), to: PathUtil.join(folder, CoreDataset.checksumFile))
         // NEURON pads the count to 10 columns for one cycle and writes it bare for several.
-        let count = cycles == 1 ? String(repeating: " ", count: max(0, 10 - String(order.count).count)) + String(order.count) : String(order.count)
+        let count = cycles == 1 ? String(order.count).leftPadded(10) : String(order.count)
         let text = coreNeuronFormatVersion + "\n" + count + "\n" + order.map { "\($0)\n" }.joined()
         try AtomicFile.write(Array(text.utf8), to: PathUtil.join(folder, "files.dat"))
     }
