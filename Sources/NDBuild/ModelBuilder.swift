@@ -5,21 +5,24 @@ import NDSonata
 /// Builds model groups from a SONATA simulation: the simulated cells, each with its
 /// compartments, mechanisms, afferent synapses and connections, and its stimuli.
 ///
-/// Gids are global and numbered as neurodamus numbers them (`NeurodamusGids`): a
-/// population's offset plus the node id.
+/// Gids are global and numbered as neurodamus numbers them: a population's offset plus
+/// the node id, converted in one place (`GidOffsets`).
 public final class ModelBuilder {
     public let simulation: SimulationConfig
     public let circuit: Circuit
-    public private(set) var gidOffsets: [String: Int64] = [:]
+    /// The population offsets: node ids to gids.
+    public private(set) var gids = GidOffsets(largestNodeID: [:])
+    /// Each population's offset (populations_offset.dat).
+    public var gidOffsets: [String: Int64] { gids.byPopulation }
     /// The first gid above every population's block: no cell has it or any gid past it.
-    public private(set) var endOfGids: Int64 = 0
+    public var endOfGids: Int64 { gids.end.rawValue }
     /// Node populations of type `virtual` (no cells; sources of edges and replayed spikes).
     public private(set) var virtualPopulations: Set<String> = []
     private var catalogs: [String: ElectricalModelCatalog] = [:]
     private var morphologies: [String: Morphology] = [:]
     private var clamps: [CellRef: [CurrentClamp]] = [:]
     /// Replayed spikes by source gid: times [ms], the input's delay added.
-    private var replay: [Int64: [Double]] = [:]
+    private var replay: [Gid: [Double]] = [:]
     private let warn: (String) -> Void
     /// How neurodamus makes the synapses of edges with stochastic-release columns.
     private let rules: NeurodamusSynapses
@@ -53,18 +56,17 @@ public final class ModelBuilder {
                 if let top = ids.max(), largest[pop] != nil { largest[pop] = max(largest[pop]!, top) }
             }
         }
-        gidOffsets = NeurodamusGids.offsets(largestNodeID: largest)
-        endOfGids = NeurodamusGids.end(offsets: gidOffsets, largestNodeID: largest)
+        gids = GidOffsets(largestNodeID: largest)
         for input in simulation.inputs {
             switch input {
             case .currentClamp:
                 break
             case .spikes(_, let file, _, let delay):
                 for spike in try SpikeFile.read(file) {
-                    guard let offset = gidOffsets[spike.population] else {
+                    guard let gid = gids.gid(population: spike.population, node: NodeID(spike.nodeID)) else {
                         throw NDError(file: file, "spikes of population '\(spike.population)', which the circuit does not have")
                     }
-                    replay[offset + Int64(spike.nodeID), default: []].append(spike.timeMs + delay)
+                    replay[gid, default: []].append(spike.timeMs + delay)
                 }
             }
         }
@@ -93,10 +95,13 @@ public final class ModelBuilder {
         return cells
     }
 
-    public func gid(_ cell: CellRef) -> Int64 { gidOffsets[cell.population]! + Int64(cell.nodeID) }
+    /// The gid of `cell`, one of the simulated cells (its population has an offset).
+    public func gid(of cell: CellRef) -> Gid { gids.gid(cell)! }
+    /// `gid(of:)`'s raw value (nd-instantiate's entry ids).
+    public func gid(_ cell: CellRef) -> Int64 { gid(of: cell).rawValue }
 
     /// Every replayed spike (the inputs' delays added), sorted by time then gid.
-    public var replayedSpikes: [(timeMs: Double, gid: Int64)] {
+    public var replayedSpikes: [(timeMs: Double, gid: Gid)] {
         replay.flatMap { gid, times in times.map { (timeMs: $0, gid: gid) } }.sorted { ($0.timeMs, $0.gid) < ($1.timeMs, $1.gid) }
     }
 
@@ -146,7 +151,7 @@ public final class ModelBuilder {
         group.netCons.target = targets.map { numbering.index(mechanism: $0.mechanism, instance: $0.instance) }
         // Replayed spikes of the sources this group listens to.
         for gid in Set(group.netCons.sourceGid).sorted() {
-            for t in replay[gid] ?? [] { group.replay.gid.append(gid); group.replay.timeMs.append(t) }
+            for t in replay[Gid(gid)] ?? [] { group.replay.gid.append(gid); group.replay.timeMs.append(t) }
         }
         watch.lap(\.synapses, of: &seconds)
         return group
@@ -170,7 +175,7 @@ public final class ModelBuilder {
         let model = try catalog(for: population.config).model(for: columns.template.values[Int(columns.template.codes[cell.nodeID])])
         let layout: CellBuilder.Layout
         do {
-            layout = try CellBuilder.append(gid: gid(cell), morphology: morphology, model: model,
+            layout = try CellBuilder.append(gid: gid(of: cell), morphology: morphology, model: model,
                                             thresholdMV: simulation.run.spikeThresholdMV, to: &group)
         } catch var error as NDError where error.file == nil {
             // The compartment rule is the model's: name its file.
@@ -224,7 +229,7 @@ public final class ModelBuilder {
     /// its synapses needs — worked out once per process, not once per cell.
     private struct SynapseSource {
         let edges: EdgePopulation
-        /// Added to a source node id for its gid.
+        /// Added to a source node id for its gid (`GidOffsets.offset(of:)`: the edges' raw column).
         let sourceOffset: Int64
         /// Nodes of the source population (a source id must be one of them).
         let sourceCount: Int
@@ -238,7 +243,7 @@ public final class ModelBuilder {
     private func synapseSources(of population: String) throws -> [SynapseSource] {
         if let known = synapseSourceCache[population] { return known }
         let sources = try circuit.afferentSynapses(of: population).map { edges in
-            guard let offset = gidOffsets[edges.sourcePopulation] else {
+            guard let offset = gids.offset(of: edges.sourcePopulation) else {
                 throw NDError(file: edges.config.edgesFile, "edge population '\(edges.name)': unknown source population '\(edges.sourcePopulation)'")
             }
             guard edges.hasTargetIndex else {
@@ -285,7 +290,7 @@ public final class ModelBuilder {
     private func addSynapses(of cell: CellRef, layout: CellBuilder.Layout, morphology: Morphology,
                              blocks: [String: EdgeBlocks], to group: inout ModelGroup,
                              targets: inout [(mechanism: Int, instance: Int32)]) throws {
-        let targetGid = gid(cell)
+        let targetGid = gid(of: cell)
         for source in try synapseSources(of: cell.population) {
             let edges = source.edges, sourceOffset = source.sourceOffset, sourceCount = source.sourceCount
             let release = source.release, populations = source.populationIDs

@@ -34,10 +34,10 @@ public struct NeurodamusSynapses {
     public func delay(_ ms: Double) -> Double { Double(Int32(clamping: Int64((ms / dtMs + 1e-5).rounded(.towardZero)))) * dtMs }
 
     /// Appends the synapse of edge `k` of `b` at `node`; returns its kind and instance.
-    func append(_ k: Int, of b: EdgeBlocks.Block, node: Int32, targetGid: Int64, synapseID: Int,
+    func append(_ k: Int, of b: EdgeBlocks.Block, node: Int32, targetGid: Gid, synapseID: Int,
                 populations: (source: UInt32, target: UInt32), to group: inout ModelGroup) -> (kind: SynapseKind, instance: Int32) {
         let base = populations.source &* 65536 &+ populations.target &+ UInt32(truncatingIfNeeded: synapseSeed)
-        let id1 = UInt32(truncatingIfNeeded: targetGid + 251), id2 = UInt32(truncatingIfNeeded: synapseID + 100)
+        let id1 = UInt32(truncatingIfNeeded: targetGid.rawValue + 251), id2 = UInt32(truncatingIfNeeded: synapseID + 100)
         let stream = ModelGroup.RandomStreamIDs(id1: id1, id2: id2, id3: base &+ 300)
         let vesicles = b.vesicles[k] >= 0 ? b.vesicles[k] : 1
         let scale = b.scaleFactors[k]
