@@ -25,7 +25,7 @@ public struct CellBuilder {
     }
 
     /// Appends the cell `gid` to `group`; returns where its sections went.
-    public static func append(gid: Int64, morphology: Morphology, model: ElectricalModel,
+    public static func append(gid: Gid, morphology: Morphology, model: ElectricalModel,
                               thresholdMV: Double, to group: inout ModelGroup) throws -> Layout {
         let first = Int(group.nodes.count)
         var rInv: [Double] = []  // per node of this cell: 1/axial resistance to the parent [1/MΩ]
@@ -94,7 +94,7 @@ public struct CellBuilder {
             group.nodes.a.append(p < 0 ? 0 : -1e2 * r / group.nodes.areaUm2[p])
             group.nodes.b.append(p < 0 ? 0 : -1e2 * r / group.nodes.areaUm2[i])
         }
-        group.cells.gid.append(gid)
+        group.cells.gid.append(gid.rawValue)
         group.cells.somaNode.append(somaCenter)
         group.cells.thresholdMV.append(thresholdMV)
         return Layout(centerNodes: centers, endNode: ends, somaNode: somaCenter)

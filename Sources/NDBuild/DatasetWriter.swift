@@ -82,7 +82,7 @@ public struct DatasetWriter {
     /// The folder's own files; `order` is files.dat's list of group ids. Beside the
     /// folder, `populations_offset.dat` (as neurodamus writes it next to its
     /// coreneuron_input), so that gids in out.dat map back to populations.
-    public func finish(simulation: SimulationConfig, replay: [(timeMs: Double, gid: Int64)], order: [Int64],
+    public func finish(simulation: SimulationConfig, replay: [(timeMs: Double, gid: Gid)], order: [Int64],
                        cycles: Int, checksums: String, populationsOffset: String) throws {
         try AtomicFile.write(Array(populationsOffset.utf8), to: PathUtil.join(PathUtil.directory(of: folder), "populations_offset.dat"))
         try AtomicFile.write(catalog.rendered(), to: PathUtil.join(folder, "bbcore_mech.dat"))
@@ -98,7 +98,7 @@ public struct DatasetWriter {
         conf.set("voltage", cFormat("%.17g", simulation.conditions.vInitMV))
         conf.set("cell-permute", "0")
         if !replay.isEmpty {
-            try AtomicFile.write(PatternFile.render(replay.map { ($0.timeMs, $0.gid + replayGidOffset) }), to: PathUtil.join(folder, Self.patternFile))
+            try AtomicFile.write(PatternFile.render(replay.map { ($0.timeMs, $0.gid.rawValue + replayGidOffset) }), to: PathUtil.join(folder, Self.patternFile))
             conf.set("pattern", PathUtil.join(data, Self.patternFile))
         }
         try AtomicFile.write(conf.rendered(), to: PathUtil.join(folder, "sim.conf"))

@@ -58,41 +58,41 @@ public final class MemoryEstimator {
     let catalog = NeuronBuiltins.catalog()
 
     /// Synapse bytes of one edge population, in the engine and in CoreNEURON, and the
-    /// synapse kinds it makes: with stochastic-release columns a ProbAMPANMDA_EMS
-    /// (`syn_type_id` ≥ 100) or a ProbGABAAB_EMS, else an ExpSyn or an Exp2Syn (edges with a
-    /// rise_time > 0); each with the connection into it.
+    /// synapse kinds it makes, each edge classified as the model builder does
+    /// (`SynapseKind`): with stochastic-release columns a ProbAMPANMDA_EMS or a
+    /// ProbGABAAB_EMS, else an ExpSyn or an Exp2Syn; each with the connection into it.
     public func bytesPerSynapse(_ edges: EdgePopulation) throws -> (engine: Double, coreNeuron: Double, dataset: Double, kind: String) {
-        let (first, second): (any SynapseMechanism.Type, any SynapseMechanism.Type)
+        let (first, second): (SynapseKind, SynapseKind)
         let f: Double
         if EdgeBlocks.hasRelease(edges) {
-            (first, second) = (ProbGABAAB.self, ProbAMPANMDA.self)
+            (first, second) = (.probGABAAB, .probAMPANMDA)
             f = try excitatoryFraction(edges)
         } else {
-            (first, second) = (ExpSyn.self, Exp2Syn.self)
+            (first, second) = (.expSyn, .exp2Syn)
             f = try exp2SynFraction(edges)
         }
-        let engine = (1 - f) * Double(first.engineBytesPerInstance + MemoryAccount.bytesPerConnection)
-            + f * Double(second.engineBytesPerInstance + MemoryAccount.bytesPerConnection)
-        let core = (1 - f) * Double(CoreNeuronAccount.synapseBytes(first.layout)) + f * Double(CoreNeuronAccount.synapseBytes(second.layout))
-        let dataset = (1 - f) * Double(CoreNeuronAccount.datasetBytes(first)) + f * Double(CoreNeuronAccount.datasetBytes(second))
-        let kind = f == 0 ? first.layout.name : f == 1 ? second.layout.name : first.layout.name + "+" + second.layout.name
+        let engine = (1 - f) * Double(first.engineBytes) + f * Double(second.engineBytes)
+        let core = (1 - f) * Double(first.coreNeuronBytes) + f * Double(second.coreNeuronBytes)
+        let dataset = (1 - f) * Double(first.datasetBytes) + f * Double(second.datasetBytes)
+        let kind = f == 0 ? first.name : f == 1 ? second.name : first.name + "+" + second.name
         return (engine, core, dataset, kind)
     }
 
-    /// The share of an edge population's synapses that are excitatory (`syn_type_id` ≥ 100;
-    /// all when the column is absent).
+    /// The share of a release population's synapses that are ProbAMPANMDA_EMS (all when
+    /// `syn_type_id` is absent: its default, 100, is excitatory).
     func excitatoryFraction(_ edges: EdgePopulation) throws -> Double {
         guard edges.hasAttribute("syn_type_id"), edges.size > 0 else { return 1 }
         var excitatory = 0, start = 0
         while start < edges.size {
             let rows = start..<min(start + EdgePopulation.chunkRows, edges.size)
-            excitatory += try edges.integers("syn_type_id", rows: rows).filter { $0 >= 100 }.count
+            excitatory += try edges.integers("syn_type_id", rows: rows).filter { SynapseKind.release(synTypeID: $0) == .probAMPANMDA }.count
             start = rows.upperBound
         }
         return Double(excitatory) / Double(edges.size)
     }
 
-    /// The share of an edge population's synapses that are Exp2Syns.
+    /// The share of an edge population's synapses that are Exp2Syns (none without
+    /// rise_time; decay_time 2 ms when absent, as `EdgeBlocks` reads it).
     func exp2SynFraction(_ edges: EdgePopulation) throws -> Double {
         guard edges.hasAttribute("rise_time"), edges.size > 0 else { return 0 }
         var rising = 0, start = 0
@@ -100,7 +100,9 @@ public final class MemoryEstimator {
             let rows = start..<min(start + EdgePopulation.chunkRows, edges.size)
             let rise = try edges.doubles("rise_time", rows: rows)
             let decay = edges.hasAttribute("decay_time") ? try edges.doubles("decay_time", rows: rows) : [Double](repeating: 2, count: rows.count)
-            for k in rise.indices where rise[k] > 0 && rise[k] < decay[k] { rising += 1 }
+            for k in rise.indices where SynapseKind.simple(riseMs: rise[k], decayMs: SynapseKind.decayMs(decayTime: decay[k])) == .exp2Syn {
+                rising += 1
+            }
             start = rows.upperBound
         }
         return Double(rising) / Double(edges.size)

@@ -5,21 +5,24 @@ import NDSonata
 /// Builds model groups from a SONATA simulation: the simulated cells, each with its
 /// compartments, mechanisms, afferent synapses and connections, and its stimuli.
 ///
-/// Gids are global and numbered as neurodamus numbers them (`NeurodamusGids`): a
-/// population's offset plus the node id.
+/// Gids are global and numbered as neurodamus numbers them: a population's offset plus
+/// the node id, converted in one place (`GidOffsets`).
 public final class ModelBuilder {
     public let simulation: SimulationConfig
     public let circuit: Circuit
-    public private(set) var gidOffsets: [String: Int64] = [:]
+    /// The population offsets: node ids to gids.
+    public private(set) var gids = GidOffsets(largestNodeID: [:])
+    /// Each population's offset (populations_offset.dat).
+    public var gidOffsets: [String: Int64] { gids.byPopulation }
     /// The first gid above every population's block: no cell has it or any gid past it.
-    public private(set) var endOfGids: Int64 = 0
+    public var endOfGids: Int64 { gids.end.rawValue }
     /// Node populations of type `virtual` (no cells; sources of edges and replayed spikes).
     public private(set) var virtualPopulations: Set<String> = []
     private var catalogs: [String: ElectricalModelCatalog] = [:]
     private var morphologies: [String: Morphology] = [:]
     private var clamps: [CellRef: [CurrentClamp]] = [:]
     /// Replayed spikes by source gid: times [ms], the input's delay added.
-    private var replay: [Int64: [Double]] = [:]
+    private var replay: [Gid: [Double]] = [:]
     private let warn: (String) -> Void
     /// How neurodamus makes the synapses of edges with stochastic-release columns.
     private let rules: NeurodamusSynapses
@@ -53,22 +56,21 @@ public final class ModelBuilder {
                 if let top = ids.max(), largest[pop] != nil { largest[pop] = max(largest[pop]!, top) }
             }
         }
-        gidOffsets = NeurodamusGids.offsets(largestNodeID: largest)
-        endOfGids = NeurodamusGids.end(offsets: gidOffsets, largestNodeID: largest)
+        gids = GidOffsets(largestNodeID: largest)
         for input in simulation.inputs {
             switch input {
             case .currentClamp:
                 break
             case .spikes(_, let file, _, let delay):
                 for spike in try SpikeFile.read(file) {
-                    guard let offset = gidOffsets[spike.population] else {
+                    guard let gid = gids.gid(population: spike.population, node: NodeID(spike.nodeID)) else {
                         throw NDError(file: file, "spikes of population '\(spike.population)', which the circuit does not have")
                     }
                     let size = try circuit.nodes(spike.population).size
                     guard spike.nodeID >= 0 && spike.nodeID < size, spike.timeMs.isFinite else {
                         throw NDError(file: file, "spike of node \(spike.nodeID) of '\(spike.population)' at \(spike.timeMs) ms: expected a node id in 0..<\(size) and a finite time")
                     }
-                    replay[offset + Int64(spike.nodeID), default: []].append(spike.timeMs + delay)
+                    replay[gid, default: []].append(spike.timeMs + delay)
                 }
             }
         }
@@ -97,10 +99,13 @@ public final class ModelBuilder {
         return cells
     }
 
-    public func gid(_ cell: CellRef) -> Int64 { gidOffsets[cell.population]! + Int64(cell.nodeID) }
+    /// The gid of `cell`, one of the simulated cells (its population has an offset).
+    public func gid(of cell: CellRef) -> Gid { gids.gid(cell)! }
+    /// `gid(of:)`'s raw value (nd-instantiate's entry ids).
+    public func gid(_ cell: CellRef) -> Int64 { gid(of: cell).rawValue }
 
     /// Every replayed spike (the inputs' delays added), sorted by time then gid.
-    public var replayedSpikes: [(timeMs: Double, gid: Int64)] {
+    public var replayedSpikes: [(timeMs: Double, gid: Gid)] {
         replay.flatMap { gid, times in times.map { (timeMs: $0, gid: gid) } }.sorted { ($0.timeMs, $0.gid) < ($1.timeMs, $1.gid) }
     }
 
@@ -150,7 +155,7 @@ public final class ModelBuilder {
         group.netCons.target = targets.map { numbering.index(mechanism: $0.mechanism, instance: $0.instance) }
         // Replayed spikes of the sources this group listens to.
         for gid in Set(group.netCons.sourceGid).sorted() {
-            for t in replay[gid] ?? [] { group.replay.gid.append(gid); group.replay.timeMs.append(t) }
+            for t in replay[Gid(gid)] ?? [] { group.replay.gid.append(gid); group.replay.timeMs.append(t) }
         }
         watch.lap(\.synapses, of: &seconds)
         return group
@@ -174,7 +179,7 @@ public final class ModelBuilder {
         let model = try catalog(for: population.config).model(for: columns.template.values[Int(columns.template.codes[cell.nodeID])])
         let layout: CellBuilder.Layout
         do {
-            layout = try CellBuilder.append(gid: gid(cell), morphology: morphology, model: model,
+            layout = try CellBuilder.append(gid: gid(of: cell), morphology: morphology, model: model,
                                             thresholdMV: simulation.run.spikeThresholdMV, to: &group)
         } catch var error as NDError where error.file == nil {
             // The compartment rule is the model's: name its file.
@@ -228,7 +233,7 @@ public final class ModelBuilder {
     /// its synapses needs — worked out once per process, not once per cell.
     private struct SynapseSource {
         let edges: EdgePopulation
-        /// Added to a source node id for its gid.
+        /// Added to a source node id for its gid (`GidOffsets.offset(of:)`: the edges' raw column).
         let sourceOffset: Int64
         /// Nodes of the source population (a source id must be one of them).
         let sourceCount: Int
@@ -242,7 +247,7 @@ public final class ModelBuilder {
     private func synapseSources(of population: String) throws -> [SynapseSource] {
         if let known = synapseSourceCache[population] { return known }
         let sources = try circuit.afferentSynapses(of: population).map { edges in
-            guard let offset = gidOffsets[edges.sourcePopulation] else {
+            guard let offset = gids.offset(of: edges.sourcePopulation) else {
                 throw NDError(file: edges.config.edgesFile, "edge population '\(edges.name)': unknown source population '\(edges.sourcePopulation)'")
             }
             guard edges.hasTargetIndex else {
@@ -268,14 +273,6 @@ public final class ModelBuilder {
         return try ranges.mapValues { try EdgeBlocks($0.edges, ranges: $0.ranges) }
     }
 
-    /// Where each synapse mechanism is in `MechanismTable.synapses` (connections name
-    /// their target by it).
-    private static let synapseKind: (expSyn: Int, exp2Syn: Int, ampanmda: Int, gabaab: Int) = {
-        let names = MechanismTable.synapses.map { $0.layout.name }
-        func kind(_ name: String) -> Int { names.firstIndex(of: name)! }
-        return (kind(ExpSyn.layout.name), kind(Exp2Syn.layout.name), kind(ProbAMPANMDA.layout.name), kind(ProbGABAAB.layout.name))
-    }()
-
     /// The mod-file mechanisms the simulated cells' synapses need: neurodamus's two when
     /// an afferent edge population has the stochastic-release columns.
     public func synapseMechanisms() throws -> [any MechanismWithGlobals.Type] {
@@ -290,15 +287,14 @@ public final class ModelBuilder {
     /// Every afferent edge becomes a synapse at its section and position, and a connection
     /// from its source gid. In an edge population with stochastic-release columns (u_syn,
     /// depression_time, facilitation_time, n_rrp_vesicles), the synapse neurodamus builds
-    /// (`NeurodamusSynapses`). Otherwise an Exp2Syn (tau1 = rise_time, tau2 = decay_time)
-    /// when the edge has a rise_time > 0, else an ExpSyn (tau = decay_time, 2 ms when
-    /// absent); weight = syn_weight × conductance [nS] × 1e-3 [µS]; reversal 0 mV, or
-    /// -80 mV for inhibitory types (`syn_type_id` < 100, as in BBP circuits).
+    /// (`NeurodamusSynapses`). Otherwise the kind `SynapseKind.simple` says: an Exp2Syn
+    /// (tau1 = rise_time, tau2 = decay) when the edge rises, else an ExpSyn (tau = decay;
+    /// `SynapseKind.decayMs`); weight = syn_weight × conductance [nS] × 1e-3 [µS]; reversal
+    /// 0 mV, or -80 mV for inhibitory types (`SynapseKind.isExcitatory`).
     private func addSynapses(of cell: CellRef, layout: CellBuilder.Layout, morphology: Morphology,
                              blocks: [String: EdgeBlocks], to group: inout ModelGroup,
                              targets: inout [(mechanism: Int, instance: Int32)]) throws {
-        let kinds = Self.synapseKind
-        let targetGid = gid(cell)
+        let targetGid = gid(of: cell)
         for source in try synapseSources(of: cell.population) {
             let edges = source.edges, sourceOffset = source.sourceOffset, sourceCount = source.sourceCount
             let release = source.release, populations = source.populationIDs
@@ -337,11 +333,9 @@ public final class ModelBuilder {
                               block.vesicles[k] <= 1e6, block.scaleFactors.isEmpty || block.scaleFactors[k].isFinite else {
                             throw NDError(file: edges.config.edgesFile, "edge \(edge) of '\(edges.name)': decay_time \(block.taus[k]), u_syn \(block.use[k]), depression_time \(block.depressions[k]), facilitation_time \(block.facilitations[k]), conductance \(block.conductances[k]): expected finite values, decay_time > 0")
                         }
-                        switch rules.append(k, of: block, node: node, targetGid: targetGid, synapseID: synapseID,
-                                            populations: populations, to: &group) {
-                        case .excitatory(let i): targets.append((kinds.ampanmda, i))
-                        case .inhibitory(let i): targets.append((kinds.gabaab, i))
-                        }
+                        let target = rules.append(k, of: block, node: node, targetGid: targetGid, synapseID: synapseID,
+                                                  populations: populations, to: &group)
+                        targets.append((target.kind.rawValue, target.instance))
                         group.netCons.sourceGid.append(sourceOffset + block.sources[k])
                         group.netCons.weightUS.append(block.conductances[k])
                         group.netCons.delayMs.append(rules.delay(delay))
@@ -351,19 +345,20 @@ public final class ModelBuilder {
                     guard tau.isFinite, rise.isFinite, block.weights[k].isFinite, block.conductances[k].isFinite else {
                         throw NDError(file: edges.config.edgesFile, "edge \(edge) of '\(edges.name)': decay_time \(tau), rise_time \(rise), syn_weight \(block.weights[k]), conductance \(block.conductances[k]): expected finite values")
                     }
-                    let decay = tau > 0 ? tau : 2
-                    let reversal: Double = block.types[k] < 100 ? -80 : 0
-                    if rise > 0 && rise < decay {
+                    let decay = SynapseKind.decayMs(decayTime: tau)
+                    let reversal: Double = SynapseKind.isExcitatory(synTypeID: block.types[k]) ? 0 : -80
+                    switch SynapseKind.simple(riseMs: rise, decayMs: decay) {
+                    case .exp2Syn:
                         group.exp2Syn.node.append(node)
                         group.exp2Syn.tau1Ms.append(rise)
                         group.exp2Syn.tau2Ms.append(decay)
                         group.exp2Syn.eMV.append(reversal)
-                        targets.append((kinds.exp2Syn, Int32(group.exp2Syn.node.count - 1)))
-                    } else {
+                        targets.append((SynapseKind.exp2Syn.rawValue, Int32(group.exp2Syn.node.count - 1)))
+                    default:
                         group.expSyn.node.append(node)
                         group.expSyn.tauMs.append(decay)
                         group.expSyn.eMV.append(reversal)
-                        targets.append((kinds.expSyn, Int32(group.expSyn.node.count - 1)))
+                        targets.append((SynapseKind.expSyn.rawValue, Int32(group.expSyn.node.count - 1)))
                     }
                     group.netCons.sourceGid.append(sourceOffset + block.sources[k])
                     group.netCons.weightUS.append(block.weights[k] * block.conductances[k] * 1e-3)

@@ -7,7 +7,7 @@ import NDSonata
 
 /// The synapse neurodamus 4.2.9 builds for an edge with stochastic-release columns
 /// (its SynapseReader, connection.py and the AMPANMDA/GABAAB helpers): ProbAMPANMDA_EMS
-/// for `syn_type_id` ≥ 100, else ProbGABAAB_EMS; parameters from the edge's columns with
+/// or ProbGABAAB_EMS (`SynapseKind.release`); parameters from the edge's columns with
 /// neurodamus's defaults; the connection's weight the edge's conductance [nS] (the mod
 /// scales it by gmax; syn_weight is not read); the delay rounded down to the time step;
 /// the release stream (gid + 251, synapse id + 100, source population id × 65536 +
@@ -30,24 +30,21 @@ public struct NeurodamusSynapses {
         randomizeGABARiseTime = simulation.conditions.randomizeGABARiseTime
     }
 
-    /// Which synapse mechanism an edge makes, and its instance.
-    enum Target { case excitatory(Int32), inhibitory(Int32) }
-
     /// A delay as neurodamus rounds it: int32(delay / dt + 1e-5) × dt.
     public func delay(_ ms: Double) -> Double { Double(Int32(clamping: Int64((ms / dtMs + 1e-5).rounded(.towardZero)))) * dtMs }
 
-    /// Appends the synapse of edge `k` of `b` at `node`; returns its target.
-    func append(_ k: Int, of b: EdgeBlocks.Block, node: Int32, targetGid: Int64, synapseID: Int,
-                populations: (source: UInt32, target: UInt32), to group: inout ModelGroup) -> Target {
+    /// Appends the synapse of edge `k` of `b` at `node`; returns its kind and instance.
+    func append(_ k: Int, of b: EdgeBlocks.Block, node: Int32, targetGid: Gid, synapseID: Int,
+                populations: (source: UInt32, target: UInt32), to group: inout ModelGroup) -> (kind: SynapseKind, instance: Int32) {
         let base = populations.source &* 65536 &+ populations.target &+ UInt32(truncatingIfNeeded: synapseSeed)
-        let id1 = UInt32(truncatingIfNeeded: targetGid + 251), id2 = UInt32(truncatingIfNeeded: synapseID + 100)
+        let id1 = UInt32(truncatingIfNeeded: targetGid.rawValue + 251), id2 = UInt32(truncatingIfNeeded: synapseID + 100)
         let stream = ModelGroup.RandomStreamIDs(id1: id1, id2: id2, id3: base &+ 300)
         let vesicles = b.vesicles[k] >= 0 ? b.vesicles[k] : 1
         let scale = b.scaleFactors[k]
         // The columns are appended to in place (through inout): a copy of the group's
         // columns, appended to and stored back, would copy every column on every append
         // (they are shared with the group), quadratic in a bucket's synapses.
-        if b.types[k] >= 100 {
+        if SynapseKind.release(synTypeID: b.types[k]) == .probAMPANMDA {
             func add(_ s: inout ModelGroup.ProbAMPANMDA) -> Int32 {
                 s.node.append(node); s.tauDecayAMPAMs.append(b.taus[k]); s.use.append(abs(b.use[k]))
                 s.depressionMs.append(abs(b.depressions[k])); s.facilitationMs.append(abs(b.facilitations[k]))
@@ -55,7 +52,7 @@ public struct NeurodamusSynapses {
                 s.nmdaRatio.append(scale >= 0 ? scale : 0.71); s.conductanceUS.append(b.conductances[k]); s.stream.append(stream)
                 return Int32(s.count - 1)
             }
-            return .excitatory(add(&group.probAMPANMDA))
+            return (.probAMPANMDA, add(&group.probAMPANMDA))
         }
         let rise = randomizeGABARiseTime ? riseTime(id1: id1, id2: id2, id3: base &+ 450) : 0.2
         func add(_ s: inout ModelGroup.ProbGABAAB) -> Int32 {
@@ -68,7 +65,7 @@ public struct NeurodamusSynapses {
             s.conductanceUS.append(b.conductances[k]); s.stream.append(stream)
             return Int32(s.count - 1)
         }
-        return .inhibitory(add(&group.probGABAAB))
+        return (.probGABAAB, add(&group.probGABAAB))
     }
 
     /// A randomised GABA_A rise time: NEURON's `Random123(ids).lognormal(0.2, 0.1)` drawn

@@ -67,10 +67,10 @@ public enum AllocationRun {
     /// took, then per bucket and per rank max, mean, min, stdev, max/mean and max/bound.
     public static func report(_ what: String, cells: Int, grid: BucketGrid, stats: AllocationStatistics,
                               seconds: (parse: Double, allocate: Double, write: Double)) -> String {
-        func mib(_ kib: Double) -> String { cFormat("%.2f", kib / 1024) }
+        func mib(kib: Double) -> String { cFormat("%.2f", kib / 1024) }
         func line(_ name: String, _ s: LoadSummary, _ bound: Double) -> String {
-            "  \(name) n=\(s.count) max \(mib(s.max)) mean \(mib(s.mean)) min \(mib(s.min)) stdev \(mib(s.stdev)) MiB"
-                + "  max/mean \(cFormat("%.4f", s.maxOverMean))  lower bound \(mib(bound)) MiB, max/bound \(cFormat("%.4f", bound > 0 ? s.max / bound : 0))\n"
+            "  \(name) n=\(s.count) max \(mib(kib: s.max)) mean \(mib(kib: s.mean)) min \(mib(kib: s.min)) stdev \(mib(kib: s.stdev)) MiB"
+                + "  max/mean \(cFormat("%.4f", s.maxOverMean))  lower bound \(mib(kib: bound)) MiB, max/bound \(cFormat("%.4f", bound > 0 ? s.max / bound : 0))\n"
         }
         return "nd-allocate: \(what): \(cells) cells, \(grid.ranks) ranks x \(grid.cycles) cycles (parse \(cFormat("%.2f", seconds.parse)) s, "
             + "allocate \(cFormat("%.2f", seconds.allocate)) s, write \(cFormat("%.2f", seconds.write)) s)\n"

@@ -81,8 +81,8 @@ public struct EstimateReport {
 
     /// neurodamus's dry-run tables (MiB), then the suggestion.
     public func tables() -> String {
-        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? String(s.prefix(n)) : s.padded(n) }
-        func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
+        func pad(_ s: String, _ n: Int) -> String { String(s.prefix(n)).padded(n) }
+        func lpad(_ s: String, _ n: Int) -> String { s.leftPadded(n) }
         func rule(_ left: Int, _ title: String, _ right: Int) -> String {
             "+" + String(repeating: "=", count: left) + title + String(repeating: "=", count: right) + "+\n"
         }

@@ -76,6 +76,3 @@ func binaryUnit(for bytes: Double) -> (Double, String) {
     }
     return (scale, "TiB")
 }
-
-/// Bytes as MiB with one decimal.
-func mib(_ bytes: Double) -> String { cFormat("%.1f", bytes / bytesPerMiB) }

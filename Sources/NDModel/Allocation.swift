@@ -9,6 +9,9 @@ public struct CellRef: Hashable, Comparable, Sendable, CustomStringConvertible {
         a.population < b.population || (a.population == b.population && a.nodeID < b.nodeID)
     }
 
+    /// The node id, typed (`GidOffsets` makes a gid of it).
+    public var node: NodeID { NodeID(nodeID) }
+
     public var description: String { "\(population)[\(nodeID)]" }
 }
 

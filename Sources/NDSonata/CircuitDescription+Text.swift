@@ -1,4 +1,5 @@
 import NDFormats
+import NDModel
 
 extension CircuitDescription {
     /// The description as tables for people (`nd-circuit describe`): per node population
@@ -29,5 +30,5 @@ extension CircuitDescription {
 }
 
 // A column's text left- or right-aligned in `n` characters, one space apart when longer.
-private func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
-private func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? " " + s : String(repeating: " ", count: n - s.count) + s }
+private func pad(_ s: String, _ n: Int) -> String { (s + " ").padded(n) }
+private func lpad(_ s: String, _ n: Int) -> String { (" " + s).leftPadded(n) }

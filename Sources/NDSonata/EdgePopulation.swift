@@ -14,6 +14,7 @@ public final class EdgePopulation {
     public let sourcePopulation: String
     /// Node population of the targets.
     public let targetPopulation: String
+    private let attributes: AttributeGroup
 
     /// Rows read at a time when a whole column is streamed.
     public static let chunkRows = 1 << 20
@@ -42,6 +43,7 @@ public final class EdgePopulation {
         }
         sourcePopulation = source
         targetPopulation = target
+        attributes = AttributeGroup(file: file, path: base + "/0", fileName: config.edgesFile, owner: "edge population '\(config.name)'")
     }
 
     /// Whether `indices/target_to_source` is present (looked up once: nd-instantiate asks
@@ -75,25 +77,13 @@ public final class EdgePopulation {
     }
 
     /// Whether the population has attribute `name`.
-    public func hasAttribute(_ name: String) -> Bool {
-        if let known = attributePresence[name] { return known }
-        let present = file.exists(base + "/0/" + name)
-        attributePresence[name] = present
-        return present
-    }
-
-    /// Whether each attribute asked about exists (the file is read-only: it never changes).
-    private var attributePresence: [String: Bool] = [:]
+    public func hasAttribute(_ name: String) -> Bool { attributes.has(name) }
 
     /// A numeric attribute as Double, rows `rows`.
-    public func doubles(_ attribute: String, rows: Range<Int>? = nil) throws -> [Double] {
-        try file.readDoubles(try columnPath(attribute), rows: rows)
-    }
+    public func doubles(_ attribute: String, rows: Range<Int>? = nil) throws -> [Double] { try attributes.doubles(attribute, rows: rows) }
 
     /// A numeric attribute as Int64, rows `rows`.
-    public func integers(_ attribute: String, rows: Range<Int>? = nil) throws -> [Int64] {
-        try file.readInt64(try columnPath(attribute), rows: rows)
-    }
+    public func integers(_ attribute: String, rows: Range<Int>? = nil) throws -> [Int64] { try attributes.integers(attribute, rows: rows) }
 
     /// A numeric attribute as Double, rows `selection` range after range, in one read.
     public func doubles(_ attribute: String, selection: HDF5RowSelection) throws -> [Double] {
@@ -105,13 +95,7 @@ public final class EdgePopulation {
         try file.readInt64(try columnPath(attribute), selection: selection)
     }
 
-    private func columnPath(_ attribute: String) throws -> String {
-        let path = base + "/0/" + attribute
-        guard hasAttribute(attribute) else {
-            throw NDError(file: config.edgesFile, "edge population '\(name)' has no attribute '\(attribute)' (expected \(path))")
-        }
-        return path
-    }
+    private func columnPath(_ attribute: String) throws -> String { try attributes.column(attribute) }
 
     /// Afferent edges of every target node `0..<targetCount`: from the index when there is
     /// one (two small tables), else by streaming `target_node_id` in chunks.

@@ -1,4 +1,33 @@
 import NDFormats
+import NDModel
+
+/// The population offsets: the one place where a population's node id (`NodeID`) becomes a
+/// gid (`Gid`), numbered as neurodamus numbers them (`NeurodamusGids`).
+public struct GidOffsets: Equatable, Sendable {
+    /// Each population's offset.
+    public let byPopulation: [String: Int64]
+    /// The first gid above every population's block: no cell has it or any gid past it.
+    public let end: Gid
+
+    /// The offsets of the populations given with their largest registered node id.
+    public init(largestNodeID: [String: Int]) {
+        byPopulation = NeurodamusGids.offsets(largestNodeID: largestNodeID)
+        end = Gid(NeurodamusGids.end(offsets: byPopulation, largestNodeID: largestNodeID))
+    }
+
+    /// The gid of node `node` of `population`; nil for a population with no offset.
+    public func gid(population: String, node: NodeID) -> Gid? {
+        byPopulation[population].map { Gid($0 + Int64(node.rawValue)) }
+    }
+
+    /// The gid of `cell`; nil when its population has no offset.
+    public func gid(_ cell: CellRef) -> Gid? { gid(population: cell.population, node: cell.node) }
+
+    /// What a loop over a raw column of `population`'s node ids adds to each for its gid
+    /// (a connection's sources: the same sum as `gid(population:node:)`, without a lookup
+    /// per edge).
+    public func offset(of population: String) -> Int64? { byPopulation[population] }
+}
 
 /// Gids as neurodamus 4.2.9 numbers them (core/nodeset.py): a cell's gid is its node id
 /// plus its population's offset; populations in name order, the first at 0, each next one

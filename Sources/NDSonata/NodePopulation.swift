@@ -12,6 +12,7 @@ public final class NodePopulation {
     let base: String
     /// Number of nodes.
     public let size: Int
+    private let attributes: AttributeGroup
 
     public init(_ config: NodePopulationConfig) throws {
         self.config = config
@@ -24,6 +25,7 @@ public final class NodePopulation {
             throw NDError(file: config.nodesFile, "\(base)/node_type_id: missing, required")
         }
         size = try file.shape(base + "/node_type_id").first ?? 0
+        attributes = AttributeGroup(file: file, path: base + "/0", fileName: config.nodesFile, owner: "population '\(config.name)'")
         if file.exists(base + "/node_group_id") {
             let groups = try file.readInt64(base + "/node_group_id")
             if let other = groups.first(where: { $0 != 0 }) {
@@ -47,15 +49,7 @@ public final class NodePopulation {
     }
 
     /// Whether the population has attribute `name`.
-    public func hasAttribute(_ name: String) -> Bool {
-        if let known = attributePresence[name] { return known }
-        let present = file.exists(group + "/" + name)
-        attributePresence[name] = present
-        return present
-    }
-
-    /// Whether each attribute asked about exists (the file is read-only: it never changes).
-    private var attributePresence: [String: Bool] = [:]
+    public func hasAttribute(_ name: String) -> Bool { attributes.has(name) }
 
     /// `node_type_id` of rows `rows`.
     public func nodeTypeIDs(rows: Range<Int>? = nil) throws -> [Int64] {
@@ -111,14 +105,10 @@ public final class NodePopulation {
     }
 
     /// A numeric attribute as Double.
-    public func doubles(_ attribute: String, rows: Range<Int>? = nil) throws -> [Double] {
-        try file.readDoubles(try columnPath(attribute), rows: rows)
-    }
+    public func doubles(_ attribute: String, rows: Range<Int>? = nil) throws -> [Double] { try attributes.doubles(attribute, rows: rows) }
 
     /// A numeric attribute as Int64.
-    public func integers(_ attribute: String, rows: Range<Int>? = nil) throws -> [Int64] {
-        try file.readInt64(try columnPath(attribute), rows: rows)
-    }
+    public func integers(_ attribute: String, rows: Range<Int>? = nil) throws -> [Int64] { try attributes.integers(attribute, rows: rows) }
 
     /// `0/dynamics_params/<name>` as Double.
     public func dynamicsParameter(_ name: String, rows: Range<Int>? = nil) throws -> [Double] {
@@ -136,11 +126,5 @@ public final class NodePopulation {
         }
     }
 
-    private func columnPath(_ attribute: String) throws -> String {
-        let path = group + "/" + attribute
-        guard hasAttribute(attribute) else {
-            throw NDError(file: config.nodesFile, "population '\(name)' has no attribute '\(attribute)' (expected \(path))")
-        }
-        return path
-    }
+    private func columnPath(_ attribute: String) throws -> String { try attributes.column(attribute) }
 }

@@ -33,7 +33,7 @@ import Testing
             .basal: SectionModel(cmUFPerCm2: 1, raOhmCm: 100, mechanisms: [pas]),
         ])
         var group = ModelGroup(entry: 0)
-        let layout = try! CellBuilder.append(gid: 0, morphology: morphology, model: model, thresholdMV: -30, to: &group)
+        let layout = try! CellBuilder.append(gid: Gid(0), morphology: morphology, model: model, thresholdMV: -30, to: &group)
         if withClamp {
             group.iClamp.node.append(layout.somaNode)
             group.iClamp.delayMs.append(5); group.iClamp.durationMs.append(100)

@@ -1,3 +1,4 @@
+import NDModel
 import NDSonata
 import Testing
 
@@ -17,6 +18,15 @@ import Testing
         // A largest id of 1000 pushes the next population to 2000; an empty one still takes a block.
         #expect(NeurodamusGids.offsets(largestNodeID: ["a": 1000, "b": 0, "c": 5]) == ["a": 0, "b": 2000, "c": 3000])
         #expect(NeurodamusGids.offsets(largestNodeID: ["a": 999, "b": 1]) == ["a": 0, "b": 1000])
+    }
+
+    @Test func gidOffsetsTurnNodeIDsIntoGids() {
+        let gids = GidOffsets(largestNodeID: ["A": 999, "V": 199, "B": 499])
+        #expect(gids.gid(population: "B", node: NodeID(7)) == Gid(1007))
+        #expect(gids.gid(CellRef(population: "V", nodeID: 3)) == Gid(2003))
+        #expect(gids.gid(population: "C", node: NodeID(0)) == nil)
+        #expect(gids.offset(of: "B") == 1000)
+        #expect(gids.end == Gid(3000))
     }
 }
 

@@ -67,11 +67,6 @@ extension StochasticSynapseMechanism {
     }
 }
 
-extension MechanismTable {
-    /// Event targets, in the order a group numbers its synapses.
-    public static let synapses: [any SynapseMechanism.Type] = [ExpSyn.self, Exp2Syn.self, ProbAMPANMDA.self, ProbGABAAB.self]
-}
-
 /// Which mechanism and instance each synapse index of a group names.
 public struct SynapseNumbering {
     /// The first index of each of `MechanismTable.synapses`, and the total after them.

@@ -214,9 +214,8 @@ public struct CircuitSynthesizer {
                             _ morphologies: [(name: String, type: Int, morphology: Morphology)],
                             _ rng: inout SeededRandom) throws {
         let types = SynthCellType.table
-        let temp = path + ".tmp"
-        do {
-            let file = try HDF5File(creating: temp)
+        do {  // in the staging folder, which write(to:) moves into place whole
+            let file = try HDF5File(creating: path)
             for (p, cells) in populations.enumerated() {
                 let g = "/nodes/\(names[p])"
                 try file.write([Int64](repeating: -1, count: cells.count), to: g + "/node_type_id")
@@ -246,7 +245,6 @@ public struct CircuitSynthesizer {
             }
             try file.flush()
         }
-        try renameInto(temp, path)
     }
 
     /// Edges for every (source, target) population pair, sorted by target then source,
@@ -261,10 +259,9 @@ public struct CircuitSynthesizer {
         let sigma = 0.6
         let medianFactor = exp(-sigma * sigma / 2)
         var written = 0
-        let temp = path + ".tmp"
         var release = SeededRandom(seed: options.seed ^ 0x5EED_0F_7E1EA5E)
-        do {
-            let file = try HDF5File(creating: temp)
+        do {  // in the staging folder, which write(to:) moves into place whole
+            let file = try HDF5File(creating: path)
             for (t, targets) in populations.enumerated() {
                 // Synapses per target cell, split over source populations by their size.
                 var perTarget: [Int] = targets.map { cell in
@@ -348,7 +345,6 @@ public struct CircuitSynthesizer {
             }
             try file.flush()
         }
-        try renameInto(temp, path)
         return written
     }
 
@@ -460,12 +456,4 @@ func membraneAreaUm2(_ m: Morphology) -> Double {
         }
     }
     return area
-}
-
-
-private func renameInto(_ temp: String, _ path: String) throws {
-    if rename(temp, path) != 0 {
-        unlink(temp)
-        throw NDError(file: path, "cannot rename \(temp) into place: \(errnoDescription())")
-    }
 }
