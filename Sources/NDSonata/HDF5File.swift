@@ -20,6 +20,8 @@ public final class HDF5File {
     /// the same pages again. (They are the file's clean pages, counted in the process's
     /// resident memory but reclaimable by the kernel at any time.)
     lazy var mapping: MappedFile? = try? MappedFile(path, access: .random)
+    /// Datasets read by row ranges, once found contiguous or not (`readMapped`).
+    var contiguousColumns: [String: ContiguousColumn?] = [:]
 
     /// Opens an existing file read-only. `sieveBufferBytes` sets HDF5's data sieve
     /// buffer (64 KiB by default): a read of fewer bytes from a contiguous dataset
@@ -234,7 +236,8 @@ public final class HDF5File {
     }
 
     private func readSelected<T>(_ name: String, _ selection: HDF5RowSelection, memoryType: hid_t, zero: T) throws -> [T] {
-        try withDataset(name) { set, space in
+        if let values = try readMapped(name, selection, as: T.self, memoryType: memoryType) { return values }
+        return try withDataset(name) { set, space in
             var dims: [hsize_t] = [0]
             guard H5Sget_simple_extent_ndims(space) == 1 else { throw error(name, "expected one dimension") }
             H5Sget_simple_extent_dims(space, &dims, nil)
@@ -243,7 +246,6 @@ public final class HDF5File {
             }
             var values = [T](repeating: zero, count: selection.count)
             if selection.count == 0 { return values }
-            if try readMapped(name, set, selection, memoryType: memoryType, into: &values) { return values }
             var count: [hsize_t] = [hsize_t(selection.count)]
             let memory = H5Screate_simple(1, &count, nil)
             defer { H5Sclose(memory) }

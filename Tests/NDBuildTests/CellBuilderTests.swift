@@ -22,7 +22,7 @@ import Testing
 
     @Test func nodesComeParentsFirstWithACentrePerSegmentAndAnEndPerSection() throws {
         var group = ModelGroup(entry: 0)
-        let layout = try CellBuilder.append(gid: 41, morphology: Self.morphology, model: Self.model, thresholdMV: -20, to: &group)
+        let layout = try CellBuilder.append(gid: Gid(41), morphology: Self.morphology, model: Self.model, thresholdMV: -20, to: &group)
         // root 0; soma centres 1, 2, 3 and end 4; section 0: 5, 6, 7 and end 8; section 1: 9, 10, 11 and end 12.
         #expect(group.nodes.parent == [-1, 0, 1, 2, 3, 2, 5, 6, 7, 8, 9, 10, 11])
         #expect(layout.centerNodes == [[1, 2, 3], [5, 6, 7], [9, 10, 11]])
@@ -40,7 +40,7 @@ import Testing
 
     @Test func membraneAreaCapacitanceAndAxialCoefficients() throws {
         var group = ModelGroup(entry: 0)
-        _ = try CellBuilder.append(gid: 1, morphology: Self.morphology, model: Self.model, thresholdMV: 0, to: &group)
+        _ = try CellBuilder.append(gid: Gid(1), morphology: Self.morphology, model: Self.model, thresholdMV: 0, to: &group)
         let nodes = group.nodes
         // Nodes without membrane (the root, the ends) get NEURON's 100 µm² and no capacitance.
         for i in [0, 4, 8, 12] {
@@ -73,7 +73,7 @@ import Testing
 
     @Test func mechanismsGoToEveryCentreNode() throws {
         var group = ModelGroup(entry: 0)
-        _ = try CellBuilder.append(gid: 1, morphology: Self.morphology, model: Self.model, thresholdMV: 0, to: &group)
+        _ = try CellBuilder.append(gid: Gid(1), morphology: Self.morphology, model: Self.model, thresholdMV: 0, to: &group)
         #expect(group.pas.node == [1, 2, 3, 5, 6, 7, 9, 10, 11])
         #expect(group.pas.g == [Double](repeating: 0.002, count: 9))
         #expect(group.pas.e == [Double](repeating: -70, count: 9))
@@ -82,7 +82,7 @@ import Testing
 
     @Test func theLayoutPlacesPositionsInSegments() throws {
         var group = ModelGroup(entry: 0)
-        let layout = try CellBuilder.append(gid: 1, morphology: Self.morphology, model: Self.model, thresholdMV: 0, to: &group)
+        let layout = try CellBuilder.append(gid: Gid(1), morphology: Self.morphology, model: Self.model, thresholdMV: 0, to: &group)
         #expect(layout.node(section: 0, position: 0.5) == 2)
         #expect(layout.node(section: 1, position: 0) == 5)
         #expect(layout.node(section: 1, position: 0.34) == 6)
@@ -95,8 +95,8 @@ import Testing
 
     @Test func aSecondCellFollowsTheFirstInTheGroup() throws {
         var group = ModelGroup(entry: 0)
-        _ = try CellBuilder.append(gid: 7, morphology: Self.morphology, model: Self.model, thresholdMV: 0, to: &group)
-        let second = try CellBuilder.append(gid: 9, morphology: Self.morphology, model: Self.model, thresholdMV: 0, to: &group)
+        _ = try CellBuilder.append(gid: Gid(7), morphology: Self.morphology, model: Self.model, thresholdMV: 0, to: &group)
+        let second = try CellBuilder.append(gid: Gid(9), morphology: Self.morphology, model: Self.model, thresholdMV: 0, to: &group)
         #expect(group.nodes.count == 26)
         #expect(group.nodes.parent[13] == -1)
         #expect(Array(group.nodes.parent[14...]) == [-1, 0, 1, 2, 3, 2, 5, 6, 7, 8, 9, 10, 11].dropFirst().map { $0 + 13 })
@@ -111,7 +111,7 @@ import Testing
         model.compartments = .fixedLength(lengthUm: 1e-3)  // 100,000 segments for section 0
         var group = ModelGroup(entry: 0)
         let error = #expect(throws: NDError.self) {
-            _ = try CellBuilder.append(gid: 1, morphology: Self.morphology, model: model, thresholdMV: 0, to: &group)
+            _ = try CellBuilder.append(gid: Gid(1), morphology: Self.morphology, model: model, thresholdMV: 0, to: &group)
         }
         #expect(error?.message.hasPrefix("section 1 (basal):") == true)
         #expect(group.nodes.count == 0)  // nothing built
