@@ -41,9 +41,14 @@ public struct CoreRun {
         let steps = Int((parameters.tstop / engine.settings.dtMs).rounded())
         let bar = ProgressBar("simulate \(cFormat("%g", parameters.tstop)) ms", total: comm.rank == 0 ? steps : 0, force: showProgress)
         var shown = 0
-        let mine = try Simulation(engine: engine, comm: comm).run { done, _ in
-            bar.advance(by: done - shown)
-            shown = done
+        // A run stopped on every rank (a membrane potential no longer finite) is each
+        // rank's error, said by each.
+        var mine: [Spike] = []
+        try diagnostics.run {
+            mine = try Simulation(engine: engine, comm: comm).run { done, _ in
+                bar.advance(by: done - shown)
+                shown = done
+            }
         }
         bar.finish()
         let runSeconds = monotonicSeconds() - runStart

@@ -238,6 +238,23 @@ public final class Engine {
         return pendingSpikes
     }
 
+    /// The gid of a cell whose membrane potential is no longer finite (-1 when the node
+    /// belongs to no spike source's cell), or nil while every node's is. A sum first —
+    /// NaN and infinities carry through it — and the nodes one by one only when it is not
+    /// finite.
+    public func nonFiniteCell() -> Int64? {
+        let sum = v.withUnsafeBufferPointer { v in v.reduce(0, +) }
+        guard !sum.isFinite, let bad = v.firstIndex(where: { !$0.isFinite }) else { return nil }
+        func root(_ node: Int) -> Int {
+            var i = node
+            while parent[i] >= 0 { i = Int(parent[i]) }
+            return i
+        }
+        let tree = root(bad)
+        for k in sourceNode.indices where root(Int(sourceNode[k])) == tree { return gids[k] }
+        return -1
+    }
+
     /// Advances one time step.
     public func step() {
         let dt = settings.dtMs

@@ -23,6 +23,7 @@ public struct Simulation {
             if s % 100 == 0 { progress(s, steps) }
             engine.step()
             if (s + 1) % interval == 0 || s + 1 == steps {
+                try stopIfNotFinite()
                 let local = engine.takeSpikes()
                 mine += local
                 engine.receive(try comm.allGatherVariable(local))
@@ -30,5 +31,18 @@ public struct Simulation {
         }
         progress(steps, steps)
         return mine.filter { $0.gid >= 0 && $0.timeMs <= engine.settings.tstopMs }
+    }
+
+    /// At each exchange, every rank learns whether any rank has a cell whose membrane
+    /// potential is no longer finite (NaN spreads to every state and spike time it
+    /// touches); then all stop, the rank holding the cell naming it and the time.
+    private func stopIfNotFinite() throws {
+        let cell = engine.nonFiniteCell()
+        guard try comm.allMax([cell == nil ? 0 : 1])[0] > 0 else { return }
+        let t = (engine.t * 1000).rounded() / 1000
+        guard let cell else {
+            throw NDError("stopping at t = \(t) ms: a cell of another rank has a membrane potential that is not finite")
+        }
+        throw NDError("\(cell >= 0 ? "cell \(cell)" : "a node of no spiking cell"): membrane potential not finite at t = \(t) ms (an unstable model: a negative conductance, a huge current?)")
     }
 }

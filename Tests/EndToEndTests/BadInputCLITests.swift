@@ -67,6 +67,33 @@ import Testing
         }
     }
 
+    /// A model that turns unstable (here a negative leak: each step multiplies v - e by
+    /// about 40) stops the run on every rank with an error naming a cell and the time,
+    /// instead of writing NaN spike times.
+    @Test func aMembranePotentialThatIsNoLongerFiniteStopsEveryRank() throws {
+        let s = Scratch()
+        defer { s.remove() }
+        try FileManager.default.removeItem(atPath: s.path)
+        try FileManager.default.copyItem(atPath: Self.root + "/examples/circuit", toPath: s.path)
+        let models = try FileManager.default.contentsOfDirectory(atPath: s.path + "/models")
+        for name in models where name.hasSuffix(".json") {
+            let text = try #require(s.read("models/" + name))
+            #expect(text.contains("\"gl\": 0.0003"))
+            s.write(text.replacingOccurrences(of: "\"gl\": 0.0003", with: "\"gl\": -0.039"), to: "models/" + name)
+        }
+        let built = try Tool.run("nd-instantiate", ["simulation_config.json", "--output-path", "o", "--ranks", "2"], in: s.path)
+        #expect(built.status == 0, "\(built.stderr)")
+        let one = try Tool.run("nd-core", ["-d", "o/coreneuron_input", "-o", "out", "--tstop", "50"], in: s.path)
+        #expect(one.status == 1, "\(one.stderr)")
+        #expect(one.stderr.contains("nd-core: error: cell "), "\(one.stderr)")
+        #expect(one.stderr.contains(": membrane potential not finite at t = "), "\(one.stderr)")
+        #expect(!s.exists("out/out.dat"))
+        let two = try Tool.mpirun(2, "nd-core", ["-d", "o/coreneuron_input", "-o", "out2", "--tstop", "50"], in: s.path)
+        #expect(two.status != 0)
+        #expect(two.stderr.components(separatedBy: "membrane potential not finite").count - 1 >= 1, "\(two.stderr)")
+        #expect(!s.exists("out2/out.dat"))
+    }
+
     /// Found by nd-fuzz (h5-morphology, seed 1, input 1301): libhdf5 1.10.8 dereferences
     /// NULL reading this corrupt file (a local heap's size). The tool reports the file and
     /// exits 1 instead of dying of SIGSEGV.
