@@ -77,7 +77,7 @@ public struct DryRun {
                 let (bytes, coreBytes, fileBytes, kind) = try estimator.bytesPerSynapse(edges)
                 var total = 0.0
                 for i in byPopulation[population]! {
-                    let n = count(cells[i].nodeID)
+                    let n = count(cells[i].node.rawValue)
                     synapses[i] += n
                     synapseKiB[i] += n * bytes / 1024
                     total += n
@@ -99,13 +99,13 @@ public struct DryRun {
             usage.metypeSynapseAverage[m] = ids.reduce(0) { $0 + synapses[$1] } / Double(ids.count)
         }
         for (cell, metype) in zip(cells, metypes) {
-            usage.populationMetypeNodeIDs[cell.population, default: [:]][metype, default: []].append(cell.nodeID)
+            usage.populationMetypeNodeIDs[cell.population, default: [:]][metype, default: []].append(cell.node.rawValue)
         }
     }
 
     /// Cell `i`'s estimate (nd-allocate's input).
     public func estimate(_ i: Int) -> CellEstimate {
-        CellEstimate(population: cells[i].population, nodeID: cells[i].nodeID, metype: metypes[i],
+        CellEstimate(population: cells[i].population, nodeID: cells[i].node.rawValue, metype: metypes[i],
                      cellKiB: usage.metypeMemoryKiB[metypes[i]]!, synapses: synapses[i], synapseKiB: synapseKiB[i])
     }
 

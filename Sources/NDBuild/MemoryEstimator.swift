@@ -36,7 +36,7 @@ public final class MemoryEstimator {
 
     /// The metype of every simulated cell.
     public func metypes(of cells: [CellRef]) throws -> [String] {
-        try cells.map { try metypes(ofPopulation: $0.population)[$0.nodeID] }
+        try cells.map { try metypes(ofPopulation: $0.population)[$0.node.rawValue] }
     }
 
     /// Builds up to `sampleSize` cells of a metype (the first ones in node order) without

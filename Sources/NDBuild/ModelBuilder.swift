@@ -48,11 +48,11 @@ public final class ModelBuilder {
                 largest[name] = population.size - 1
             }
         }
-        for cell in try simulatedCells() { largest[cell.population] = max(largest[cell.population] ?? 0, cell.nodeID) }
+        for cell in try simulatedCells() { largest[cell.population] = max(largest[cell.population] ?? 0, cell.node.rawValue) }
         for input in simulation.inputs {
             guard case .currentClamp(let clamp) = input else { continue }
             for (pop, ids) in try select(clamp.nodeSet) {
-                for id in ids { clamps[CellRef(population: pop, nodeID: id), default: []].append(clamp) }
+                for id in ids { clamps[CellRef(population: pop, node: NodeID(id)), default: []].append(clamp) }
                 if let top = ids.max(), largest[pop] != nil { largest[pop] = max(largest[pop]!, top) }
             }
         }
@@ -94,7 +94,7 @@ public final class ModelBuilder {
         let selection = try select(simulation.nodeSet)
         var cells: [CellRef] = []
         for name in circuit.nodePopulationNames where try circuit.nodes(name).config.type == "biophysical" {
-            for id in selection[name] ?? [] { cells.append(CellRef(population: name, nodeID: id)) }
+            for id in selection[name] ?? [] { cells.append(CellRef(population: name, node: NodeID(id))) }
         }
         return cells
     }
@@ -167,16 +167,17 @@ public final class ModelBuilder {
     {
         let population = try circuit.nodes(cell.population)
         let columns = try nodeColumns(population)
-        guard cell.nodeID >= 0 && cell.nodeID < population.size else {
+        let id = cell.node.rawValue
+        guard id >= 0 && id < population.size else {
             throw NDError(file: population.config.nodesFile, "cell \(cell): node id outside the \(population.size) nodes")
         }
-        let morphologyName = columns.morphology.values[Int(columns.morphology.codes[cell.nodeID])]
+        let morphologyName = columns.morphology.values[Int(columns.morphology.codes[id])]
         let key = cell.population + "/" + morphologyName
         if morphologies[key] == nil {
             morphologies[key] = try MorphologyReader.read(try MorphologyReader.path(of: morphologyName, in: population.config))
         }
         let morphology = morphologies[key]!
-        let model = try catalog(for: population.config).model(for: columns.template.values[Int(columns.template.codes[cell.nodeID])])
+        let model = try catalog(for: population.config).model(for: columns.template.values[Int(columns.template.codes[id])])
         let layout: CellBuilder.Layout
         do {
             layout = try CellBuilder.append(gid: gid(of: cell), morphology: morphology, model: model,
@@ -267,7 +268,7 @@ public final class ModelBuilder {
         var ranges: [String: (edges: EdgePopulation, ranges: [Int: [Range<Int>]])] = [:]
         for cell in cells {
             for source in try synapseSources(of: cell.population) {
-                ranges[source.edges.name, default: (source.edges, [:])].ranges[cell.nodeID] = try source.edges.afferentEdgeRanges(of: cell.nodeID)
+                ranges[source.edges.name, default: (source.edges, [:])].ranges[cell.node.rawValue] = try source.edges.afferentEdgeRanges(of: cell.node.rawValue)
             }
         }
         return try ranges.mapValues { try EdgeBlocks($0.edges, ranges: $0.ranges) }
@@ -301,7 +302,7 @@ public final class ModelBuilder {
             guard let columns = blocks[edges.name] else { continue }
             let block = columns.block
             var synapseID = 0  // the edge's place among this cell's afferent edges of the population
-            for range in columns.ranges[cell.nodeID] ?? [] where !range.isEmpty {
+            for range in columns.ranges[cell.node.rawValue] ?? [] where !range.isEmpty {
                 let offset = columns.offset(of: range)
                 for k in offset..<(offset + range.count) {
                     defer { synapseID += 1 }

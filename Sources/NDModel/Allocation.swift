@@ -1,18 +1,16 @@
 /// A cell of a circuit: its population and 0-based node id there.
 public struct CellRef: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var population: String
-    public var nodeID: Int
+    /// The node id, typed (`GidOffsets` makes a gid of it; `.rawValue` indexes node columns).
+    public var node: NodeID
 
-    public init(population: String, nodeID: Int) { self.population = population; self.nodeID = nodeID }
+    public init(population: String, node: NodeID) { self.population = population; self.node = node }
 
     public static func < (a: CellRef, b: CellRef) -> Bool {
-        a.population < b.population || (a.population == b.population && a.nodeID < b.nodeID)
+        a.population < b.population || (a.population == b.population && a.node < b.node)
     }
 
-    /// The node id, typed (`GidOffsets` makes a gid of it).
-    public var node: NodeID { NodeID(nodeID) }
-
-    public var description: String { "\(population)[\(nodeID)]" }
+    public var description: String { "\(population)[\(node)]" }
 }
 
 /// Cells per (rank, cycle) bucket: what nd-allocate computes and writes, what
@@ -60,7 +58,7 @@ public struct Allocation: Sendable {
         let indices = buckets.map { bucket in
             bucket.map { ref in
                 let p = cells.index(ref.population)
-                return cells.add(population: p, nodeID: Int64(ref.nodeID))
+                return cells.add(population: p, nodeID: Int64(ref.node.rawValue))
             }
         }
         self = cells.allocation(grid: grid, buckets: indices)
@@ -73,7 +71,7 @@ public struct Allocation: Sendable {
     /// Number of cells.
     public var cellCount: Int { nodeID.count }
 
-    public func ref(_ i: Int) -> CellRef { CellRef(population: populations[Int(population[i])], nodeID: Int(nodeID[i])) }
+    public func ref(_ i: Int) -> CellRef { CellRef(population: populations[Int(population[i])], node: NodeID(Int(nodeID[i]))) }
 
     /// The cells of bucket `b` by name, in assignment order.
     public func cells(inBucket b: Int) -> [CellRef] { buckets[b].map(ref) }

@@ -86,7 +86,7 @@ public struct CellTable: Sendable {
         synapseKiB.append(contentsOf: other.synapseKiB)
     }
 
-    public func ref(_ i: Int) -> CellRef { CellRef(population: populations[Int(population[i])], nodeID: Int(nodeID[i])) }
+    public func ref(_ i: Int) -> CellRef { CellRef(population: populations[Int(population[i])], node: NodeID(Int(nodeID[i]))) }
 
     public func estimate(_ i: Int) -> CellEstimate {
         CellEstimate(population: populations[Int(population[i])], nodeID: Int(nodeID[i]), metype: metypes[Int(metype[i])],

@@ -119,7 +119,7 @@ final class FuzzTarget {
             t.seeds = allocationSeeds().map { [("allocation.jsonl", Array($0.utf8))] }
             t.parse = {
                 let a = try AllocationJSONLines.read(t.inputPath)
-                try a.checkCovers((0..<40).map { CellRef(population: "default", nodeID: $0) }, source: t.inputPath)
+                try a.checkCovers((0..<40).map { CellRef(population: "default", node: NodeID($0)) }, source: t.inputPath)
             }
             t.tool = { ["nd-instantiate", root + "/examples/circuit/simulation_config.json", "--output-path", out, "--lb-mode", "Memory", "--allocation", t.inputPath] }
         case "cell-memory-usage":

@@ -18,10 +18,10 @@ import Testing
     @Test func equalLoadsGoToBucketsInRankThenCycleOrder() {
         // Python's heapq on (0, (rank, cycle)) pops (0,0), (0,1), (1,0), (1,1).
         let a = Allocators.lpt(problem([1, 1, 1, 1]), ranks: 2, cycles: 2)
-        #expect(a.cells(inBucket: a.index(rank: 0, cycle: 0)).map(\.nodeID) == [0])
-        #expect(a.cells(inBucket: a.index(rank: 0, cycle: 1)).map(\.nodeID) == [1])
-        #expect(a.cells(inBucket: a.index(rank: 1, cycle: 0)).map(\.nodeID) == [2])
-        #expect(a.cells(inBucket: a.index(rank: 1, cycle: 1)).map(\.nodeID) == [3])
+        #expect(a.cells(inBucket: a.index(rank: 0, cycle: 0)).map(\.node.rawValue) == [0])
+        #expect(a.cells(inBucket: a.index(rank: 0, cycle: 1)).map(\.node.rawValue) == [1])
+        #expect(a.cells(inBucket: a.index(rank: 1, cycle: 0)).map(\.node.rawValue) == [2])
+        #expect(a.cells(inBucket: a.index(rank: 1, cycle: 1)).map(\.node.rawValue) == [3])
     }
 
     @Test func neurodamusBatchesRunAcrossMetypes() {
@@ -29,8 +29,8 @@ import Testing
         let kib = (0..<40).map { $0 < 20 ? 1.0 : 3.0 }
         let types = (0..<40).map { $0 < 20 ? "A" : "B" }
         let a = Allocators.neurodamus(problem(kib, metypes: types), ranks: 2, cycles: 1)
-        #expect(a.cells(inBucket: 0).prefix(2).map(\.nodeID) == [20, 21])
-        #expect(a.cells(inBucket: 1).prefix(2).map(\.nodeID) == [22, 23])
+        #expect(a.cells(inBucket: 0).prefix(2).map(\.node.rawValue) == [20, 21])
+        #expect(a.cells(inBucket: 1).prefix(2).map(\.node.rawValue) == [22, 23])
         #expect(a.buckets.map(\.count) == [20, 20])
         // 3 cells per bucket of 5 buckets: batch = max(1, ceil(3/10)) = 1 — one by one.
         let b = Allocators.neurodamus(problem([5, 4, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], metypes: nil), ranks: 5, cycles: 1)
@@ -46,7 +46,7 @@ import Testing
         let refined = AllocationStatistics(refinedAllocation)
         #expect(refined.bucketSummary.max == 10)
         #expect(refined.bucketLowerBound == 10)
-        #expect(refinedAllocation.buckets.indices.flatMap { refinedAllocation.cells(inBucket: $0) }.map(\.nodeID).sorted() == Array(0..<5))
+        #expect(refinedAllocation.buckets.indices.flatMap { refinedAllocation.cells(inBucket: $0) }.map(\.node.rawValue).sorted() == Array(0..<5))
         // On a harder case it never does worse than lpt.
         let many: [Double] = [9, 8, 7, 6, 5, 4, 3, 2, 2, 2, 1, 1]
         let a = AllocationStatistics(Allocators.lpt(problem(many), ranks: 5, cycles: 1))

@@ -19,7 +19,7 @@ extension BuildSuite {
 
         func edges(_ builder: ModelBuilder, _ cells: [CellRef]) throws -> Edges {
             var result = Edges()
-            let simulated = Dictionary(grouping: cells, by: \.population).mapValues { Set($0.map(\.nodeID)) }
+            let simulated = Dictionary(grouping: cells, by: \.population).mapValues { Set($0.map(\.node.rawValue)) }
             for (population, ids) in simulated {
                 for e in try builder.circuit.afferentSynapses(of: population) {
                     let targets = try e.targetIDs(), sources = try e.sourceIDs(), types = try e.integers("syn_type_id")
@@ -47,7 +47,7 @@ extension BuildSuite {
             for input in builder.simulation.inputs {
                 guard case .currentClamp(let clamp) = input else { continue }
                 let selected = try clamp.nodeSet.map { try sets.resolve($0, in: builder.circuit) } ?? NodeSets.all(in: builder.circuit)
-                for (population, ids) in selected { count += ids.filter { simulated.contains(CellRef(population: population, nodeID: $0)) }.count }
+                for (population, ids) in selected { count += ids.filter { simulated.contains(CellRef(population: population, node: NodeID($0))) }.count }
             }
             return count
         }

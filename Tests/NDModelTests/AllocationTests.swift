@@ -2,7 +2,7 @@ import NDModel
 import Testing
 
 @Suite struct AllocationTests {
-    func refs(_ ids: [Int]) -> [CellRef] { ids.map { CellRef(population: "S", nodeID: $0) } }
+    func refs(_ ids: [Int]) -> [CellRef] { ids.map { CellRef(population: "S", node: NodeID($0)) } }
 
     @Test func checkCoversNamesMissingRepeatedAndUnknownCells() throws {
         let a = Allocation(grid: BucketGrid(ranks: 2, cycles: 1), buckets: [refs([0, 1]), refs([2])])
@@ -29,8 +29,8 @@ import Testing
         }
         let a = Allocation(grid: BucketGrid(ranks: 2, cycles: 1), cells: cells, kib: [1, 2, 3], buckets: [[2, 1], [0]])
         #expect(a.cellCount == 3)
-        #expect(a.cells(inBucket: 0) == [CellRef(population: "S1", nodeID: 9), CellRef(population: "S2", nodeID: 7)])
-        #expect(a.cells(inBucket: 1) == [CellRef(population: "S1", nodeID: 4)])
+        #expect(a.cells(inBucket: 0) == [CellRef(population: "S1", node: NodeID(9)), CellRef(population: "S2", node: NodeID(7))])
+        #expect(a.cells(inBucket: 1) == [CellRef(population: "S1", node: NodeID(4))])
         // The same cells numbered otherwise are the same allocation; other memory is not.
         let named = Allocation(grid: a.grid, buckets: [a.cells(inBucket: 0), a.cells(inBucket: 1)])
         var withMemory = named

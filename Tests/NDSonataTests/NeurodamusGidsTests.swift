@@ -23,7 +23,7 @@ import Testing
     @Test func gidOffsetsTurnNodeIDsIntoGids() {
         let gids = GidOffsets(largestNodeID: ["A": 999, "V": 199, "B": 499])
         #expect(gids.gid(population: "B", node: NodeID(7)) == Gid(1007))
-        #expect(gids.gid(CellRef(population: "V", nodeID: 3)) == Gid(2003))
+        #expect(gids.gid(CellRef(population: "V", node: NodeID(3))) == Gid(2003))
         #expect(gids.gid(population: "C", node: NodeID(0)) == nil)
         #expect(gids.offset(of: "B") == 1000)
         #expect(gids.end == Gid(3000))
