@@ -2,10 +2,11 @@ import NDModel
 import NDSonata
 
 /// The synapse columns of one edge population for the edges a batch of cells needs: the
-/// batch's edge ranges, sorted and joined where they touch or nearly do, selected once
-/// (one HDF5 hyperslab selection, `HDF5RowSelection`) and read through it with one
-/// H5Dread per column. Only (about) the batch's own rows are read — what a bucket reads
-/// grows with its edges, not with the population's, however many buckets share it.
+/// batch's edge ranges, sorted and joined where they touch or nearly do, as one
+/// `HDF5RowSelection` read column by column (a contiguous column copied range by range
+/// from the file's mapping, any other with one H5Dread). Only (about) the batch's own
+/// rows are read — what a bucket reads grows with its edges, not with the population's,
+/// however many buckets share it.
 /// (Public for NDBuildTests, which compare it with the rows read range by range.)
 public struct EdgeBlocks {
     /// The columns the model uses, of every row read, span after span (syn_weight and

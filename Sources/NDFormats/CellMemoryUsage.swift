@@ -46,21 +46,10 @@ public struct CellMemoryUsage: Equatable, Sendable {
         }
     }
 
-    /// A node id found twice, in O(n): a bitmap when the ids are dense, a set otherwise.
+    /// A node id found twice, in O(n) (`SeenIDs`).
     private static func firstRepeated(_ lists: Dictionary<String, [Int]>.Values, largest: Int, count: Int) -> Int? {
-        if largest < 16 * count + 4096 {
-            var seen = [UInt64](repeating: 0, count: largest / 64 + 1)
-            for ids in lists {
-                for id in ids {
-                    let bit: UInt64 = 1 << UInt64(id & 63)
-                    if seen[id >> 6] & bit != 0 { return id }
-                    seen[id >> 6] |= bit
-                }
-            }
-        } else {
-            var seen = Set<Int>(minimumCapacity: count)
-            for ids in lists { for id in ids where !seen.insert(id).inserted { return id } }
-        }
+        var seen = SeenIDs(largest: Int64(largest), count: count)
+        for ids in lists { for id in ids where !seen.insert(Int64(id)) { return id } }
         return nil
     }
 

@@ -33,9 +33,7 @@ extension FilesDat {
         out.reserveCapacity(entries.count * 8 + version.utf8.count + 16 + countWidth)
         out.append(contentsOf: version.utf8)
         out.append(0x0A)
-        let count = String(entries.count).utf8
-        out.append(contentsOf: repeatElement(0x20, count: max(0, countWidth - count.count)))
-        out.append(contentsOf: count)
+        out.append(contentsOf: String(entries.count).leftPadded(countWidth).utf8)
         out.append(0x0A)
         for entry in entries {
             out.append(contentsOf: entry.utf8)

@@ -94,39 +94,19 @@ public struct CellTable: Sendable {
     }
 
     /// The first cell whose population and node id an earlier cell has, with that
-    /// earlier cell: (earlier, again), indices. O(n): a bitmap per population when its
-    /// node ids are dense (as circuits number them), a set otherwise.
+    /// earlier cell: (earlier, again), indices. O(n) (`SeenIDs`, one per population).
     public func firstRepeated() -> (earlier: Int, again: Int)? {
         var largest = [Int64](repeating: -1, count: populations.count), counts = [Int](repeating: 0, count: populations.count)
-        var dense = true
         for i in 0..<count {
             let p = Int(population[i])
             largest[p] = max(largest[p], nodeID[i])
             counts[p] += 1
-            if nodeID[i] < 0 { dense = false }
         }
-        for p in 0..<populations.count where largest[p] >= Int64(16 * counts[p] + 4096) { dense = false }
-        var again: Int? = nil
-        if dense {
-            var offsets = [Int](repeating: 0, count: populations.count + 1)
-            for p in 0..<populations.count { offsets[p + 1] = offsets[p] + Int(largest[p]) + 1 }
-            var seen = [UInt64](repeating: 0, count: offsets.last! / 64 + 1)
-            for i in 0..<count {
-                let bit = offsets[Int(population[i])] + Int(nodeID[i])
-                let mask: UInt64 = 1 << UInt64(bit & 63)
-                if seen[bit >> 6] & mask != 0 { again = i; break }
-                seen[bit >> 6] |= mask
-            }
-        } else {
-            var seen = Set<CellKey>(minimumCapacity: count)
-            for i in 0..<count where !seen.insert(CellKey(population: population[i], nodeID: nodeID[i])).inserted { again = i; break }
-        }
-        guard let again else { return nil }
+        var seen = populations.indices.map { SeenIDs(largest: largest[$0], count: counts[$0]) }
+        guard let again = (0..<count).first(where: { !seen[Int(population[$0])].insert(nodeID[$0]) }) else { return nil }
         let earlier = (0..<again).first { population[$0] == population[again] && nodeID[$0] == nodeID[again] }!
         return (earlier, again)
     }
-
-    private struct CellKey: Hashable { var population: Int32; var nodeID: Int64 }
 
     /// The cell with its synapses [KiB].
     public func totalKiB(_ i: Int) -> Double { cellKiB[i] + synapseKiB[i] }

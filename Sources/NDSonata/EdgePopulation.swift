@@ -48,13 +48,7 @@ public final class EdgePopulation {
 
     /// Whether `indices/target_to_source` is present (looked up once: nd-instantiate asks
     /// for every cell).
-    public var hasTargetIndex: Bool {
-        if let known = targetIndexPresent { return known }
-        let present = file.exists(base + "/indices/target_to_source/node_id_to_ranges")
-        targetIndexPresent = present
-        return present
-    }
-    private var targetIndexPresent: Bool?
+    public private(set) lazy var hasTargetIndex: Bool = file.exists(base + "/indices/target_to_source/node_id_to_ranges")
 
     /// `source_node_id` of rows `rows` (all when nil).
     public func sourceIDs(rows: Range<Int>? = nil) throws -> [Int64] { try file.readInt64(base + "/source_node_id", rows: rows) }

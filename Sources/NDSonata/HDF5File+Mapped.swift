@@ -50,9 +50,8 @@ extension HDF5File {
             throw error(name, "stored at \(column.offset) for \(column.rows * column.width) bytes, past the end of the file's \(mapping.bytes.count) (truncated?)")
         }
         let file = UnsafeRawPointer(mapping.bytes.baseAddress! + column.offset)
-        var values: [T] = []
-        try guarded {
-            values = try [T](unsafeUninitializedCapacity: selection.count) { out, initialized in
+        return try guarded {
+            try [T](unsafeUninitializedCapacity: selection.count) { out, initialized in
                 let raw = UnsafeMutableRawPointer(out.baseAddress!)
                 var at = 0
                 if T.self == Double.self, column.stored == .float32 || column.stored == .float64 {
@@ -93,7 +92,6 @@ extension HDF5File {
                 initialized = selection.count
             }
         }
-        return values
     }
 
     /// Dataset `name` as a `ContiguousColumn`, or nil when it is not one (looked up once:
