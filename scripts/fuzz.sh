@@ -5,8 +5,10 @@
 # tool that reads it (exit 0, 1 or 64; on 1 the message names the file). When nd-fuzz
 # dies of a signal the input is kept under FUZZ_WORK/crashes/ (SIGALRM: a hang) and the
 # run goes on at the next index; one that libhdf5 crashes on and HDF5CrashGuard turns into
-# exit 1 naming the file is counted as an error (and said on the parser's line). Prints
-# one line per parser; exits 1 on any signal, hang or tool failure.
+# exit 1 naming the file is counted as an error (and said on the parser's line). An error
+# of a kind no bad input should give (NDError.Kind system, usage, diverged) is
+# "unexpected". Prints one line per parser; exits 1 on any signal, hang, unexpected error
+# or tool failure.
 #
 #   FUZZ_COUNT (10000) FUZZ_SEED (1) FUZZ_PARSERS (all: nd-fuzz list) FUZZ_TOOL_EVERY (50)
 #   FUZZ_TIMEOUT (5) FUZZ_WORK (.fuzz) ND_BIN (bin) ND_FUZZ (the build folder's nd-fuzz)
@@ -25,7 +27,7 @@ mkdir -p "$WORK/crashes"
 
 status=0
 for p in $PARSERS; do
-  idx=0; tried=0; errors=0; signals=0; hangs=0; truns=0; tbad=0; caught=0
+  idx=0; tried=0; errors=0; unexp=0; signals=0; hangs=0; truns=0; tbad=0; caught=0
   t0=$(date +%s.%N)
   rm -f "$WORK/$p.current"
   while [ "$idx" -lt "$COUNT" ]; do
@@ -34,15 +36,15 @@ for p in $PARSERS; do
     rc=$?
     grep -a -v '^RESULT ' "$WORK/$p.out"
     if [ "$rc" -eq 0 ]; then
-      read -r t e r b < <(sed -n 's/^RESULT .* tried=\([0-9]*\) errors=\([0-9]*\) tool_runs=\([0-9]*\) tool_bad=\([0-9]*\)$/\1 \2 \3 \4/p' "$WORK/$p.out")
-      tried=$((tried + t)); errors=$((errors + e)); truns=$((truns + r)); tbad=$((tbad + b))
+      read -r t e u r b < <(sed -n 's/^RESULT .* tried=\([0-9]*\) errors=\([0-9]*\) unexpected=\([0-9]*\) tool_runs=\([0-9]*\) tool_bad=\([0-9]*\)$/\1 \2 \3 \4 \5/p' "$WORK/$p.out")
+      tried=$((tried + t)); errors=$((errors + e)); unexp=$((unexp + u)); truns=$((truns + r)); tbad=$((tbad + b))
       break
     fi
     # libhdf5 crashed on the input and HDF5CrashGuard turned the crash into the error
     # every bad input gets (exit 1, the file named): an error, not a signal; go on after it.
     if [ "$rc" -eq 1 ] && [ -f "$WORK/$p.current" ] && grep -q 'corrupt or truncated HDF5 file (reading it crashed)' "$WORK/$p.err"; then
-      read -r i t e r b <"$WORK/$p.current"
-      tried=$((tried + t + 1)); errors=$((errors + e + 1)); truns=$((truns + r)); tbad=$((tbad + b)); caught=$((caught + 1))
+      read -r i t e u r b <"$WORK/$p.current"
+      tried=$((tried + t + 1)); errors=$((errors + e + 1)); unexp=$((unexp + u)); truns=$((truns + r)); tbad=$((tbad + b)); caught=$((caught + 1))
       rm -f "$WORK/$p.current"
       idx=$((i + 1))
       continue
@@ -51,8 +53,8 @@ for p in $PARSERS; do
       echo "$p: nd-fuzz failed (exit $rc):"; tail -5 "$WORK/$p.err"; status=1; break
     fi
     # Died on input i: keep it, count it, go on after it.
-    read -r i t e r b <"$WORK/$p.current"
-    tried=$((tried + t + 1)); errors=$((errors + e)); truns=$((truns + r)); tbad=$((tbad + b))
+    read -r i t e u r b <"$WORK/$p.current"
+    tried=$((tried + t + 1)); errors=$((errors + e)); unexp=$((unexp + u)); truns=$((truns + r)); tbad=$((tbad + b))
     sig=$((rc - 128))
     kept="$WORK/crashes/$p-seed$SEED-$i"
     rm -rf "$kept"; mkdir -p "$kept"
@@ -65,9 +67,9 @@ for p in $PARSERS; do
     idx=$((i + 1))
   done
   secs=$(echo "$(date +%s.%N) - $t0" | bc)
-  printf '%-20s %7d inputs %7d errors %3d signals %3d hangs   tools: %4d run %3d bad   %6.1f s%s\n' \
-    "$p" "$tried" "$errors" "$signals" "$hangs" "$truns" "$tbad" "$secs" \
+  printf '%-20s %7d inputs %7d errors %3d unexpected %3d signals %3d hangs   tools: %4d run %3d bad   %6.1f s%s\n' \
+    "$p" "$tried" "$errors" "$unexp" "$signals" "$hangs" "$truns" "$tbad" "$secs" \
     "$([ "$caught" -gt 0 ] && echo "   ($caught of the errors: libhdf5 crashes caught by HDF5CrashGuard)")"
-  if [ $((signals + hangs + tbad)) -gt 0 ]; then status=1; fi
+  if [ $((unexp + signals + hangs + tbad)) -gt 0 ]; then status=1; fi
 done
 exit $status

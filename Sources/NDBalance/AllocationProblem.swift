@@ -47,7 +47,7 @@ public struct AllocationProblem: Sendable {
             let p = cells.population(pop)
             for (metype, ids) in metypes {
                 guard let kib = memory[metype] else {
-                    throw NDError("metype '\(metype)' of population '\(pop)' has no metype_memory entry")
+                    throw NDError(.notFound, "metype '\(metype)' of population '\(pop)' has no metype_memory entry")
                 }
                 let m = cells.metype(metype)
                 let synapses = synapseAverage[metype] ?? 0

@@ -44,7 +44,7 @@ public struct DatasetWriter {
     /// proportion to the bytes of the synapses' part (`synapseBytes`).
     public func write(_ group: ModelGroup, id: Int64, simulation: SimulationConfig,
                       seconds: inout PhaseSeconds) throws -> [(name: String, size: Int, crc: UInt32)] {
-        guard id >= 0, id <= Int64(Int32.max) else { throw NDError("group id \(id) does not fit CoreNEURON's 32-bit ids") }
+        guard id >= 0, id <= Int64(Int32.max) else { throw NDError(.outOfRange, "group id \(id) does not fit CoreNEURON's 32-bit ids") }
         var values: [String: Double] = [:]
         for (name, value) in globals(simulation).scalars { values[name] = value }
         let core = try group.coreGroup(id: Int(id), catalog: catalog, vInitMV: simulation.conditions.vInitMV,

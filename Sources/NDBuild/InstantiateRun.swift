@@ -96,9 +96,9 @@ public struct InstantiateRun {
             mechanisms = try builder.synapseMechanisms()
             if let path = allocationFile {
                 allocation = path.hasSuffix(".pkl.gz") ? try AllocationPickle.read(path) : try AllocationJSONLines.read(path)
-                if let r = ranks, r != allocation.ranks { throw NDError(file: path, "the allocation has \(allocation.ranks) ranks, --ranks says \(r)") }
+                if let r = ranks, r != allocation.ranks { throw NDError(.inconsistent, file: path, "the allocation has \(allocation.ranks) ranks, --ranks says \(r)") }
                 if let c = cycles, c != allocation.cycles {
-                    throw NDError(file: path, "the allocation has \(allocation.cycles) cycles, --modelbuilding-steps says \(c)")
+                    throw NDError(.inconsistent, file: path, "the allocation has \(allocation.cycles) cycles, --modelbuilding-steps says \(c)")
                 }
             } else {
                 allocation = Allocation.roundRobin(cells, ranks: ranks ?? processes, cycles: cycles ?? 1)

@@ -64,11 +64,11 @@ public final class ModelBuilder {
             case .spikes(_, let file, _, let delay):
                 for spike in try SpikeFile.read(file) {
                     guard let gid = gids.gid(population: spike.population, node: NodeID(spike.nodeID)) else {
-                        throw NDError(file: file, "spikes of population '\(spike.population)', which the circuit does not have")
+                        throw NDError(.notFound, file: file, "spikes of population '\(spike.population)', which the circuit does not have")
                     }
                     let size = try circuit.nodes(spike.population).size
                     guard spike.nodeID >= 0 && spike.nodeID < size, spike.timeMs.isFinite else {
-                        throw NDError(file: file, "spike of node \(spike.nodeID) of '\(spike.population)' at \(spike.timeMs) ms: expected a node id in 0..<\(size) and a finite time")
+                        throw NDError(.outOfRange, file: file, "spike of node \(spike.nodeID) of '\(spike.population)' at \(spike.timeMs) ms: expected a node id in 0..<\(size) and a finite time")
                     }
                     replay[gid, default: []].append(spike.timeMs + delay)
                 }
@@ -80,7 +80,7 @@ public final class ModelBuilder {
     private func select(_ nodeSet: String?) throws -> NodeSelection {
         guard let nodeSet else { return try NodeSets.all(in: circuit) }
         guard let file = simulation.nodeSetsFile ?? circuit.config.nodeSetsFile else {
-            throw NDError(file: simulation.path, "node set '\(nodeSet)' named but no node_sets_file")
+            throw NDError(.notFound, file: simulation.path, "node set '\(nodeSet)' named but no node_sets_file")
         }
         if nodeSets == nil { nodeSets = try NodeSets(path: file, warn: warn) }
         return try nodeSets!.resolve(nodeSet, in: circuit)
@@ -169,7 +169,7 @@ public final class ModelBuilder {
         let columns = try nodeColumns(population)
         let id = cell.node.rawValue
         guard id >= 0 && id < population.size else {
-            throw NDError(file: population.config.nodesFile, "cell \(cell): node id outside the \(population.size) nodes")
+            throw NDError(.outOfRange, file: population.config.nodesFile, "cell \(cell): node id outside the \(population.size) nodes")
         }
         let morphologyName = columns.morphology.values[Int(columns.morphology.codes[id])]
         let key = cell.population + "/" + morphologyName
@@ -219,7 +219,7 @@ public final class ModelBuilder {
         let c = ElectricalModelCatalog(directory: population.biophysicalModelsDirectory, warn: warn) { model in
             for section in SectionType.allCases {
                 for m in model.model(for: section).mechanisms where !MechanismTable.densityNames.contains(m.name) {
-                    throw NDError("model '\(model.template)': mechanism '\(m.name)' is not simulated (supported: \(MechanismTable.densityNames.sorted().joined(separator: ", ")))")
+                    throw NDError(.unsupported, "model '\(model.template)': mechanism '\(m.name)' is not simulated (supported: \(MechanismTable.densityNames.sorted().joined(separator: ", ")))")
                 }
             }
         }
@@ -249,10 +249,10 @@ public final class ModelBuilder {
         if let known = synapseSourceCache[population] { return known }
         let sources = try circuit.afferentSynapses(of: population).map { edges in
             guard let offset = gids.offset(of: edges.sourcePopulation) else {
-                throw NDError(file: edges.config.edgesFile, "edge population '\(edges.name)': unknown source population '\(edges.sourcePopulation)'")
+                throw NDError(.notFound, file: edges.config.edgesFile, "edge population '\(edges.name)': unknown source population '\(edges.sourcePopulation)'")
             }
             guard edges.hasTargetIndex else {
-                throw NDError(file: edges.config.edgesFile, "edge population '\(edges.name)' has no target index; nd-instantiate needs indices/target_to_source")
+                throw NDError(.notFound, file: edges.config.edgesFile, "edge population '\(edges.name)' has no target index; nd-instantiate needs indices/target_to_source")
             }
             return SynapseSource(edges: edges, sourceOffset: offset, sourceCount: try circuit.nodes(edges.sourcePopulation).size,
                                  release: EdgeBlocks.hasRelease(edges),
@@ -312,27 +312,27 @@ public final class ModelBuilder {
                     // (NEURON itself refuses a position outside [0, 1]: so do the simple synapses.)
                     let source = block.sources[k]
                     guard source >= 0 && source < Int64(sourceCount) else {
-                        throw NDError(file: edges.config.edgesFile,
+                        throw NDError(.outOfRange, file: edges.config.edgesFile,
                             "edge \(edge) of '\(edges.name)': source_node_id \(source) outside the \(sourceCount) nodes of population '\(edges.sourcePopulation)'")
                     }
                     guard block.positions[k].isFinite && (release || (0...1).contains(block.positions[k])) else {
-                        throw NDError(file: edges.config.edgesFile,
+                        throw NDError(.outOfRange, file: edges.config.edgesFile,
                             "edge \(edge) of '\(edges.name)': afferent_section_pos \(block.positions[k]), expected a number in [0, 1]")
                     }
                     let position = release ? min(max(block.positions[k], 1e-7), 0.9999999) : block.positions[k]
                     guard let node = layout.node(section: Int(block.sections[k]), position: position) else {
-                        throw NDError(file: edges.config.edgesFile,
+                        throw NDError(.outOfRange, file: edges.config.edgesFile,
                             "edge \(edge) of '\(edges.name)': afferent_section_id \(block.sections[k]) outside the \(morphology.sections.count + 1) sections of \(cell)'s morphology")
                     }
                     let delay = block.delays[k]
                     guard delay > 0 && delay <= SimulationLimits.tstopMs.upperBound else {
-                        throw NDError(file: edges.config.edgesFile, "edge \(edge) of '\(edges.name)': delay \(delay) ms, expected a finite number > 0")
+                        throw NDError(.outOfRange, file: edges.config.edgesFile, "edge \(edge) of '\(edges.name)': delay \(delay) ms, expected a finite number > 0")
                     }
                     if release {
                         guard block.taus[k] > 0, block.taus[k].isFinite, block.use[k].isFinite, block.depressions[k].isFinite,
                               block.facilitations[k].isFinite, block.conductances[k].isFinite, block.vesicles[k].isFinite,
                               block.vesicles[k] <= 1e6, block.scaleFactors.isEmpty || block.scaleFactors[k].isFinite else {
-                            throw NDError(file: edges.config.edgesFile, "edge \(edge) of '\(edges.name)': decay_time \(block.taus[k]), u_syn \(block.use[k]), depression_time \(block.depressions[k]), facilitation_time \(block.facilitations[k]), conductance \(block.conductances[k]): expected finite values, decay_time > 0")
+                            throw NDError(.outOfRange, file: edges.config.edgesFile, "edge \(edge) of '\(edges.name)': decay_time \(block.taus[k]), u_syn \(block.use[k]), depression_time \(block.depressions[k]), facilitation_time \(block.facilitations[k]), conductance \(block.conductances[k]): expected finite values, decay_time > 0")
                         }
                         let target = rules.append(k, of: block, node: node, targetGid: targetGid, synapseID: synapseID,
                                                   populations: populations, to: &group)
@@ -344,7 +344,7 @@ public final class ModelBuilder {
                     }
                     let tau = block.taus[k], rise = block.rises[k]
                     guard tau.isFinite, rise.isFinite, block.weights[k].isFinite, block.conductances[k].isFinite else {
-                        throw NDError(file: edges.config.edgesFile, "edge \(edge) of '\(edges.name)': decay_time \(tau), rise_time \(rise), syn_weight \(block.weights[k]), conductance \(block.conductances[k]): expected finite values")
+                        throw NDError(.outOfRange, file: edges.config.edgesFile, "edge \(edge) of '\(edges.name)': decay_time \(tau), rise_time \(rise), syn_weight \(block.weights[k]), conductance \(block.conductances[k]): expected finite values")
                     }
                     let decay = SynapseKind.decayMs(decayTime: tau)
                     let reversal: Double = SynapseKind.isExcitatory(synTypeID: block.types[k]) ? 0 : -80

@@ -76,7 +76,7 @@ struct SectionGeometry {
         }
         guard n <= Double(ElectricalModel.maxSegments) else {
             let count = n.isFinite && n < 1e15 ? String(Int64(n)) : "\(n)"
-            throw NDError("a section of \(length) µm needs \(count) segments by the model's compartment rule (\(rule)); NEURON allows at most \(ElectricalModel.maxSegments)")
+            throw NDError(.outOfRange, "a section of \(length) µm needs \(count) segments by the model's compartment rule (\(rule)); NEURON allows at most \(ElectricalModel.maxSegments)")
         }
         return max(1, Int(n))
     }

@@ -12,7 +12,7 @@ public enum AllocationRun {
         if let path = cellMemoryUsage {
             let usage = try CellMemoryUsage(contentsOf: path)
             guard !usage.populationMetypeNodeIDs.isEmpty else {
-                throw NDError(file: path, "no pop_metype_gids: this file has metype memories only (run nd-estimate)")
+                throw NDError(.notFound, file: path, "no pop_metype_gids: this file has metype memories only (run nd-estimate)")
             }
             let ids = usage.populationMetypeNodeIDs
             do {
@@ -33,7 +33,7 @@ public enum AllocationRun {
     public static func allocate(_ problem: AllocationProblem, ranks: Int, cycles: Int, algorithm: AllocationAlgorithm,
                                 perPopulation: Bool, allowEmpty: Bool, timeBudget: Double) throws -> (Allocation, AllocationStatistics) {
         guard ranks * cycles <= problem.cells.count || allowEmpty else {
-            throw NDError("\(ranks) ranks x \(cycles) cycles = \(ranks * cycles) buckets for \(problem.cells.count) cells: some would stay empty (use --allow-empty, or fewer ranks or cycles)")
+            throw NDError(.usage, "\(ranks) ranks x \(cycles) cycles = \(ranks * cycles) buckets for \(problem.cells.count) cells: some would stay empty (use --allow-empty, or fewer ranks or cycles)")
         }
         let allocation: Allocation
         switch algorithm {

@@ -10,10 +10,10 @@ public func requireInputFile(_ path: String) throws {
     if path == "-" { return }
     var st = stat()
     guard stat(path, &st) == 0 else {
-        throw NDError(file: path, "input file could not be found (\(String(cString: strerror(errno))))")
+        throw NDError(.notFound, file: path, "input file could not be found (\(String(cString: strerror(errno))))")
     }
     guard (st.st_mode & S_IFMT) == S_IFREG else {
-        throw NDError(file: path, "not a regular file, expected a files.dat")
+        throw NDError(.usage, file: path, "not a regular file, expected a files.dat")
     }
 }
 
@@ -23,12 +23,12 @@ public func requireInputFile(_ path: String) throws {
 /// twice). `names` are the non-empty entries considered, `indices` their entry positions.
 public func checkFilesDat(_ filesDat: FilesDat, names: [String], indices: [Int], path: String) throws {
     if parsePythonInt(filesDat.version) != nil && filesDat.declaredCount != nil {
-        throw NDError(file: path, line: 1, "'\(filesDat.version.prefix(40))' is a number: expected the version line (e.g. 1.8) before the entry count")
+        throw NDError(.malformed, file: path, line: 1, "'\(filesDat.version.prefix(40))' is a number: expected the version line (e.g. 1.8) before the entry count")
     }
     guard let repeated = firstRepeatedEntry(names) else { return }
     // The error path: where the entry was first and again.
     let lines = indices.indices.filter { names[$0] == repeated }.prefix(2).map { FilesDat.lineNumber(ofEntry: indices[$0]) }
-    throw NDError(file: path, line: lines[1],
+    throw NDError(.inconsistent, file: path, line: lines[1],
                   "entry '\(repeated.prefix(40))' listed again (first on line \(lines[0])): CoreNEURON would load that group twice")
 }
 

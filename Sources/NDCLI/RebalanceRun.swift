@@ -23,7 +23,7 @@ public struct RebalanceRun {
         let filesDat = try FilesDat(contentsOf: input)
         let (names, indices) = try Self.entries(of: filesDat, path: input, maxEntries: maxEntries, diagnostics: diagnostics)
         if names.count < machines {
-            throw NDError(file: input,
+            throw NDError(.usage, file: input,
                 "too little data for the selected number of machines: \(names.count) entries for \(machines) machines; specify fewer")
         }
         let sizes = try entryLoads(names, indices: indices, folder: directoryName(input),
@@ -51,7 +51,7 @@ public struct RebalanceRun {
         } else if let declared = filesDat.declaredCount {
             limit = declared
         } else {
-            throw NDError(file: path, line: 2,
+            throw NDError(.malformed, file: path, line: 2,
                 "expected the entry count, got '\(filesDat.countField)' (use --max-entries to override)")
         }
         var lineCount = filesDat.entries.count

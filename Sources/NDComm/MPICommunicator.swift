@@ -12,7 +12,7 @@ public final class MPICommunicator: Communicator {
         var initialized: Int32 = 0
         MPI_Initialized(&initialized)
         if initialized == 0 {
-            guard MPI_Init(nil, nil) == MPI_SUCCESS else { throw NDError("MPI_Init failed") }
+            guard MPI_Init(nil, nil) == MPI_SUCCESS else { throw NDError(.system, "MPI_Init failed") }
         }
         var r: Int32 = 0, s: Int32 = 0
         MPI_Comm_rank(comm, &r)
@@ -38,18 +38,18 @@ public final class MPICommunicator: Communicator {
                 MPI_Allreduce(inp.baseAddress, out.baseAddress, Int32(values.count), nd_MPI_DOUBLE(), op, comm)
             }
         }
-        guard status == MPI_SUCCESS else { throw NDError("MPI_Allreduce failed on rank \(rank) (\(status))") }
+        guard status == MPI_SUCCESS else { throw NDError(.system, "MPI_Allreduce failed on rank \(rank) (\(status))") }
         return result
     }
 
     public func allGather<T: BitwiseCopyable>(_ values: [T]) throws -> [T] {
         let bytes = values.count * MemoryLayout<T>.stride
-        guard bytes <= Int(Int32.max) else { throw NDError("allGather: \(bytes) bytes from rank \(rank), more than MPI's count holds") }
+        guard bytes <= Int(Int32.max) else { throw NDError(.outOfRange, "allGather: \(bytes) bytes from rank \(rank), more than MPI's count holds") }
         let result = try [T](unsafeUninitializedCapacity: values.count * size) { out, initialized in
             let status = values.withUnsafeBytes { inp in
                 MPI_Allgather(inp.baseAddress, Int32(bytes), nd_MPI_BYTE(), out.baseAddress, Int32(bytes), nd_MPI_BYTE(), comm)
             }
-            guard status == MPI_SUCCESS else { throw NDError("MPI_Allgather failed on rank \(rank) (\(status))") }
+            guard status == MPI_SUCCESS else { throw NDError(.system, "MPI_Allgather failed on rank \(rank) (\(status))") }
             initialized = values.count * size
         }
         return result
@@ -60,7 +60,7 @@ public final class MPICommunicator: Communicator {
         let counts = try allGather([Int64(values.count)])
         let total = counts.reduce(0, +)
         guard total * Int64(stride) <= Int64(Int32.max) else {
-            throw NDError("allGatherVariable: \(total * Int64(stride)) bytes in all, more than MPI's displacements hold")
+            throw NDError(.outOfRange, "allGatherVariable: \(total * Int64(stride)) bytes in all, more than MPI's displacements hold")
         }
         let byteCounts = counts.map { Int32($0 * Int64(stride)) }
         var displacements = [Int32](repeating: 0, count: size)
@@ -74,12 +74,12 @@ public final class MPICommunicator: Communicator {
                     }
                 }
             }
-            guard status == MPI_SUCCESS else { throw NDError("MPI_Allgatherv failed on rank \(rank) (\(status))") }
+            guard status == MPI_SUCCESS else { throw NDError(.system, "MPI_Allgatherv failed on rank \(rank) (\(status))") }
             initialized = Int(total)
         }
     }
 
     public func barrier() throws {
-        guard MPI_Barrier(comm) == MPI_SUCCESS else { throw NDError("MPI_Barrier failed on rank \(rank)") }
+        guard MPI_Barrier(comm) == MPI_SUCCESS else { throw NDError(.system, "MPI_Barrier failed on rank \(rank)") }
     }
 }

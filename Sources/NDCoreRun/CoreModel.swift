@@ -18,7 +18,7 @@ public struct CoreModel {
         let list = parameters.filesdat ?? PathUtil.join(parameters.datpath, "files.dat")
         try requireInputFile(list)
         let (ids, gaps) = try CoreDataset.groups(filesDat: list, rank: rank, size: size)
-        if gaps { throw NDError(file: list, line: 2, "the model has gap junctions, which nd-core does not simulate") }
+        if gaps { throw NDError(.unsupported, file: list, line: 2, "the model has gap junctions, which nd-core does not simulate") }
         // One group at a time, each mechanism block turned into the engine's form as it
         // is read (its file pages and NEURON's variables let go at once). Every group
         // is read before a missing mechanism is reported, so that the message names
@@ -35,7 +35,7 @@ public struct CoreModel {
             models.append(try loader.finish(g))
         }
         guard missing.isEmpty else {
-            throw NDError(file: parameters.datpath, "mechanisms nd-core does not simulate: \(missing.sorted().joined(separator: ", "))")
+            throw NDError(.unsupported, file: parameters.datpath, "mechanisms nd-core does not simulate: \(missing.sorted().joined(separator: ", "))")
         }
         entries = models.count
         self.coreNeuronBytes = coreNeuronBytes
@@ -55,7 +55,7 @@ public struct CoreModel {
         let globals = fileExists(globalsPath) ? try GlobalsFile(parsing: try FileBytes.read(globalsPath), name: globalsPath) : nil
         let dt = parameters.dt ?? globals?["dt"] ?? 0.025, celsius = parameters.celsius ?? globals?["celsius"] ?? 6.3
         if let problem = SimulationLimits.problem("dt", dt, SimulationLimits.dtMs) ?? SimulationLimits.problem("celsius", celsius, SimulationLimits.celsius) {
-            throw NDError(file: globalsPath, problem)
+            throw NDError(.outOfRange, file: globalsPath, problem)
         }
         var globalValues: [String: Double] = [:]
         for (name, value) in globals?.scalars ?? [] { globalValues[name] = value }

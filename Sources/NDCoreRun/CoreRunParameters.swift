@@ -38,11 +38,11 @@ public struct CoreRunParameters: Equatable, Sendable {
         if let x = given.voltage { voltage = x }
         if let x = given.seed { seed = Double(x) }
         if let seed, !(0...Double(UInt32.max)).contains(seed) || seed != seed.rounded() {
-            throw NDError(file: configFile, "seed \(seed): expected an integer in 0...\(UInt32.max)")
+            throw NDError(.outOfRange, file: configFile, "seed \(seed): expected an integer in 0...\(UInt32.max)")
         }
         for (key, value, range): (String, Double?, ClosedRange<Double>) in [("tstop", tstop, SimulationLimits.tstopMs), ("dt", dt, SimulationLimits.dtMs),
                                     ("celsius", celsius, SimulationLimits.celsius), ("voltage", voltage, SimulationLimits.voltageMV)] {
-            if let value, let problem = SimulationLimits.problem(key, value, range) { throw NDError(file: configFile, problem) }
+            if let value, let problem = SimulationLimits.problem(key, value, range) { throw NDError(.outOfRange, file: configFile, problem) }
         }
     }
 

@@ -41,8 +41,8 @@ public struct Simulation {
         guard try comm.allMax([cell == nil ? 0 : 1])[0] > 0 else { return }
         let t = (engine.t * 1000).rounded() / 1000
         guard let cell else {
-            throw NDError("stopping at t = \(t) ms: a cell of another rank has a membrane potential that is not finite")
+            throw NDError(.diverged, "stopping at t = \(t) ms: a cell of another rank has a membrane potential that is not finite")
         }
-        throw NDError("\(cell >= 0 ? "cell \(cell)" : "a node of no spiking cell"): membrane potential not finite at t = \(t) ms (an unstable model: a negative conductance, a huge current?)")
+        throw NDError(.diverged, "\(cell >= 0 ? "cell \(cell)" : "a node of no spiking cell"): membrane potential not finite at t = \(t) ms (an unstable model: a negative conductance, a huge current?)")
     }
 }

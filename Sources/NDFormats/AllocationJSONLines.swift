@@ -13,34 +13,34 @@ public enum AllocationJSONLines {
         // Per line: its bucket and the cells it lists, numbered in order.
         var records: [(rank: Int, cycle: Int, cells: Range<Int>)] = []
         while let (line, value) = try reader.nextRecord() {
-            guard let o = value.objectValue else { throw NDError(file: path, line: line, "expected a JSON object per line") }
+            guard let o = value.objectValue else { throw NDError(.malformed, file: path, line: line, "expected a JSON object per line") }
             if let v = o["version"]?.intValue, v > Int64(formatVersion) {
-                throw NDError(file: path, line: line, "allocation format version \(v), this tool reads version \(formatVersion)")
+                throw NDError(.unsupported, file: path, line: line, "allocation format version \(v), this tool reads version \(formatVersion)")
             }
             guard let population = o["population"]?.stringValue else {
-                throw NDError(file: path, line: line, "\"population\": expected a string")
+                throw NDError(.malformed, file: path, line: line, "\"population\": expected a string")
             }
             guard let rank = o["rank"]?.intValue, rank >= 0, let cycle = o["cycle"]?.intValue, cycle >= 0 else {
-                throw NDError(file: path, line: line, "\"rank\" and \"cycle\": expected integers >= 0")
+                throw NDError(.outOfRange, file: path, line: line, "\"rank\" and \"cycle\": expected integers >= 0")
             }
             // The bucket array is sized by the largest rank and cycle.
             guard rank < Int64(BucketGrid.maxCount), cycle < Int64(BucketGrid.maxCount),
                   BucketGrid.boundedProduct(Int(rank) + 1, Int(cycle) + 1) != nil else {
-                throw NDError(file: path, line: line, "rank \(rank), cycle \(cycle): at most \(BucketGrid.maxCount) buckets (ranks x cycles) are supported")
+                throw NDError(.outOfRange, file: path, line: line, "rank \(rank), cycle \(cycle): at most \(BucketGrid.maxCount) buckets (ranks x cycles) are supported")
             }
-            guard let gids = o["gids"]?.arrayValue else { throw NDError(file: path, line: line, "\"gids\": expected a list") }
+            guard let gids = o["gids"]?.arrayValue else { throw NDError(.malformed, file: path, line: line, "\"gids\": expected a list") }
             let p = cells.index(population)
             let from = cells.population.count
             for g in gids {
-                guard let id = g.intValue, id >= 0 else { throw NDError(file: path, line: line, "\"gids\": expected integers >= 0") }
+                guard let id = g.intValue, id >= 0 else { throw NDError(.outOfRange, file: path, line: line, "\"gids\": expected integers >= 0") }
                 _ = cells.add(population: p, nodeID: id)
             }
             records.append((Int(rank), Int(cycle), from..<cells.population.count))
         }
-        guard !records.isEmpty else { throw NDError(file: path, "no allocation records") }
+        guard !records.isEmpty else { throw NDError(.malformed, file: path, "no allocation records") }
         let ranks = records.map(\.rank).max()! + 1, cycles = records.map(\.cycle).max()! + 1
         guard BucketGrid.boundedProduct(ranks, cycles) != nil else {
-            throw NDError(file: path, "\(ranks) ranks x \(cycles) cycles: at most \(BucketGrid.maxCount) buckets are supported")
+            throw NDError(.outOfRange, file: path, "\(ranks) ranks x \(cycles) cycles: at most \(BucketGrid.maxCount) buckets are supported")
         }
         let grid = BucketGrid(ranks: ranks, cycles: cycles)
         var buckets = [[Int]](repeating: [], count: grid.count)
@@ -65,7 +65,7 @@ public enum AllocationJSONLines {
             let bytes = Array(text.utf8)
             let marker = Array(#""gids":[]"#.utf8)
             guard let at = (0...(bytes.count - marker.count)).first(where: { bytes[$0..<($0 + marker.count)].elementsEqual(marker) }) else {
-                throw NDError("allocation JSON-lines: cannot place the gids")
+                throw NDError(.system, "allocation JSON-lines: cannot place the gids")
             }
             out.append(contentsOf: bytes[..<(at + marker.count - 1)])
             appendDecimalList(nodeIDs, to: &out)

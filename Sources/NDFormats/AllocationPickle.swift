@@ -12,7 +12,7 @@ public enum AllocationPickle {
         let gzipped = try FileBytes.read(path)
         let bytes = try Gzip.decompress(gzipped, name: path, limit: maxDecompressedBytes(gzipped: gzipped.count))
         guard case .dict(let pops) = try Pickle.decode(bytes, name: path) else {
-            throw NDError(file: path, "expected a dict of populations")
+            throw NDError(.malformed, file: path, "expected a dict of populations")
         }
         var cells = Allocation.Cells()
         // Per (rank, cycle) key met: the cells it lists, numbered in order.
@@ -20,22 +20,22 @@ public enum AllocationPickle {
         var maxRank = -1, maxCycle = -1
         for (popKey, value) in pops {
             guard case .string(let pop) = popKey, case .dict(let buckets) = value else {
-                throw NDError(file: path, "expected {population: {(rank, cycle): [gids]}}")
+                throw NDError(.malformed, file: path, "expected {population: {(rank, cycle): [gids]}}")
             }
             let p = cells.index(pop)
             for (key, gids) in buckets {
                 guard case .tuple(let rc) = key, rc.count == 2, case .int(let r) = rc[0], case .int(let c) = rc[1], r >= 0, c >= 0,
                       case .list(let list) = gids else {
-                    throw NDError(file: path, "population \(pop): expected (rank, cycle) keys and lists of gids")
+                    throw NDError(.malformed, file: path, "population \(pop): expected (rank, cycle) keys and lists of gids")
                 }
                 // The bucket array is sized by the largest rank and cycle.
                 guard r < Int64(BucketGrid.maxCount), c < Int64(BucketGrid.maxCount) else {
-                    throw NDError(file: path, "population \(pop): bucket (\(r), \(c)): at most \(BucketGrid.maxCount) buckets (ranks x cycles) are supported")
+                    throw NDError(.outOfRange, file: path, "population \(pop): bucket (\(r), \(c)): at most \(BucketGrid.maxCount) buckets (ranks x cycles) are supported")
                 }
                 maxRank = max(maxRank, Int(r)); maxCycle = max(maxCycle, Int(c))
                 let from = cells.population.count
                 for g in list {
-                    guard case .int(let id) = g, id >= 0 else { throw NDError(file: path, "population \(pop): gids must be integers >= 0") }
+                    guard case .int(let id) = g, id >= 0 else { throw NDError(.outOfRange, file: path, "population \(pop): gids must be integers >= 0") }
                     _ = cells.add(population: p, nodeID: id)
                 }
                 keys.append((Int(r), Int(c), from..<cells.population.count))
@@ -43,7 +43,7 @@ public enum AllocationPickle {
         }
         let ranks = maxRank + 1, cycles = maxCycle + 1
         guard ranks <= 0 || cycles <= 0 || BucketGrid.boundedProduct(ranks, cycles) != nil else {
-            throw NDError(file: path, "\(ranks) ranks x \(cycles) cycles: at most \(BucketGrid.maxCount) buckets are supported")
+            throw NDError(.outOfRange, file: path, "\(ranks) ranks x \(cycles) cycles: at most \(BucketGrid.maxCount) buckets are supported")
         }
         let grid = BucketGrid(ranks: ranks, cycles: cycles)
         var buckets = [[Int]](repeating: [], count: grid.count)

@@ -27,7 +27,7 @@ public final class AtomicFile {
     /// whatever the path spelling): an input is never overwritten.
     public init(_ destination: String, protecting inputs: [String] = []) throws {
         for input in inputs where input != "-" && sameFile(input, destination) {
-            throw NDError(file: destination, "refusing to overwrite the input file \(input)")
+            throw NDError(.usage, file: destination, "refusing to overwrite the input file \(input)")
         }
         self.destination = destination
         var st = stat(), target = stat()
@@ -38,15 +38,15 @@ public final class AtomicFile {
             switch kind {
             case S_IFCHR, S_IFIFO, S_IFSOCK:
                 let fd = open(destination, O_WRONLY | O_CLOEXEC)
-                if fd < 0 { throw NDError(file: destination, "cannot open for writing: \(errnoDescription())") }
+                if fd < 0 { throw NDError(.init(errno: errno), file: destination, "cannot open for writing: \(errnoDescription())") }
                 self.fd = fd
                 temporaryPath = destination
                 writesThrough = true
                 writer = BufferedWriter(fd: fd, name: destination)
                 return
-            case S_IFLNK: throw NDError(file: destination, "is a symbolic link: refusing to replace it (name its target instead)")
-            case S_IFDIR: throw NDError(file: destination, "is a folder, expected a file name")
-            default: throw NDError(file: destination, "is a block device or special file: refusing to write to it")
+            case S_IFLNK: throw NDError(.usage, file: destination, "is a symbolic link: refusing to replace it (name its target instead)")
+            case S_IFDIR: throw NDError(.usage, file: destination, "is a folder, expected a file name")
+            default: throw NDError(.usage, file: destination, "is a block device or special file: refusing to write to it")
             }
         }
         writesThrough = false
@@ -56,7 +56,7 @@ public final class AtomicFile {
         var template = Array((dir + "." + base + ".tmp.XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         if fd < 0 {
-            throw NDError(file: destination, "cannot create a temporary file beside it: \(errnoDescription())")
+            throw NDError(.init(errno: errno), file: destination, "cannot create a temporary file beside it: \(errnoDescription())")
         }
         fchmod(fd, 0o644 & ~currentUmask())
         self.fd = fd
@@ -87,14 +87,14 @@ public final class AtomicFile {
             let message = errnoDescription()
             fd = -1
             abandon()
-            throw NDError(file: destination, "cannot write: \(message)")
+            throw NDError(.system, file: destination, "cannot write: \(message)")
         }
         fd = -1
         if writesThrough { finished = true; return }
         if rename(temporaryPath, destination) != 0 {
             let message = errnoDescription()
             abandon()
-            throw NDError(file: destination, "cannot rename \(temporaryPath) into place: \(message)")
+            throw NDError(.system, file: destination, "cannot rename \(temporaryPath) into place: \(message)")
         }
         finished = true
         TemporaryFiles.unregister(temporaryPath)

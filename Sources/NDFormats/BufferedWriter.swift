@@ -37,7 +37,7 @@ public final class BufferedWriter {
             let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw NDError(file: name, "cannot write: \(errnoDescription())")
+                throw NDError(.system, file: name, "cannot write: \(errnoDescription())")
             }
             offset += n
         }

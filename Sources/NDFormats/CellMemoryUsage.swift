@@ -28,7 +28,7 @@ public struct CellMemoryUsage: Equatable, Sendable {
     public func check(path: String) throws {
         for (name, table) in [("metype_memory", metypeMemoryKiB), ("metype_cell_syn_average", metypeSynapseAverage)] {
             for (metype, value) in table where !(value.isFinite && value >= 0) {
-                throw NDError(file: path, "\(name).\(metype): \(value), expected a finite number >= 0")
+                throw NDError(.outOfRange, file: path, "\(name).\(metype): \(value), expected a finite number >= 0")
             }
         }
         for (population, byMetype) in populationMetypeNodeIDs {
@@ -36,13 +36,13 @@ public struct CellMemoryUsage: Equatable, Sendable {
             for (metype, ids) in byMetype {
                 count += ids.count
                 for id in ids {
-                    if id < 0 { throw NDError(file: path, "pop_metype_gids.\(population).\(metype): node id \(id), expected >= 0") }
+                    if id < 0 { throw NDError(.outOfRange, file: path, "pop_metype_gids.\(population).\(metype): node id \(id), expected >= 0") }
                     largest = max(largest, id)
                 }
             }
             guard let repeated = Self.firstRepeated(byMetype.values, largest: largest, count: count) else { continue }
             let metypes = byMetype.filter { $0.value.contains(repeated) }.keys.sorted()
-            throw NDError(file: path, "pop_metype_gids.\(population): node id \(repeated) listed twice (under \(metypes.joined(separator: " and ")))")
+            throw NDError(.inconsistent, file: path, "pop_metype_gids.\(population): node id \(repeated) listed twice (under \(metypes.joined(separator: " and ")))")
         }
     }
 
@@ -65,7 +65,7 @@ public struct CellMemoryUsage: Equatable, Sendable {
             while try scanner.nextKey(&key) {
                 let metype = String(decoding: key, as: UTF8.self)
                 guard let c = scanner.peek(), c == 0x2D || (c >= 0x30 && c <= 0x39) else {
-                    throw scanner.error("\(name).\(metype): expected a number")
+                    throw scanner.error(.malformed, "\(name).\(metype): expected a number")
                 }
                 result[metype] = try scanner.double()
             }
@@ -84,7 +84,7 @@ public struct CellMemoryUsage: Equatable, Sendable {
                 flat[String(decoding: key, as: UTF8.self)] = try scanner.double()
             } else {
                 // Only an error in the flat form (neurodamus before the combined schema).
-                if notANumber == nil { notANumber = scanner.error("\(String(decoding: key, as: UTF8.self)): expected a number") }
+                if notANumber == nil { notANumber = scanner.error(.malformed, "\(String(decoding: key, as: UTF8.self)): expected a number") }
                 try scanner.skipValue()
             }
         }
@@ -103,7 +103,7 @@ public struct CellMemoryUsage: Equatable, Sendable {
             try scanner.beginObject()
             while try scanner.nextKey(&key) {
                 let metype = String(decoding: key, as: UTF8.self)
-                guard scanner.peek() == 0x5B else { throw scanner.error("pop_metype_gids.\(pop).\(metype): expected a list") }
+                guard scanner.peek() == 0x5B else { throw scanner.error(.malformed, "pop_metype_gids.\(pop).\(metype): expected a list") }
                 var ids: [Int] = []
                 try scanner.integers(into: &ids, what: "pop_metype_gids.\(pop).\(metype)")
                 byMetype[metype] = ids

@@ -43,7 +43,7 @@ public struct DatEntrySizes {
         let dirPath = folder.isEmpty ? "." : folder
         let dirfd = open(dirPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dirfd < 0 {
-            throw NDError(file: listingFile, "cannot open the data folder \(dirPath): \(errnoDescription())")
+            throw NDError(.init(errno: errno), file: listingFile, "cannot open the data folder \(dirPath): \(errnoDescription())")
         }
         defer { close(dirfd) }
 
@@ -93,7 +93,7 @@ public struct DatEntrySizes {
         if let failure = firstFailure {
             let entry = entries[failure.index]
             throw NDError(
-                file: listingFile, line: lineOf(failure.index),
+                .init(errno: failure.code), file: listingFile, line: lineOf(failure.index),
                 "entry '\(entry)': cannot stat its data file \(dataPath(of: entry)): \(errnoDescription(failure.code))")
         }
         return sizes

@@ -41,7 +41,7 @@ public enum EstimatesJSONLines {
         guard let (earlier, again) = table.firstRepeated() else { return }
         let cell = table.ref(again)
         guard let text else {
-            throw NDError(file: path, "cell \(cell) estimated twice (records \(earlier + 1) and \(again + 1))")
+            throw NDError(.inconsistent, file: path, "cell \(cell) estimated twice (records \(earlier + 1) and \(again + 1))")
         }
         // The lines of records `earlier` and `again`: blank lines hold none.
         var lines: [Int] = [], record = 0, line = 0, start = 0
@@ -55,7 +55,7 @@ public enum EstimatesJSONLines {
             }
             start = end + 1
         }
-        throw NDError(file: path, line: lines.last, "cell \(cell) estimated again (first on line \(lines.first ?? 0))")
+        throw NDError(.inconsistent, file: path, line: lines.last, "cell \(cell) estimated again (first on line \(lines.first ?? 0))")
     }
 
     private static func readMapped(_ text: UnsafeBufferPointer<UInt8>, path: String) throws -> CellTable {
@@ -68,7 +68,7 @@ public enum EstimatesJSONLines {
             bounds.append(at)
         }
         bounds.append(text.count)
-        var results = [Result<(table: CellTable, lines: Int), Error>](repeating: .failure(NDError("not read")), count: parts)
+        var results = [Result<(table: CellTable, lines: Int), Error>](repeating: .failure(NDError(.system, "not read")), count: parts)
         results.withUnsafeMutableBufferPointer { results in
             let out = SendablePointer(results.baseAddress!)
             DispatchQueue.concurrentPerform(iterations: parts) { k in
@@ -149,7 +149,7 @@ public enum EstimatesJSONLines {
                 if key.spells("population") || key.spells("metype") {
                     let isPopulation = key.count == 10
                     guard scanner.peek() == 0x22 else {
-                        throw scanner.error("\"\(isPopulation ? "population" : "metype")\": expected a string")
+                        throw scanner.error(.malformed, "\"\(isPopulation ? "population" : "metype")\": expected a string")
                     }
                     let name = try scanner.stringView()
                     if isPopulation {
@@ -159,7 +159,7 @@ public enum EstimatesJSONLines {
                     }
                 } else if key.spells("gid") {
                     gid = try scanner.int()
-                    guard gid >= 0 else { throw scanner.error("\"gid\": expected an integer >= 0") }
+                    guard gid >= 0 else { throw scanner.error(.outOfRange, "\"gid\": expected an integer >= 0") }
                 } else if key.spells("cell_kb") {
                     cellKiB = try scanner.double()
                 } else if key.spells("synapses") {
@@ -171,11 +171,11 @@ public enum EstimatesJSONLines {
                 }
             }
             try scanner.expectEnd()
-            guard population >= 0 && metype >= 0 else { throw NDError(file: path, line: line, "\"population\" and \"metype\": expected strings") }
-            guard gid >= 0 else { throw NDError(file: path, line: line, "\"gid\": expected an integer >= 0") }
+            guard population >= 0 && metype >= 0 else { throw NDError(.malformed, file: path, line: line, "\"population\" and \"metype\": expected strings") }
+            guard gid >= 0 else { throw NDError(.outOfRange, file: path, line: line, "\"gid\": expected an integer >= 0") }
             guard cellKiB >= 0 && synapses >= 0 && synapseKiB >= 0 else {
                 let name = cellKiB < 0 ? "cell_kb" : synapses < 0 ? "synapses" : "synapse_kb"
-                throw NDError(file: path, line: line, "\"\(name)\": expected a number >= 0")
+                throw NDError(.outOfRange, file: path, line: line, "\"\(name)\": expected a number >= 0")
             }
             table.append(population: population, nodeID: gid, metype: metype, cellKiB: cellKiB, synapses: synapses, synapseKiB: synapseKiB)
         }

@@ -10,12 +10,12 @@ public enum FileBytes {
     /// All bytes of `path` (or of stdin for `-`).
     public static func read(_ path: String) throws -> [UInt8] {
         let fd: Int32 = path == "-" ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw NDError(file: path, "cannot open: \(errnoDescription())") }
+        if fd < 0 { throw NDError(.init(errno: errno), file: path, "cannot open: \(errnoDescription())") }
         defer { if path != "-" { close(fd) } }
         var result: [UInt8] = []
         var st = stat()
         if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
-            throw NDError(file: path, "is a directory, expected a file")
+            throw NDError(.usage, file: path, "is a directory, expected a file")
         }
         var capacity = st.st_size > 0 ? Int(st.st_size) + 1 : 65536
         result.reserveCapacity(capacity)
@@ -24,7 +24,7 @@ public enum FileBytes {
             let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw NDError(file: path, "cannot read: \(errnoDescription())")
+                throw NDError(.init(errno: errno), file: path, "cannot read: \(errnoDescription())")
             }
             if n == 0 { break }
             result.append(contentsOf: chunk[0..<n])
@@ -45,7 +45,7 @@ public func makeDirectories(_ path: String) throws {
     for part in path.split(separator: "/") {
         prefix += part + "/"
         if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-            throw NDError(file: path, "cannot create folder \(prefix): \(errnoDescription())")
+            throw NDError(.system, file: path, "cannot create folder \(prefix): \(errnoDescription())")
         }
     }
 }
@@ -69,13 +69,13 @@ public final class MappedFile: @unchecked Sendable {
     public init?(_ path: String, access: Access = .sequential) throws {
         guard path != "-" else { return nil }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw NDError(file: path, "cannot open: \(errnoDescription())") }
+        if fd < 0 { throw NDError(.init(errno: errno), file: path, "cannot open: \(errnoDescription())") }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0 else { return nil }
         let size = Int(st.st_size)
         guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
-            throw NDError(file: path, "cannot map into memory: \(errnoDescription())")
+            throw NDError(.system, file: path, "cannot map into memory: \(errnoDescription())")
         }
         madvise(base, size, access == .sequential ? MADV_SEQUENTIAL : MADV_NORMAL)
         bytes = UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: size)
@@ -90,10 +90,10 @@ public func removeTree(_ path: String) throws {
     var st = stat()
     guard lstat(path, &st) == 0 else {
         if errno == ENOENT { return }
-        throw NDError(file: path, "cannot remove: \(errnoDescription())")
+        throw NDError(.system, file: path, "cannot remove: \(errnoDescription())")
     }
     if (st.st_mode & S_IFMT) == S_IFDIR {
-        guard let dir = opendir(path) else { throw NDError(file: path, "cannot remove: \(errnoDescription())") }
+        guard let dir = opendir(path) else { throw NDError(.system, file: path, "cannot remove: \(errnoDescription())") }
         var names: [String] = []
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
@@ -101,8 +101,8 @@ public func removeTree(_ path: String) throws {
         }
         closedir(dir)
         for name in names { try removeTree(PathUtil.join(path, name)) }
-        guard rmdir(path) == 0 else { throw NDError(file: path, "cannot remove: \(errnoDescription())") }
+        guard rmdir(path) == 0 else { throw NDError(.system, file: path, "cannot remove: \(errnoDescription())") }
     } else if unlink(path) != 0 {
-        throw NDError(file: path, "cannot remove: \(errnoDescription())")
+        throw NDError(.system, file: path, "cannot remove: \(errnoDescription())")
     }
 }

@@ -10,7 +10,7 @@ public enum Gzip {
     /// MB at level 1: 0.13 s against 0.22 s).
     public static func compress(_ bytes: [UInt8], level: Int32 = 6) throws -> [UInt8] {
         guard let compressor = libdeflate_alloc_compressor(level) else {
-            throw NDError("libdeflate: cannot make a compressor of level \(level)")
+            throw NDError(.system, "libdeflate: cannot make a compressor of level \(level)")
         }
         defer { libdeflate_free_compressor(compressor) }
         let bound = libdeflate_gzip_compress_bound(compressor, bytes.count)
@@ -20,7 +20,7 @@ public enum Gzip {
                 libdeflate_gzip_compress(compressor, inp.baseAddress, inp.count, out.baseAddress, out.count)
             }
         }
-        guard written > 0 else { throw NDError("libdeflate: compression failed") }
+        guard written > 0 else { throw NDError(.system, "libdeflate: compression failed") }
         output.removeSubrange(written...)
         return output
     }
@@ -30,7 +30,7 @@ public enum Gzip {
     /// `limit` bytes of output is an error, raised as soon as they are reached: gzip data
     /// can expand a thousandfold (a gzip bomb), and the output is held in memory.
     public static func decompress(_ bytes: [UInt8], name: String = "-", limit: Int = .max) throws -> [UInt8] {
-        guard !bytes.isEmpty else { throw NDError(file: name, "empty file, expected gzip data") }
+        guard !bytes.isEmpty else { throw NDError(.malformed, file: name, "empty file, expected gzip data") }
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var offset = 0
@@ -38,7 +38,7 @@ public enum Gzip {
         repeat {
             var stream = z_stream()
             guard nd_inflate_init_gzip(&stream) == Z_OK else {
-                throw NDError(file: name, "zlib: cannot initialise decompression")
+                throw NDError(.system, file: name, "zlib: cannot initialise decompression")
             }
             defer { inflateEnd(&stream) }
             var status: Int32 = Z_OK
@@ -54,10 +54,10 @@ public enum Gzip {
                     }
                     if status != Z_OK && status != Z_STREAM_END {
                         let what = status == Z_BUF_ERROR ? "truncated gzip data" : "corrupt gzip data (zlib status \(status))"
-                        throw NDError(file: name, "\(what) at byte \(offset + Int(stream.total_in))")
+                        throw NDError(.malformed, file: name, "\(what) at byte \(offset + Int(stream.total_in))")
                     }
                     guard produced <= limit - result.count else {
-                        throw NDError(file: name, "decompresses to more than \(limit) bytes, the most accepted for this file (a gzip bomb?)")
+                        throw NDError(.outOfRange, file: name, "decompresses to more than \(limit) bytes, the most accepted for this file (a gzip bomb?)")
                     }
                     result.append(contentsOf: chunk[0..<produced])
                 }

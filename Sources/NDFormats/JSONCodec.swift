@@ -9,10 +9,10 @@ public enum JSONCodec {
 
     /// Compact one-line JSON text of `value` (keys in their order).
     public static func encode(_ value: JSONValue) throws -> String {
-        guard let json = makeJansson(value) else { throw NDError("JSON: cannot encode value") }
+        guard let json = makeJansson(value) else { throw NDError(.system, "JSON: cannot encode value") }
         defer { nd_json_decref(json) }
         guard let text = json_dumps(json, nd_json_encode_flags(realPrecision)) else {
-            throw NDError("JSON: cannot encode value (a number that is not finite?)")
+            throw NDError(.outOfRange, "JSON: cannot encode value (a number that is not finite?)")
         }
         defer { free(text) }
         return String(cString: text)
@@ -20,10 +20,10 @@ public enum JSONCodec {
 
     /// Indented JSON text of `value` (one member per line), keys in order or sorted.
     public static func encodePretty(_ value: JSONValue, indent: Int32 = 4, sortKeys: Bool = false) throws -> String {
-        guard let json = makeJansson(value) else { throw NDError("JSON: cannot encode value") }
+        guard let json = makeJansson(value) else { throw NDError(.system, "JSON: cannot encode value") }
         defer { nd_json_decref(json) }
         guard let text = json_dumps(json, nd_json_pretty_flags(realPrecision, indent, sortKeys ? 1 : 0)) else {
-            throw NDError("JSON: cannot encode value (a number that is not finite?)")
+            throw NDError(.outOfRange, "JSON: cannot encode value (a number that is not finite?)")
         }
         defer { free(text) }
         return String(cString: text) + "\n"
@@ -39,7 +39,7 @@ public enum JSONCodec {
             let text = withUnsafeBytes(of: error.text) { raw in
                 String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
             }
-            throw NDError(file: file, line: line, "invalid JSON at column \(error.column): \(text)")
+            throw NDError(.malformed, file: file, line: line, "invalid JSON at column \(error.column): \(text)")
         }
         defer { nd_json_decref(json) }
         return fromJansson(json)

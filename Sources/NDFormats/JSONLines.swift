@@ -24,7 +24,7 @@ public final class JSONLinesReader {
             fd = STDIN_FILENO
         } else {
             fd = open(path, O_RDONLY | O_CLOEXEC)
-            if fd < 0 { throw NDError(file: path, "cannot open: \(errnoDescription())") }
+            if fd < 0 { throw NDError(.init(errno: errno), file: path, "cannot open: \(errnoDescription())") }
         }
         buffer = [UInt8](repeating: 0, count: 1 << 20)
     }
@@ -87,7 +87,7 @@ public final class JSONLinesReader {
             let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + end, $0.count - end) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw NDError(file: path, line: lineNumber + 1, "cannot read: \(errnoDescription())")
+                throw NDError(.system, file: path, line: lineNumber + 1, "cannot read: \(errnoDescription())")
             }
             if n == 0 { eof = true } else { end += n }
         }

@@ -58,13 +58,13 @@ public struct JSONScanner {
         first.removeAll(keepingCapacity: true)
     }
 
-    public func error(_ message: String) -> NDError { NDError(file: file, line: line, message) }
+    public func error(_ kind: NDError.Kind, _ message: String) -> NDError { NDError(kind, file: file, line: line, message) }
 
     private func unexpected(_ wanted: String) -> NDError {
-        guard at < end else { return error("expected \(wanted), found the end of the text") }
+        guard at < end else { return error(.malformed, "expected \(wanted), found the end of the text") }
         let c = bytes[at]
         let shown = c >= 0x20 && c < 0x7F ? "'\(Character(Unicode.Scalar(c)))'" : "byte 0x" + String(c, radix: 16, uppercase: true)
-        return error("expected \(wanted), found \(shown)")
+        return error(.malformed, "expected \(wanted), found \(shown)")
     }
 
     @inline(__always) private mutating func skipWhitespace() {
@@ -102,7 +102,7 @@ public struct JSONScanner {
     public mutating func beginArray() throws { try expect(0x5B, "'['"); try open() }
 
     private mutating func open() throws {
-        guard first.count < Self.maxDepth else { throw error("arrays and objects nested deeper than \(Self.maxDepth) levels") }
+        guard first.count < Self.maxDepth else { throw error(.malformed, "arrays and objects nested deeper than \(Self.maxDepth) levels") }
         first.append(true)
     }
 
@@ -130,7 +130,7 @@ public struct JSONScanner {
 
     private mutating func nextMember(close: UInt8) throws -> Bool {
         skipWhitespace()
-        guard let isFirst = first.last else { throw error("no open object or array") }
+        guard let isFirst = first.last else { throw error(.malformed, "no open object or array") }
         if at < end && bytes[at] == close {
             at += 1
             first.removeLast()
@@ -140,7 +140,7 @@ public struct JSONScanner {
             guard at < end && bytes[at] == 0x2C else { throw unexpected(close == 0x7D ? "',' or '}'" : "',' or ']'") }
             at += 1
             skipWhitespace()
-            if at < end && bytes[at] == close { throw error("a trailing ',' before '\(Character(Unicode.Scalar(close)))'") }
+            if at < end && bytes[at] == close { throw error(.malformed, "a trailing ',' before '\(Character(Unicode.Scalar(close)))'") }
         }
         first[first.count - 1] = false
         return true
@@ -173,7 +173,7 @@ public struct JSONScanner {
                 return UnsafeBufferPointer(start: bytes + start, count: at - 1 - start)
             }
             if c == 0x5C { break }
-            if c < 0x20 { throw error("a control character (0x\(String(c, radix: 16))) inside a string") }
+            if c < 0x20 { throw error(.malformed, "a control character (0x\(String(c, radix: 16))) inside a string") }
             at += 1
         }
         // Escapes (or the end): decode into scratch.
@@ -181,14 +181,14 @@ public struct JSONScanner {
         scratch.bytes.append(contentsOf: UnsafeBufferPointer(start: bytes + start, count: at - start))
         var run = at
         while true {
-            guard at < end else { throw error("a string runs to the end of the text") }
+            guard at < end else { throw error(.malformed, "a string runs to the end of the text") }
             let c = bytes[at]
             if c == 0x22 {
                 scratch.bytes.append(contentsOf: UnsafeBufferPointer(start: bytes + run, count: at - run))
                 at += 1
                 return scratch.view()
             }
-            if c < 0x20 { throw error("a control character (0x\(String(c, radix: 16))) inside a string") }
+            if c < 0x20 { throw error(.malformed, "a control character (0x\(String(c, radix: 16))) inside a string") }
             if c == 0x5C {
                 scratch.bytes.append(contentsOf: UnsafeBufferPointer(start: bytes + run, count: at - run))
                 try escape(into: &scratch.bytes)
@@ -213,7 +213,7 @@ public struct JSONScanner {
 
     private mutating func escape(into out: inout [UInt8]) throws {
         at += 1  // the backslash
-        guard at < end else { throw error("a string runs to the end of the text") }
+        guard at < end else { throw error(.malformed, "a string runs to the end of the text") }
         let c = bytes[at]
         at += 1
         switch c {
@@ -227,22 +227,22 @@ public struct JSONScanner {
             var scalar = try hex4()
             if scalar >= 0xD800 && scalar < 0xDC00 {
                 // A high surrogate must be followed by \u and a low one.
-                guard end - at >= 6, bytes[at] == 0x5C, bytes[at + 1] == 0x75 else { throw error("an unpaired surrogate in \\u escape") }
+                guard end - at >= 6, bytes[at] == 0x5C, bytes[at + 1] == 0x75 else { throw error(.malformed, "an unpaired surrogate in \\u escape") }
                 at += 2
                 let low = try hex4()
-                guard low >= 0xDC00 && low < 0xE000 else { throw error("an unpaired surrogate in \\u escape") }
+                guard low >= 0xDC00 && low < 0xE000 else { throw error(.malformed, "an unpaired surrogate in \\u escape") }
                 scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
             } else if scalar >= 0xDC00 && scalar < 0xE000 {
-                throw error("an unpaired surrogate in \\u escape")
+                throw error(.malformed, "an unpaired surrogate in \\u escape")
             }
             out.append(contentsOf: String(Character(Unicode.Scalar(scalar)!)).utf8)
         default:
-            throw error("an invalid escape '\\\(Character(Unicode.Scalar(c)))' in a string")
+            throw error(.malformed, "an invalid escape '\\\(Character(Unicode.Scalar(c)))' in a string")
         }
     }
 
     private mutating func hex4() throws -> UInt32 {
-        guard end - at >= 4 else { throw error("a \\u escape needs 4 hex digits") }
+        guard end - at >= 4 else { throw error(.malformed, "a \\u escape needs 4 hex digits") }
         var v: UInt32 = 0
         for _ in 0..<4 {
             let c = bytes[at]
@@ -251,7 +251,7 @@ public struct JSONScanner {
             case 0x30...0x39: d = UInt32(c - 0x30)
             case 0x41...0x46: d = UInt32(c - 0x41 + 10)
             case 0x61...0x66: d = UInt32(c - 0x61 + 10)
-            default: throw error("a \\u escape needs 4 hex digits")
+            default: throw error(.malformed, "a \\u escape needs 4 hex digits")
             }
             v = v << 4 | d
             at += 1
@@ -275,7 +275,7 @@ public struct JSONScanner {
     public mutating func int() throws -> Int64 {
         let n = try number()
         guard n.isInteger, let v = n.integer else {
-            throw error(n.isInteger ? "an integer too large for 64 bits" : "expected an integer, found a number with a fraction or exponent")
+            throw error(.malformed, n.isInteger ? "an integer too large for 64 bits" : "expected an integer, found a number with a fraction or exponent")
         }
         return v
     }
@@ -320,7 +320,7 @@ public struct JSONScanner {
         if at < end && bytes[at] == 0x2E {
             isInteger = false
             at += 1
-            guard at < end && bytes[at] >= 0x30 && bytes[at] <= 0x39 else { throw error("a number needs digits after '.'") }
+            guard at < end && bytes[at] >= 0x30 && bytes[at] <= 0x39 else { throw error(.malformed, "a number needs digits after '.'") }
             while at < end && bytes[at] >= 0x30 && bytes[at] <= 0x39 {
                 if digits + fractionDigits < 19 { mantissa = mantissa &* 10 &+ UInt64(bytes[at] - 0x30) }
                 fractionDigits += 1
@@ -333,7 +333,7 @@ public struct JSONScanner {
             hasExponent = true
             at += 1
             if at < end && (bytes[at] == 0x2B || bytes[at] == 0x2D) { at += 1 }
-            guard at < end && bytes[at] >= 0x30 && bytes[at] <= 0x39 else { throw error("a number needs digits in its exponent") }
+            guard at < end && bytes[at] >= 0x30 && bytes[at] <= 0x39 else { throw error(.malformed, "a number needs digits in its exponent") }
             while at < end && bytes[at] >= 0x30 && bytes[at] <= 0x39 { at += 1 }
         }
         if isInteger {
@@ -371,7 +371,7 @@ public struct JSONScanner {
         var p = at, lines = line
         defer { at = p; line = lines }
         func bad(_ p: Int, _ lines: Int) -> NDError {
-            NDError(file: file, line: lines, p < end && base[p] == 0x5D ? "a trailing ',' before ']'" : "\(what): expected integers")
+            NDError(.malformed, file: file, line: lines, p < end && base[p] == 0x5D ? "a trailing ',' before ']'" : "\(what): expected integers")
         }
         // Whitespace eight spaces at a time first: neurodamus indents each id by 12.
         let spaces: UInt64 = 0x2020_2020_2020_2020
@@ -400,9 +400,9 @@ public struct JSONScanner {
                 let c = base[p]
                 if c == 0x20 || c == 0x09 || c == 0x0D { p += 1 } else if c == 0x0A { p += 1; lines += 1 } else { break }
             }
-            guard p < end else { throw NDError(file: file, line: lines, "expected ',' or ']', found the end of the text") }
+            guard p < end else { throw NDError(.malformed, file: file, line: lines, "expected ',' or ']', found the end of the text") }
             if base[p] == 0x5D { p += 1; first.removeLast(); return }
-            guard base[p] == 0x2C else { throw NDError(file: file, line: lines, "\(what): expected ',' or ']'") }
+            guard base[p] == 0x2C else { throw NDError(.malformed, file: file, line: lines, "\(what): expected ',' or ']'") }
             p += 1
         }
     }

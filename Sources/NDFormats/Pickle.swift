@@ -139,7 +139,7 @@ public enum Pickle {
         var memo: [Int: Memo] = [:]
         var built = 0
         var i = 0
-        func fail(_ message: String) -> NDError { NDError(file: name, "pickle: \(message) at byte \(i)") }
+        func fail(_ message: String) -> NDError { NDError(.malformed, file: name, "pickle: \(message) at byte \(i)") }
         func take(_ n: UInt64) throws -> ArraySlice<UInt8> {
             guard n <= UInt64(bytes.count - i) else { throw fail("truncated") }
             let start = i
@@ -460,7 +460,7 @@ public struct PickleWriter {
                 setItems()
             }
         case .bytes, .global:
-            throw NDError("pickle: cannot write \(value)")
+            throw NDError(.system, "pickle: cannot write \(value)")
         }
     }
 }

@@ -126,7 +126,7 @@ public struct Allocation: Sendable {
             if !missing.isEmpty { parts.append("\(missing.count) cells missing (first: \(missing.prefix(3).map(\.description).joined(separator: ", ")))") }
             if !repeated.isEmpty { parts.append("\(repeated.count) cells in more than one bucket (first: \(repeated.prefix(3).map(\.description).joined(separator: ", ")))") }
             if !unknown.isEmpty { parts.append("\(unknown.count) cells not simulated (first: \(unknown.prefix(3).map(\.description).joined(separator: ", ")))") }
-            throw NDError(file: source, "the allocation must hold every simulated cell exactly once: " + parts.joined(separator: "; "))
+            throw NDError(.inconsistent, file: source, "the allocation must hold every simulated cell exactly once: " + parts.joined(separator: "; "))
         }
     }
 

@@ -48,9 +48,9 @@ public struct MechanismCatalog: Equatable, Sendable {
 
     public mutating func append(_ e: Entry, file: String, line: Int?) throws {
         guard e.type == entries.count + 2 else {
-            throw NDError(file: file, line: line, "mechanism '\(e.name)' has type \(e.type), expected \(entries.count + 2) (types are listed in order from 2)")
+            throw NDError(.inconsistent, file: file, line: line, "mechanism '\(e.name)' has type \(e.type), expected \(entries.count + 2) (types are listed in order from 2)")
         }
-        guard typeByName[e.name] == nil else { throw NDError(file: file, line: line, "mechanism '\(e.name)' listed twice") }
+        guard typeByName[e.name] == nil else { throw NDError(.inconsistent, file: file, line: line, "mechanism '\(e.name)' listed twice") }
         // Summed with an overflow check: the widths come from the file.
         var width = 0, fits = true
         for w in e.arrayDims {
@@ -59,7 +59,7 @@ public struct MechanismCatalog: Equatable, Sendable {
             width = sum
         }
         guard fits, width == e.dataSize else {
-            throw NDError(file: file, line: line, "mechanism '\(e.name)': variable widths \(e.arrayDims) do not add up to its data size \(e.dataSize)")
+            throw NDError(.inconsistent, file: file, line: line, "mechanism '\(e.name)': variable widths \(e.arrayDims) do not add up to its data size \(e.dataSize)")
         }
         typeByName[e.name] = e.type
         entries.append(e)

@@ -25,7 +25,7 @@ final class AttributeGroup {
     /// The path of attribute `name`'s column; an error naming the file when absent.
     func column(_ name: String) throws -> String {
         let column = path + "/" + name
-        guard has(name) else { throw NDError(file: fileName, "\(owner) has no attribute '\(name)' (expected \(column))") }
+        guard has(name) else { throw NDError(.notFound, file: fileName, "\(owner) has no attribute '\(name)' (expected \(column))") }
         return column
     }
 

@@ -25,7 +25,7 @@ public final class Circuit {
     public func edges(_ name: String) throws -> EdgePopulation {
         if let cached = edgeCache[name] { return cached }
         guard let entry = config.edges.first(where: { $0.name == name }) else {
-            throw NDError(file: config.path, "no edge population '\(name)'")
+            throw NDError(.notFound, file: config.path, "no edge population '\(name)'")
         }
         let population = try EdgePopulation(entry)
         edgeCache[name] = population

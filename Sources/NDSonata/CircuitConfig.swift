@@ -121,7 +121,7 @@ public struct CircuitConfig: Sendable {
     /// The node population called `name`.
     public func nodePopulation(_ name: String) throws -> NodePopulationConfig {
         guard let pop = nodes.first(where: { $0.name == name }) else {
-            throw NDError(file: path, "no node population '\(name)' (have: \(nodes.map(\.name).joined(separator: ", ")))")
+            throw NDError(.notFound, file: path, "no node population '\(name)' (have: \(nodes.map(\.name).joined(separator: ", ")))")
         }
         return pop
     }

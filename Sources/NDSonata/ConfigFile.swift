@@ -19,7 +19,7 @@ struct ConfigFile {
         directory = PathUtil.absolute(PathUtil.directory(of: path))
         let bytes = try FileBytes.read(path)
         let value = try bytes.withUnsafeBufferPointer { try JSONCodec.decode($0, file: path) }
-        guard let object = value.objectValue else { throw NDError(file: path, "expected a JSON object at the top level") }
+        guard let object = value.objectValue else { throw NDError(.malformed, file: path, "expected a JSON object at the top level") }
         root = object
         variables = try ConfigFile.manifest(object, path: path, directory: directory)
     }
@@ -28,11 +28,11 @@ struct ConfigFile {
     /// each expanded with the others and made absolute when it is a relative path.
     private static func manifest(_ root: JSONObject, path: String, directory: String) throws -> [(name: String, value: String)] {
         guard let manifest = root["manifest"] else { return [] }
-        guard let object = manifest.objectValue else { throw NDError(file: path, "manifest: expected an object") }
+        guard let object = manifest.objectValue else { throw NDError(.malformed, file: path, "manifest: expected an object") }
         var raw: [(String, String)] = []
         for member in object.members {
             guard let text = member.value.stringValue else {
-                throw NDError(file: path, "manifest.\(member.key): expected a string")
+                throw NDError(.malformed, file: path, "manifest.\(member.key): expected a string")
             }
             let name = member.key.hasPrefix("$") ? member.key : "$" + member.key
             raw.append((name, text))
@@ -51,7 +51,7 @@ struct ConfigFile {
                 if !changed { break }
             }
             if value.contains("$"), raw.contains(where: { value.contains($0.0) }) {
-                throw NDError(file: path, "manifest.\(name): variables refer to each other in a cycle")
+                throw NDError(.inconsistent, file: path, "manifest.\(name): variables refer to each other in a cycle")
             }
             resolved.append((name, PathUtil.resolve(value, against: directory)))
         }
@@ -100,7 +100,7 @@ struct ConfigFile {
     /// A number that must be finite and in `range` (it sizes or enters the simulation).
     func number(_ parent: JSONObject, _ key: String, at where_: String, in range: ClosedRange<Double>) throws -> Double? {
         guard let number = try number(parent, key, at: where_) else { return nil }
-        if let problem = SimulationLimits.problem(joined(where_, key), number, range) { throw NDError(file: path, problem) }
+        if let problem = SimulationLimits.problem(joined(where_, key), number, range) { throw NDError(.outOfRange, file: path, problem) }
         return number
     }
 
@@ -111,12 +111,12 @@ struct ConfigFile {
     }
 
     func require<T>(_ value: T?, _ where_: String, _ key: String) throws -> T {
-        guard let value else { throw NDError(file: path, "\(joined(where_, key)): missing, required") }
+        guard let value else { throw NDError(.notFound, file: path, "\(joined(where_, key)): missing, required") }
         return value
     }
 
     func typeError(_ where_: String, _ key: String, _ expected: String, _ got: JSONValue) -> NDError {
-        NDError(file: path, "\(joined(where_, key)): expected \(expected), got \(got.typeName)")
+        NDError(.malformed, file: path, "\(joined(where_, key)): expected \(expected), got \(got.typeName)")
     }
 
     func joined(_ where_: String, _ key: String) -> String { where_.isEmpty ? key : where_ + "." + key }

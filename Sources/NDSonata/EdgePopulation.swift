@@ -30,16 +30,16 @@ public final class EdgePopulation {
         file = try HDF5File(reading: config.edgesFile, sieveBufferBytes: Self.sieveBufferBytes)
         base = "/edges/" + config.name
         guard file.isGroup(base) else {
-            throw NDError(file: config.edgesFile, "no edge population '\(config.name)' (expected group \(base))")
+            throw NDError(.notFound, file: config.edgesFile, "no edge population '\(config.name)' (expected group \(base))")
         }
         for column in ["source_node_id", "target_node_id"] where !file.exists(base + "/" + column) {
-            throw NDError(file: config.edgesFile, "\(base)/\(column): missing, required")
+            throw NDError(.notFound, file: config.edgesFile, "\(base)/\(column): missing, required")
         }
         size = try file.shape(base + "/target_node_id").first ?? 0
         guard let source = try file.stringAttribute(base + "/source_node_id", "node_population"),
               let target = try file.stringAttribute(base + "/target_node_id", "node_population")
         else {
-            throw NDError(file: config.edgesFile, "\(base): source_node_id and target_node_id need a node_population attribute")
+            throw NDError(.notFound, file: config.edgesFile, "\(base): source_node_id and target_node_id need a node_population attribute")
         }
         sourcePopulation = source
         targetPopulation = target
@@ -56,7 +56,7 @@ public final class EdgePopulation {
     /// Rows `ranges` (sorted, not overlapping) of this population's columns, selected
     /// once for every column read with it.
     public func rowSelection(_ ranges: [Range<Int>]) throws -> HDF5RowSelection {
-        do { return try HDF5RowSelection(ranges, extent: size) } catch let e as NDError { throw NDError(file: config.edgesFile, "\(base): \(e.message)") }
+        do { return try HDF5RowSelection(ranges, extent: size) } catch let e as NDError { throw NDError(e.kind, file: config.edgesFile, "\(base): \(e.message)") }
     }
 
     /// `source_node_id` of rows `selection`, range after range.
@@ -100,7 +100,7 @@ public final class EdgePopulation {
             let edgeRanges = try indexTable("range_to_edge_id")
             let nodes = nodeRanges.count / 2
             guard nodes <= targetCount else {
-                throw NDError(file: config.edgesFile, "\(base)/indices/target_to_source/node_id_to_ranges: \(nodes) rows for \(targetCount) target nodes")
+                throw NDError(.inconsistent, file: config.edgesFile, "\(base)/indices/target_to_source/node_id_to_ranges: \(nodes) rows for \(targetCount) target nodes")
             }
             for node in 0..<nodes {
                 let lo = Int(nodeRanges[2 * node]), hi = Int(nodeRanges[2 * node + 1])
@@ -120,7 +120,7 @@ public final class EdgePopulation {
             let rows = start..<min(start + Self.chunkRows, size)
             for target in try targetIDs(rows: rows) {
                 guard target >= 0, Int(target) < targetCount else {
-                    throw NDError(file: config.edgesFile, "\(base)/target_node_id: node id \(target) outside the \(targetCount) nodes of \(targetPopulation)")
+                    throw NDError(.outOfRange, file: config.edgesFile, "\(base)/target_node_id: node id \(target) outside the \(targetCount) nodes of \(targetPopulation)")
                 }
                 counts[Int(target)] += 1
             }
@@ -133,7 +133,7 @@ public final class EdgePopulation {
     /// first time: a lookup per cell would be two small reads each).
     public func afferentEdgeRanges(of target: Int) throws -> [Range<Int>] {
         guard hasTargetIndex else {
-            throw NDError(file: config.edgesFile, "\(base): no indices/target_to_source to look up node \(target)")
+            throw NDError(.notFound, file: config.edgesFile, "\(base): no indices/target_to_source to look up node \(target)")
         }
         if targetIndex == nil {
             targetIndex = (try indexTable("node_id_to_ranges"), try indexTable("range_to_edge_id"))
@@ -167,6 +167,6 @@ public final class EdgePopulation {
     }
 
     private func corruptIndex(_ node: Int) -> NDError {
-        NDError(file: config.edgesFile, "\(base)/indices/target_to_source: inconsistent ranges for node \(node)")
+        NDError(.inconsistent, file: config.edgesFile, "\(base)/indices/target_to_source: inconsistent ranges for node \(node)")
     }
 }

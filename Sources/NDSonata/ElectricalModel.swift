@@ -83,17 +83,17 @@ public struct ElectricalModel: Equatable, Sendable {
     /// Reads an `nd:` model file.
     public init(contentsOf path: String, template: String) throws {
         let value = try FileBytes.read(path).withUnsafeBufferPointer { try JSONCodec.decode($0, file: path) }
-        guard let root = value.objectValue else { throw NDError(file: path, "expected a JSON object") }
+        guard let root = value.objectValue else { throw NDError(.malformed, file: path, "expected a JSON object") }
         let version = root["version"]?.intValue ?? 1
         guard version <= Int64(Self.formatVersion) else {
-            throw NDError(file: path, "model format version \(version) is newer than the supported version \(Self.formatVersion)")
+            throw NDError(.unsupported, file: path, "model format version \(version) is newer than the supported version \(Self.formatVersion)")
         }
         // Every number finite and in a range that keeps the model finite (and its
         // compartment count bounded: see `ElectricalModel.maxSegments`).
         func number(_ object: JSONObject, _ key: String, _ where_: String, in range: ClosedRange<Double>) throws -> Double? {
             guard let v = object[key] else { return nil }
-            guard let d = v.doubleValue else { throw NDError(file: path, "\(where_)\(key): expected a number, got \(v.typeName)") }
-            if let problem = SimulationLimits.problem(where_ + key, d, range) { throw NDError(file: path, problem) }
+            guard let d = v.doubleValue else { throw NDError(.malformed, file: path, "\(where_)\(key): expected a number, got \(v.typeName)") }
+            if let problem = SimulationLimits.problem(where_ + key, d, range) { throw NDError(.outOfRange, file: path, problem) }
             return d
         }
         let cm = try number(root, "cm", "", in: Self.cmRange) ?? 1
@@ -101,7 +101,7 @@ public struct ElectricalModel: Equatable, Sendable {
         var rule = CompartmentRule.dLambda(dLambda: 0.1, frequencyHz: 100)
         if let c = root["compartments"] {
             guard let o = c.objectValue, let name = o["rule"]?.stringValue else {
-                throw NDError(file: path, "compartments: expected an object with a \"rule\"")
+                throw NDError(.malformed, file: path, "compartments: expected an object with a \"rule\"")
             }
             switch name {
             case "d_lambda":
@@ -109,39 +109,39 @@ public struct ElectricalModel: Equatable, Sendable {
                                 frequencyHz: try number(o, "frequency", "compartments.", in: 0...1e9) ?? 100)
             case "fixed_length":
                 guard let l = try number(o, "length", "compartments.", in: 0...1e9), l > 0 else {
-                    throw NDError(file: path, "compartments.length: expected a number > 0 [µm]")
+                    throw NDError(.outOfRange, file: path, "compartments.length: expected a number > 0 [µm]")
                 }
                 rule = .fixedLength(lengthUm: l)
             case "nseg":
                 guard let n = try number(o, "nseg", "compartments.", in: 1...Double(Self.maxSegments)), n.rounded() == n else {
-                    throw NDError(file: path, "compartments.nseg: expected an integer in 1...\(Self.maxSegments)")
+                    throw NDError(.outOfRange, file: path, "compartments.nseg: expected an integer in 1...\(Self.maxSegments)")
                 }
                 rule = .fixedCount(Int(n))
             default:
-                throw NDError(file: path, "compartments.rule: expected d_lambda, fixed_length or nseg, got '\(name)'")
+                throw NDError(.malformed, file: path, "compartments.rule: expected d_lambda, fixed_length or nseg, got '\(name)'")
             }
         }
         guard let sectionsObject = root["sections"]?.objectValue else {
-            throw NDError(file: path, "sections: missing, required (an object keyed by soma, axon, basal, apical)")
+            throw NDError(.notFound, file: path, "sections: missing, required (an object keyed by soma, axon, basal, apical)")
         }
         var sections: [SectionType: SectionModel] = [:]
         for member in sectionsObject.members {
             guard let type = SectionType.allCases.first(where: { $0.name == member.key }) else {
-                throw NDError(file: path, "sections.\(member.key): expected one of soma, axon, basal, apical")
+                throw NDError(.malformed, file: path, "sections.\(member.key): expected one of soma, axon, basal, apical")
             }
-            guard let o = member.value.objectValue else { throw NDError(file: path, "sections.\(member.key): expected an object") }
+            guard let o = member.value.objectValue else { throw NDError(.malformed, file: path, "sections.\(member.key): expected an object") }
             var mechanisms: [MechanismSpec] = []
             for mech in (o["mechanisms"]?.objectValue ?? [:]).members {
                 guard let params = mech.value.objectValue else {
-                    throw NDError(file: path, "sections.\(member.key).mechanisms.\(mech.key): expected an object of parameters")
+                    throw NDError(.malformed, file: path, "sections.\(member.key).mechanisms.\(mech.key): expected an object of parameters")
                 }
                 var list: [(name: String, value: Double)] = []
                 for p in params.members {
                     guard let v = p.value.doubleValue else {
-                        throw NDError(file: path, "sections.\(member.key).mechanisms.\(mech.key).\(p.key): expected a number")
+                        throw NDError(.malformed, file: path, "sections.\(member.key).mechanisms.\(mech.key).\(p.key): expected a number")
                     }
                     if let problem = SimulationLimits.problem("sections.\(member.key).mechanisms.\(mech.key).\(p.key)", v, Self.parameterRange) {
-                        throw NDError(file: path, problem)
+                        throw NDError(.outOfRange, file: path, problem)
                     }
                     list.append((p.key, v))
                 }
@@ -152,7 +152,7 @@ public struct ElectricalModel: Equatable, Sendable {
                 raOhmCm: try number(o, "Ra", "sections.\(member.key).", in: Self.raRange) ?? ra,
                 mechanisms: mechanisms.sorted { $0.name < $1.name })
         }
-        guard sections[.soma] != nil else { throw NDError(file: path, "sections.soma: missing, required") }
+        guard sections[.soma] != nil else { throw NDError(.notFound, file: path, "sections.soma: missing, required") }
         self.init(template: template, compartments: rule, sections: sections)
     }
 
@@ -195,10 +195,10 @@ public final class ElectricalModelCatalog {
             let name = String(template.dropFirst(3))
             // A name, not a path: the model is a file of the models folder, never outside it.
             guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
-                throw NDError(file: directory, "model_template '\(template)': expected nd:NAME, NAME.json a file of biophysical_neuron_models_dir (no '/' or '..')")
+                throw NDError(.malformed, file: directory, "model_template '\(template)': expected nd:NAME, NAME.json a file of biophysical_neuron_models_dir (no '/' or '..')")
             }
             guard let directory else {
-                throw NDError("model_template '\(template)': the population has no biophysical_neuron_models_dir")
+                throw NDError(.notFound, "model_template '\(template)': the population has no biophysical_neuron_models_dir")
             }
             model = try ElectricalModel(contentsOf: PathUtil.join(directory, name + ".json"), template: template)
         } else {

@@ -47,7 +47,7 @@ extension HDF5File {
         guard let column = try contiguousColumn(name), column.rows == selection.extent,
               column.width <= MemoryLayout<T>.stride, let mapping else { return nil }
         guard column.offset <= mapping.bytes.count, column.rows * column.width <= mapping.bytes.count - column.offset else {
-            throw error(name, "stored at \(column.offset) for \(column.rows * column.width) bytes, past the end of the file's \(mapping.bytes.count) (truncated?)")
+            throw error(.malformed, name, "stored at \(column.offset) for \(column.rows * column.width) bytes, past the end of the file's \(mapping.bytes.count) (truncated?)")
         }
         let file = UnsafeRawPointer(mapping.bytes.baseAddress! + column.offset)
         return try guarded {
@@ -86,7 +86,7 @@ extension HDF5File {
                     }
                     if H5Tequal(column.type, memoryType) <= 0,
                        H5Tconvert(column.type, memoryType, selection.count, raw, nil, nd_H5P_DEFAULT()) < 0 {
-                        throw error(name, "cannot convert \(selection.count) values from their stored type")
+                        throw error(.malformed, name, "cannot convert \(selection.count) values from their stored type")
                     }
                 }
                 initialized = selection.count

@@ -19,7 +19,7 @@ extension HDF5File {
                 H5Pset_obj_track_times(gcpl, false)
                 let group = H5Gcreate2(id, prefix, nd_H5P_DEFAULT(), gcpl, nd_H5P_DEFAULT())
                 H5Pclose(gcpl)
-                guard group >= 0 else { throw error(prefix, "cannot create group") }
+                guard group >= 0 else { throw error(.system, prefix, "cannot create group") }
                 H5Gclose(group)
             }
         }
@@ -36,17 +36,17 @@ extension HDF5File {
         try parentGroup(of: name)
         var hdims = dims.map { hsize_t($0) }
         let space = H5Screate_simple(Int32(hdims.count), &hdims, nil)
-        guard space >= 0 else { throw error(name, "cannot create dataspace") }
+        guard space >= 0 else { throw error(.system, name, "cannot create dataspace") }
         defer { H5Sclose(space) }
         let dcpl = H5Pcreate(nd_H5P_DATASET_CREATE())
         H5Pset_obj_track_times(dcpl, false)
         defer { H5Pclose(dcpl) }
         let set = H5Dcreate2(id, name, fileType, space, nd_H5P_DEFAULT(), dcpl, nd_H5P_DEFAULT())
-        guard set >= 0 else { throw error(name, "cannot create dataset") }
+        guard set >= 0 else { throw error(.system, name, "cannot create dataset") }
         defer { H5Dclose(set) }
         if dims.reduce(1, *) > 0 {
             guard H5Dwrite(set, memoryType, nd_H5S_ALL(), nd_H5S_ALL(), nd_H5P_DEFAULT(), data) >= 0 else {
-                throw error(name, "cannot write dataset")
+                throw error(.system, name, "cannot write dataset")
             }
         }
     }
@@ -66,11 +66,11 @@ extension HDF5File {
     public func overwrite<T: HDF5Number>(_ values: [T], in name: String) throws {
         try guarded {
             let set = H5Dopen2(id, name, nd_H5P_DEFAULT())
-            guard set >= 0 else { throw error(name, "cannot open dataset") }
+            guard set >= 0 else { throw error(.system, name, "cannot open dataset") }
             defer { H5Dclose(set) }
             try values.withUnsafeBytes {
                 guard H5Dwrite(set, T.hdf5MemoryType, nd_H5S_ALL(), nd_H5S_ALL(), nd_H5P_DEFAULT(), $0.baseAddress) >= 0 else {
-                    throw error(name, "cannot write dataset")
+                    throw error(.system, name, "cannot write dataset")
                 }
             }
         }
@@ -109,19 +109,19 @@ extension HDF5File {
             let space = H5Screate(H5S_SCALAR)
             defer { H5Sclose(space) }
             let attr = H5Acreate_by_name(id, name, attribute, type, space, nd_H5P_DEFAULT(), nd_H5P_DEFAULT(), nd_H5P_DEFAULT())
-            guard attr >= 0 else { throw error(name, "cannot create attribute \(attribute)") }
+            guard attr >= 0 else { throw error(.system, name, "cannot create attribute \(attribute)") }
             defer { H5Aclose(attr) }
             let c = strdup(value)
             defer { free(c) }
             var pointer = UnsafePointer<CChar>(c)
-            guard H5Awrite(attr, type, &pointer) >= 0 else { throw error(name, "cannot write attribute \(attribute)") }
+            guard H5Awrite(attr, type, &pointer) >= 0 else { throw error(.system, name, "cannot write attribute \(attribute)") }
         }
     }
 
     /// Writes everything to disk now.
     public func flush() throws {
         try guarded {
-            guard H5Fflush(id, H5F_SCOPE_GLOBAL) >= 0 else { throw NDError(file: path, "cannot flush HDF5 file") }
+            guard H5Fflush(id, H5F_SCOPE_GLOBAL) >= 0 else { throw NDError(.system, file: path, "cannot flush HDF5 file") }
         }
     }
 }

@@ -32,7 +32,7 @@ public final class HDF5File {
         let crashMessage = HDF5CrashGuard.message(for: path)
         let id = try HDF5File.library.locked { try HDF5CrashGuard.reading(crashMessage) { () throws -> hid_t in
             guard H5Fis_hdf5(path) > 0 else {
-                throw NDError(file: path, "not a readable HDF5 file (missing, truncated or corrupt)")
+                throw NDError(.malformed, file: path, "not a readable HDF5 file (missing, truncated or corrupt)")
             }
             var access = nd_H5P_DEFAULT()
             if let sieveBufferBytes {
@@ -42,7 +42,7 @@ public final class HDF5File {
             defer { if access != nd_H5P_DEFAULT() { H5Pclose(access) } }
             return H5Fopen(path, nd_H5F_ACC_RDONLY(), access)
         } }
-        guard id >= 0 else { free(crashMessage); throw NDError(file: path, "cannot open as HDF5") }
+        guard id >= 0 else { free(crashMessage); throw NDError(.malformed, file: path, "cannot open as HDF5") }
         self.path = path
         self.id = id
         self.crashMessage = crashMessage
@@ -73,7 +73,7 @@ public final class HDF5File {
     /// Creates (or truncates) a file for writing.
     public init(creating path: String) throws {
         let id = HDF5File.library.locked { _ = H5Eset_auto2(nd_H5E_DEFAULT(), nil, nil); return H5Fcreate(path, nd_H5F_ACC_TRUNC(), nd_H5P_DEFAULT(), nd_H5P_DEFAULT()) }
-        guard id >= 0 else { throw NDError(file: path, "cannot create HDF5 file") }
+        guard id >= 0 else { throw NDError(.system, file: path, "cannot create HDF5 file") }
         self.path = path
         self.id = id
         crashMessage = nil
@@ -82,7 +82,7 @@ public final class HDF5File {
     /// Opens an existing file for reading and writing (test fixtures: `overwrite`).
     public init(updating path: String) throws {
         let id = HDF5File.library.locked { _ = H5Eset_auto2(nd_H5E_DEFAULT(), nil, nil); return H5Fopen(path, nd_H5F_ACC_RDWR(), nd_H5P_DEFAULT()) }
-        guard id >= 0 else { throw NDError(file: path, "cannot open as HDF5 for writing") }
+        guard id >= 0 else { throw NDError(.system, file: path, "cannot open as HDF5 for writing") }
         self.path = path
         self.id = id
         crashMessage = nil
@@ -93,8 +93,8 @@ public final class HDF5File {
         free(crashMessage)
     }
 
-    func error(_ object: String, _ message: String) -> NDError {
-        NDError(file: path, "\(object): \(message)")
+    func error(_ kind: NDError.Kind, _ object: String, _ message: String) -> NDError {
+        NDError(kind, file: path, "\(object): \(message)")
     }
 
     // MARK: structure
@@ -127,7 +127,7 @@ public final class HDF5File {
 
     private func memberNames(_ name: String) throws -> [String] {
         let group = H5Gopen2(id, name, nd_H5P_DEFAULT())
-        guard group >= 0 else { throw error(name, "no such group") }
+        guard group >= 0 else { throw error(.notFound, name, "no such group") }
         defer { H5Gclose(group) }
         var info = H5G_info_t()
         H5Gget_info(group, &info)
@@ -174,7 +174,7 @@ public final class HDF5File {
     private func withOpenDataset<T>(_ name: String, _ body: (hid_t, hid_t) throws -> T) throws -> T {
         let set = H5Dopen2(id, name, nd_H5P_DEFAULT())
         // Walk the path only to explain a failure: reads are on hot paths.
-        guard set >= 0 else { throw error(name, exists(name) ? "cannot open dataset" : "no such dataset") }
+        guard set >= 0 else { throw exists(name) ? error(.malformed, name, "cannot open dataset") : error(.notFound, name, "no such dataset") }
         defer { H5Dclose(set) }
         let space = H5Dget_space(set)
         defer { H5Sclose(space) }
@@ -185,7 +185,7 @@ public final class HDF5File {
     /// `bytesPerRow` would not fit in memory at all.
     private func rowCount(_ name: String, _ rows: hsize_t, bytesPerRow: Int) throws -> Int {
         guard rows <= hsize_t(1 << 48) / hsize_t(max(bytesPerRow, 1)) else {
-            throw error(name, "\(rows) rows of \(bytesPerRow) bytes: more than can be read (corrupt file?)")
+            throw error(.malformed, name, "\(rows) rows of \(bytesPerRow) bytes: more than can be read (corrupt file?)")
         }
         return Int(rows)
     }
@@ -199,7 +199,7 @@ public final class HDF5File {
         guard bytes > 64 << 20 else { return }
         let stored = H5Dget_storage_size(set)
         guard UInt64(bytes / 1032) <= stored else {
-            throw error(name, "\(rows) rows of \(bytesPerRow) bytes, but the file stores \(stored) bytes for it (corrupt file?)")
+            throw error(.malformed, name, "\(rows) rows of \(bytesPerRow) bytes, but the file stores \(stored) bytes for it (corrupt file?)")
         }
     }
 
@@ -239,10 +239,10 @@ public final class HDF5File {
         if let values = try readMapped(name, selection, as: T.self, memoryType: memoryType) { return values }
         return try withDataset(name) { set, space in
             var dims: [hsize_t] = [0]
-            guard H5Sget_simple_extent_ndims(space) == 1 else { throw error(name, "expected one dimension") }
+            guard H5Sget_simple_extent_ndims(space) == 1 else { throw error(.malformed, name, "expected one dimension") }
             H5Sget_simple_extent_dims(space, &dims, nil)
             guard Int(dims[0]) == selection.extent else {
-                throw error(name, "\(dims[0]) rows, expected \(selection.extent) as the other columns")
+                throw error(.malformed, name, "\(dims[0]) rows, expected \(selection.extent) as the other columns")
             }
             var values = [T](repeating: zero, count: selection.count)
             if selection.count == 0 { return values }
@@ -254,7 +254,7 @@ public final class HDF5File {
                 H5Dread(set, memoryType, memory, space, nd_H5P_DEFAULT(), $0.baseAddress)
             }
             guard status >= 0 else {
-                throw error(name, "cannot read \(selection.ranges.count) row ranges in \(selection.ranges.first!.lowerBound)..<\(selection.ranges.last!.upperBound) (corrupt file?)")
+                throw error(.malformed, name, "cannot read \(selection.ranges.count) row ranges in \(selection.ranges.first!.lowerBound)..<\(selection.ranges.last!.upperBound) (corrupt file?)")
             }
             return values
         }
@@ -267,12 +267,12 @@ public final class HDF5File {
             H5Sget_simple_extent_dims(space, &dims, nil)
             let expectedRank = columns == 1 ? 1 : 2
             guard rank == expectedRank, columns == 1 || dims[1] == hsize_t(columns) else {
-                throw error(name, "expected shape (N\(columns == 1 ? "" : ", \(columns)")), found \(dims.prefix(rank).map { Int($0) })")
+                throw error(.malformed, name, "expected shape (N\(columns == 1 ? "" : ", \(columns)")), found \(dims.prefix(rank).map { Int($0) })")
             }
             let total = try rowCount(name, dims[0], bytesPerRow: columns * MemoryLayout<T>.stride)
             let range = rows ?? 0..<total
             guard range.lowerBound >= 0, range.upperBound <= total else {
-                throw error(name, "rows \(range.lowerBound)..<\(range.upperBound) outside 0..<\(total)")
+                throw error(.outOfRange, name, "rows \(range.lowerBound)..<\(range.upperBound) outside 0..<\(total)")
             }
             try checkStored(name, set, rows: range.count, bytesPerRow: columns * MemoryLayout<T>.stride)
             var values = [T](repeating: zero, count: range.count * columns)
@@ -285,7 +285,7 @@ public final class HDF5File {
             let status = values.withUnsafeMutableBytes {
                 H5Dread(set, memoryType, memory, space, nd_H5P_DEFAULT(), $0.baseAddress)
             }
-            guard status >= 0 else { throw error(name, "cannot read rows \(range.lowerBound)..<\(range.upperBound) (corrupt file?)") }
+            guard status >= 0 else { throw error(.malformed, name, "cannot read rows \(range.lowerBound)..<\(range.upperBound) (corrupt file?)") }
             return values
         }
     }
@@ -297,15 +297,15 @@ public final class HDF5File {
         try withDataset(name) { set, space in
             let fileType = H5Dget_type(set)
             defer { H5Tclose(fileType) }
-            guard H5Tget_class(fileType) == H5T_STRING else { throw error(name, "expected strings") }
+            guard H5Tget_class(fileType) == H5T_STRING else { throw error(.malformed, name, "expected strings") }
             var dims: [hsize_t] = [0]
-            guard H5Sget_simple_extent_ndims(space) == 1 else { throw error(name, "expected one dimension") }
+            guard H5Sget_simple_extent_ndims(space) == 1 else { throw error(.malformed, name, "expected one dimension") }
             H5Sget_simple_extent_dims(space, &dims, nil)
             let rowBytes = H5Tis_variable_str(fileType) > 0 ? MemoryLayout<UnsafeMutablePointer<CChar>?>.stride : H5Tget_size(fileType)
             let total = try rowCount(name, dims[0], bytesPerRow: rowBytes)
             let range = rows ?? 0..<total
             guard range.lowerBound >= 0, range.upperBound <= total else {
-                throw error(name, "rows \(range.lowerBound)..<\(range.upperBound) outside 0..<\(total)")
+                throw error(.outOfRange, name, "rows \(range.lowerBound)..<\(range.upperBound) outside 0..<\(total)")
             }
             if range.isEmpty { return [] }
             try checkStored(name, set, rows: range.count, bytesPerRow: rowBytes)
@@ -319,7 +319,7 @@ public final class HDF5File {
                 defer { H5Tclose(memType) }
                 var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: range.count)
                 guard H5Dread(set, memType, memory, space, nd_H5P_DEFAULT(), &pointers) >= 0 else {
-                    throw error(name, "cannot read strings (corrupt file?)")
+                    throw error(.malformed, name, "cannot read strings (corrupt file?)")
                 }
                 defer { H5Dvlen_reclaim(memType, memory, nd_H5P_DEFAULT(), &pointers) }
                 return pointers.map { $0.map { String(cString: $0) } ?? "" }
@@ -329,7 +329,7 @@ public final class HDF5File {
             defer { H5Tclose(memType) }
             var bytes = [UInt8](repeating: 0, count: size * range.count)
             guard H5Dread(set, memType, memory, space, nd_H5P_DEFAULT(), &bytes) >= 0 else {
-                throw error(name, "cannot read strings (corrupt file?)")
+                throw error(.malformed, name, "cannot read strings (corrupt file?)")
             }
             return (0..<range.count).map { i in
                 let slice = bytes[(i * size)..<((i + 1) * size)]
@@ -347,16 +347,16 @@ public final class HDF5File {
     private func readStringAttribute(_ name: String, _ attribute: String) throws -> String? {
         guard linksExist(name), H5Aexists_by_name(id, name, attribute, nd_H5P_DEFAULT()) > 0 else { return nil }
         let attr = H5Aopen_by_name(id, name, attribute, nd_H5P_DEFAULT(), nd_H5P_DEFAULT())
-        guard attr >= 0 else { throw error(name, "cannot open attribute \(attribute)") }
+        guard attr >= 0 else { throw error(.malformed, name, "cannot open attribute \(attribute)") }
         defer { H5Aclose(attr) }
         let fileType = H5Aget_type(attr)
         defer { H5Tclose(fileType) }
-        guard H5Tget_class(fileType) == H5T_STRING else { throw error(name, "attribute \(attribute) is not a string") }
+        guard H5Tget_class(fileType) == H5T_STRING else { throw error(.malformed, name, "attribute \(attribute) is not a string") }
         if H5Tis_variable_str(fileType) > 0 {
             let memType = nd_vlen_string_type()
             defer { H5Tclose(memType) }
             var pointer: UnsafeMutablePointer<CChar>? = nil
-            guard H5Aread(attr, memType, &pointer) >= 0 else { throw error(name, "cannot read attribute \(attribute)") }
+            guard H5Aread(attr, memType, &pointer) >= 0 else { throw error(.malformed, name, "cannot read attribute \(attribute)") }
             defer { free(pointer) }
             return pointer.map { String(cString: $0) } ?? ""
         }
@@ -364,7 +364,7 @@ public final class HDF5File {
         let memType = nd_fixed_string_type(size)
         defer { H5Tclose(memType) }
         var bytes = [UInt8](repeating: 0, count: size + 1)
-        guard H5Aread(attr, memType, &bytes) >= 0 else { throw error(name, "cannot read attribute \(attribute)") }
+        guard H5Aread(attr, memType, &bytes) >= 0 else { throw error(.malformed, name, "cannot read attribute \(attribute)") }
         let end = bytes.firstIndex(of: 0) ?? size
         return String(decoding: bytes[0..<end], as: UTF8.self)
     }
@@ -393,10 +393,10 @@ public final class HDF5RowSelection {
         self.ranges = ranges.filter { !$0.isEmpty }
         self.extent = extent
         for (a, b) in zip(self.ranges, self.ranges.dropFirst()) where b.lowerBound < a.upperBound {
-            throw NDError("rows \(b.lowerBound)..<\(b.upperBound) overlap or precede \(a.lowerBound)..<\(a.upperBound)")
+            throw NDError(.inconsistent, "rows \(b.lowerBound)..<\(b.upperBound) overlap or precede \(a.lowerBound)..<\(a.upperBound)")
         }
         if let first = self.ranges.first, let last = self.ranges.last, first.lowerBound < 0 || last.upperBound > extent {
-            throw NDError("rows \(first.lowerBound)..<\(last.upperBound) outside 0..<\(extent)")
+            throw NDError(.outOfRange, "rows \(first.lowerBound)..<\(last.upperBound) outside 0..<\(extent)")
         }
         count = self.ranges.reduce(0) { $0 + $1.count }
     }
@@ -410,13 +410,13 @@ public final class HDF5RowSelection {
         if selected >= 0 { return selected }
         var dims: [hsize_t] = [hsize_t(extent)]
         let space = H5Screate_simple(1, &dims, nil)
-        guard space >= 0 else { throw NDError("cannot create a dataspace of \(extent) rows") }
+        guard space >= 0 else { throw NDError(.system, "cannot create a dataspace of \(extent) rows") }
         if ranges.isEmpty { H5Sselect_none(space) }
         for (k, r) in ranges.enumerated() {
             var start: [hsize_t] = [hsize_t(r.lowerBound)], count: [hsize_t] = [hsize_t(r.count)]
             guard H5Sselect_hyperslab(space, k == 0 ? H5S_SELECT_SET : H5S_SELECT_OR, &start, nil, &count, nil) >= 0 else {
                 H5Sclose(space)
-                throw NDError("cannot select rows \(r.lowerBound)..<\(r.upperBound) of \(extent)")
+                throw NDError(.system, "cannot select rows \(r.lowerBound)..<\(r.upperBound) of \(extent)")
             }
         }
         selected = space

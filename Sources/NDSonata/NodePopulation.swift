@@ -19,17 +19,17 @@ public final class NodePopulation {
         file = try HDF5File(reading: config.nodesFile)
         base = "/nodes/" + config.name
         guard file.isGroup(base) else {
-            throw NDError(file: config.nodesFile, "no node population '\(config.name)' (expected group \(base))")
+            throw NDError(.notFound, file: config.nodesFile, "no node population '\(config.name)' (expected group \(base))")
         }
         guard file.exists(base + "/node_type_id") else {
-            throw NDError(file: config.nodesFile, "\(base)/node_type_id: missing, required")
+            throw NDError(.notFound, file: config.nodesFile, "\(base)/node_type_id: missing, required")
         }
         size = try file.shape(base + "/node_type_id").first ?? 0
         attributes = AttributeGroup(file: file, path: base + "/0", fileName: config.nodesFile, owner: "population '\(config.name)'")
         if file.exists(base + "/node_group_id") {
             let groups = try file.readInt64(base + "/node_group_id")
             if let other = groups.first(where: { $0 != 0 }) {
-                throw NDError(file: config.nodesFile, "\(base): node group \(other) found; only group 0 is supported")
+                throw NDError(.unsupported, file: config.nodesFile, "\(base): node group \(other) found; only group 0 is supported")
             }
         }
     }
@@ -88,7 +88,7 @@ public final class NodePopulation {
         guard try file.valueKind(column) == .integer else { return nil }
         let library = group + "/@library/" + attribute
         guard file.exists(library) else {
-            throw NDError(file: config.nodesFile, "\(column): integer column with no @library table, expected strings")
+            throw NDError(.malformed, file: config.nodesFile, "\(column): integer column with no @library table, expected strings")
         }
         return try file.readStrings(library)
     }
@@ -97,7 +97,7 @@ public final class NodePopulation {
     private func libraryCodes(_ column: String, table: [String], attribute: String, rows: Range<Int>?) throws -> [Int32] {
         try file.readInt64(column, rows: rows).enumerated().map { i, index in
             guard index >= 0, Int(index) < table.count else {
-                throw NDError(file: config.nodesFile,
+                throw NDError(.outOfRange, file: config.nodesFile,
                     "\(column)[\((rows?.lowerBound ?? 0) + i)]: enumeration index \(index) outside @library/\(attribute) (\(table.count) values)")
             }
             return Int32(index)

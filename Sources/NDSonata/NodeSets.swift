@@ -20,7 +20,7 @@ public struct NodeSets {
         warnOnce = { if warned.messages.insert($0).inserted { warn($0) } }
         let bytes = try FileBytes.read(path)
         let value = try bytes.withUnsafeBufferPointer { try JSONCodec.decode($0, file: path) }
-        guard let object = value.objectValue else { throw NDError(file: path, "expected a JSON object of node sets") }
+        guard let object = value.objectValue else { throw NDError(.malformed, file: path, "expected a JSON object of node sets") }
         definitions = object
     }
 
@@ -41,17 +41,17 @@ public struct NodeSets {
 
     private func resolve(_ name: String, in circuit: Circuit, visiting: [String]) throws -> NodeSelection {
         guard let definition = definitions[name] else {
-            throw NDError(file: path, "no node set '\(name)' (have: \(names.joined(separator: ", ")))")
+            throw NDError(.notFound, file: path, "no node set '\(name)' (have: \(names.joined(separator: ", ")))")
         }
         guard !visiting.contains(name) else {
-            throw NDError(file: path, "node set '\(name)' refers to itself: \((visiting + [name]).joined(separator: " -> "))")
+            throw NDError(.inconsistent, file: path, "node set '\(name)' refers to itself: \((visiting + [name]).joined(separator: " -> "))")
         }
         switch definition {
         case .array(let parts):
             var union: [String: Set<Int>] = [:]
             for part in parts {
                 guard let partName = part.stringValue else {
-                    throw NDError(file: path, "node set '\(name)': a compound set lists names, got \(part.typeName)")
+                    throw NDError(.malformed, file: path, "node set '\(name)': a compound set lists names, got \(part.typeName)")
                 }
                 for (pop, ids) in try resolve(partName, in: circuit, visiting: visiting + [name]) {
                     union[pop, default: []].formUnion(ids)
@@ -61,7 +61,7 @@ public struct NodeSets {
         case .object(let rules):
             return try basic(name, rules, in: circuit)
         default:
-            throw NDError(file: path, "node set '\(name)': expected an object or a list of names, got \(definition.typeName)")
+            throw NDError(.malformed, file: path, "node set '\(name)': expected an object or a list of names, got \(definition.typeName)")
         }
     }
 
@@ -80,7 +80,7 @@ public struct NodeSets {
             for popName in populations where !(try circuit.nodes(popName).hasAttribute(member.key)) { lacking.append(popName) }
             if lacking.isEmpty { continue }
             if lacking.count == populations.count {
-                throw NDError(file: path, "node set '\(name)': no node population has the attribute '\(member.key)' (\(populations.joined(separator: ", ")))")
+                throw NDError(.notFound, file: path, "node set '\(name)': no node population has the attribute '\(member.key)' (\(populations.joined(separator: ", ")))")
             }
             warnOnce("\(path): node set '\(name)': population\(lacking.count == 1 ? "" : "s") \(lacking.joined(separator: ", ")) without the attribute '\(member.key)' skipped")
         }
@@ -112,13 +112,13 @@ public struct NodeSets {
     private func strings(_ value: JSONValue, _ set: String, _ key: String) throws -> [String] {
         if let s = value.stringValue { return [s] }
         if let list = value.arrayValue, let all = Optional(list.compactMap(\.stringValue)), all.count == list.count { return all }
-        throw NDError(file: path, "node set '\(set)': \(key): expected a string or a list of strings")
+        throw NDError(.malformed, file: path, "node set '\(set)': \(key): expected a string or a list of strings")
     }
 
     private func integers(_ value: JSONValue, _ set: String, _ key: String) throws -> [Int64] {
         if let i = value.intValue { return [i] }
         if let list = value.arrayValue, let all = Optional(list.compactMap(\.intValue)), all.count == list.count { return all }
-        throw NDError(file: path, "node set '\(set)': \(key): expected an integer or a list of integers")
+        throw NDError(.malformed, file: path, "node set '\(set)': \(key): expected an integer or a list of integers")
     }
 
     /// Values an attribute rule accepts, as text (numbers in a canonical form).
@@ -130,8 +130,8 @@ public struct NodeSets {
             case .double(let d): return numericKey(String(d))
             case .bool(let b): return b ? "1" : "0"
             case .object:
-                throw NDError(file: path, "node set '\(set)': \(key): queries such as $regex or $gt are not supported; list the values")
-            default: throw NDError(file: path, "node set '\(set)': \(key): expected a value or a list of values")
+                throw NDError(.unsupported, file: path, "node set '\(set)': \(key): queries such as $regex or $gt are not supported; list the values")
+            default: throw NDError(.malformed, file: path, "node set '\(set)': \(key): expected a value or a list of values")
             }
         }
         if let list = value.arrayValue { return try list.map(text) }

@@ -89,7 +89,7 @@ public struct SimulationConfig: Sendable {
             spikeThresholdMV: try file.number(run, "spike_threshold", at: "run", in: SimulationLimits.voltageMV) ?? -30)
         self.run.synapseSeed = Int64(try file.number(run, "synapse_seed", at: "run", in: Self.seedRange) ?? 0)
         guard self.run.dtMs > 0, self.run.tstopMs >= 0 else {
-            throw NDError(file: path, "run: expected dt > 0 and tstop >= 0, got dt \(self.run.dtMs), tstop \(self.run.tstopMs)")
+            throw NDError(.outOfRange, file: path, "run: expected dt > 0 and tstop >= 0, got dt \(self.run.dtMs), tstop \(self.run.tstopMs)")
         }
         let conditions = try file.object(root, "conditions", at: "") ?? [:]
         self.conditions = Conditions(

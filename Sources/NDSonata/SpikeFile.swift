@@ -5,13 +5,13 @@ public enum SpikeFile {
     /// Every spike: population, node id, time [ms], in file order per population (populations sorted).
     public static func read(_ path: String) throws -> [(population: String, nodeID: Int, timeMs: Double)] {
         let file = try HDF5File(reading: path)
-        guard file.isGroup("/spikes") else { throw NDError(file: path, "no /spikes group (not a SONATA spike file)") }
+        guard file.isGroup("/spikes") else { throw NDError(.notFound, file: path, "no /spikes group (not a SONATA spike file)") }
         var result: [(String, Int, Double)] = []
         for population in try file.members(of: "/spikes") where file.isGroup("/spikes/" + population) {
             let times = try file.readDoubles("/spikes/\(population)/timestamps")
             let ids = try file.readInt64("/spikes/\(population)/node_ids")
             guard times.count == ids.count else {
-                throw NDError(file: path, "/spikes/\(population): \(times.count) timestamps for \(ids.count) node_ids")
+                throw NDError(.inconsistent, file: path, "/spikes/\(population): \(times.count) timestamps for \(ids.count) node_ids")
             }
             for (t, id) in zip(times, ids) { result.append((population, Int(id), t)) }
         }

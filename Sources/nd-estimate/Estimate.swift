@@ -119,7 +119,7 @@ func parseSize(_ text: String) -> Double? {
 }
 
 func parseSizeOrThrow(_ text: String) throws -> Double {
-    guard let x = parseSize(text), x > 0 else { throw NDError("--node-memory: expected a size such as 256G, got '\(text)'") }
+    guard let x = parseSize(text), x > 0 else { throw NDError(.usage, "--node-memory: expected a size such as 256G, got '\(text)'") }
     return x
 }
 

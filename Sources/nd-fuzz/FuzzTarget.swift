@@ -274,7 +274,7 @@ func loadDataset(_ dir: String) throws {
     let globals = FileManager.default.fileExists(atPath: globalsPath) ? try GlobalsFile(parsing: try FileBytes.read(globalsPath), name: globalsPath) : nil
     let dt = globals?["dt"] ?? 0.025, celsius = globals?["celsius"] ?? 6.3
     if SimulationLimits.problem("dt", dt, SimulationLimits.dtMs) != nil || SimulationLimits.problem("celsius", celsius, SimulationLimits.celsius) != nil {
-        throw NDError(file: globalsPath, "out of range")
+        throw NDError(.outOfRange, file: globalsPath, "out of range")
     }
     var values: [String: Double] = [:]
     for (name, value) in globals?.scalars ?? [] { values[name] = value }

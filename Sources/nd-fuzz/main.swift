@@ -8,8 +8,9 @@
 // Input i of PARSER is a mutation (Mutator) of one of the parser's seed inputs (taken
 // from the repository's fixtures), made with a generator seeded by (S, PARSER, i) alone,
 // so any input can be made again from its index. Each is written under DIR/PARSER/ and
-// given to the library entry the tools use; a thrown error is the expected outcome of a
-// bad input. Before each call DIR/PARSER.current gets the index and the counts so far, so
+// given to the library entry the tools use; a thrown NDError of an input kind (not found,
+// malformed, out of range, inconsistent, unsupported) is the expected outcome of a bad
+// input; any other error is a failure, kept under DIR/failures/ like a tool's. Before each call DIR/PARSER.current gets the index and the counts so far, so
 // that when the process dies of a signal (a crash, or SIGALRM after --timeout seconds: a
 // hang) the driver can keep the input and go on at the next index. Every K-th input is
 // also given to the real executable (in BINDIR), which must exit 0, 1 or 64 and, on 1,
@@ -89,7 +90,19 @@ guard !target.seeds.isEmpty else { fail("\(parserName): no seed inputs found und
 /// A stable hash of the parser's name, so each parser has its own stream.
 let nameHash = parserName.utf8.reduce(UInt64(0xCBF2_9CE4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }
 
-var tried = 0, errors = 0, toolRuns = 0, toolBad = 0
+/// The kinds a bad input may be refused with; `system`, `usage` or `diverged` (or an error
+/// that is not an NDError) from a parser means the error was misclassified or the input
+/// reached something it should not.
+let inputKinds: Set<NDError.Kind> = [.notFound, .malformed, .outOfRange, .inconsistent, .unsupported]
+
+func keep(_ problem: String, input i: Int) {
+    let saved = workURL + "/failures/\(parserName)-\(seed)-\(i)"
+    target.save(to: saved)
+    try? (problem + "\n").write(toFile: saved + ".txt", atomically: false, encoding: .utf8)
+    print("\(parserName): input \(i): \(problem) (kept as \(saved))")
+}
+
+var tried = 0, errors = 0, unexpected = 0, toolRuns = 0, toolBad = 0
 let currentPath = workURL + "/\(parserName).current"
 for i in start..<(start + count) {
     var mix = SeededRandom(seed: seed ^ nameHash ^ (UInt64(i) &* 0x9E37_79B9_7F4A_7C15))
@@ -97,25 +110,29 @@ for i in start..<(start + count) {
     let input = target.make(rng)
     target.write(input)
     // What the driver needs if this input kills the process.
-    let state = "\(i) \(tried) \(errors) \(toolRuns) \(toolBad)\n"
+    let state = "\(i) \(tried) \(errors) \(unexpected) \(toolRuns) \(toolBad)\n"
     _ = FileManager.default.createFile(atPath: currentPath, contents: Data(state.utf8))
     tried += 1
     alarm(UInt32(timeout))
-    do { try target.parse() } catch { errors += 1 }
+    do {
+        try target.parse()
+    } catch let error as NDError where inputKinds.contains(error.kind) {
+        errors += 1
+    } catch {
+        unexpected += 1
+        keep("not an input error (\((error as? NDError)?.kind.rawValue ?? "\(type(of: error))")): \(error)", input: i)
+    }
     alarm(0)
     if let bin, toolEvery > 0, i % toolEvery == 0, let command = target.tool?() {
         toolRuns += 1
         if let problem = runTool(bin: bin, command: command, input: target.inputPath, alsoNamed: target.alsoNamed, scratch: scratch) {
             toolBad += 1
-            let saved = workURL + "/failures/\(parserName)-\(seed)-\(i)"
-            target.save(to: saved)
-            try? (problem + "\n").write(toFile: saved + ".txt", atomically: false, encoding: .utf8)
-            print("\(parserName): input \(i): \(problem) (kept as \(saved))")
+            keep(problem, input: i)
         }
     }
 }
 try? FileManager.default.removeItem(atPath: currentPath)
-print("RESULT \(parserName) tried=\(tried) errors=\(errors) tool_runs=\(toolRuns) tool_bad=\(toolBad)")
+print("RESULT \(parserName) tried=\(tried) errors=\(errors) unexpected=\(unexpected) tool_runs=\(toolRuns) tool_bad=\(toolBad)")
 
 /// Runs a tool on the input; nil when it behaved (exit 0, 64, or 1 naming the file).
 func runTool(bin: String, command: [String], input: String, alsoNamed: [String], scratch: String) -> String? {

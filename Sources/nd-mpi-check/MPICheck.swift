@@ -27,7 +27,7 @@ struct MPICheck: ParsableCommand {
             let gathered = try comm.allGather([Double(comm.rank)]).map { Int($0) }
             let expected = comm.size * (comm.size - 1) / 2
             guard Int(sum) == expected, gathered == Array(0..<comm.size) else {
-                throw NDError("rank \(comm.rank): sum \(sum) or gather \(gathered) disagree with size \(comm.size)")
+                throw NDError(.inconsistent, "rank \(comm.rank): sum \(sum) or gather \(gathered) disagree with size \(comm.size)")
             }
             try comm.barrier()
             if comm.rank == 0 {

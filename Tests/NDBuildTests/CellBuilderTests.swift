@@ -113,6 +113,7 @@ import Testing
         let error = #expect(throws: NDError.self) {
             _ = try CellBuilder.append(gid: Gid(1), morphology: Self.morphology, model: model, thresholdMV: 0, to: &group)
         }
+        #expect(error?.kind == .outOfRange)
         #expect(error?.message.hasPrefix("section 1 (basal):") == true)
         #expect(group.nodes.count == 0)  // nothing built
     }

@@ -49,10 +49,12 @@ import Testing
         let dir = folder(["a": 1], filesDat: "1.8\nx\na\n")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         for (maxEntries, machines) in [(nil, 1), (0, 2)] as [(Int?, Int)] {
-            #expect(throws: NDError.self) {
+            let error = #expect(throws: NDError.self) {
                 try RebalanceRun(input: dir + "/files.dat", output: dir + "/out.dat", maxEntries: maxEntries, machines: machines,
                                  ranksPerMachine: 1, level: .machines, showProgress: false, diagnostics: Diagnostics(tool: "test"))
             }
+            #expect(error?.kind == (maxEntries == nil ? .malformed : .usage))
+            #expect(error?.file == dir + "/files.dat")
         }
         #expect(!FileManager.default.fileExists(atPath: dir + "/out.dat"))
     }

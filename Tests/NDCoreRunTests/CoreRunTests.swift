@@ -30,9 +30,9 @@ import Testing
         let dir = scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try "seed=1.5\n".write(toFile: dir + "/sim.conf", atomically: false, encoding: .utf8)
-        #expect(throws: NDError.self) { try CoreRunParameters(.init(), configFile: dir + "/sim.conf") }
-        #expect(throws: NDError.self) { try CoreRunParameters(.init(seed: -1), configFile: nil) }
-        #expect(throws: NDError.self) { try CoreRunParameters(.init(dt: 0), configFile: nil) }
+        #expect((#expect(throws: NDError.self) { try CoreRunParameters(.init(), configFile: dir + "/sim.conf") })?.kind == .outOfRange)
+        #expect((#expect(throws: NDError.self) { try CoreRunParameters(.init(seed: -1), configFile: nil) })?.kind == .outOfRange)
+        #expect((#expect(throws: NDError.self) { try CoreRunParameters(.init(dt: 0), configFile: nil) })?.kind == .outOfRange)
     }
 
     @Test func eachRankLoadsItsRoundRobinShareOfTheGroups() throws {

@@ -35,11 +35,12 @@ import Testing
         }
     }
 
-    func expectError(_ copy: Copy, file: String, _ texts: String..., sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectError(_ kind: NDError.Kind, _ copy: Copy, file: String, _ texts: String..., sourceLocation: SourceLocation = #_sourceLocation) {
         do {
             try copy.build()
             Issue.record("built without an error", sourceLocation: sourceLocation)
         } catch let error as NDError {
+            #expect(error.kind == kind, "\(error)", sourceLocation: sourceLocation)
             #expect(error.file?.hasSuffix(file) == true, "\(error)", sourceLocation: sourceLocation)
             for text in texts { #expect(error.description.contains(text), "\(error)", sourceLocation: sourceLocation) }
         } catch {
@@ -57,9 +58,9 @@ import Testing
         let copy = try Copy()
         defer { copy.remove() }
         try copy.edit("models/cADpyr.json", "\"d_lambda\": 0.1", "\"d_lambda\": 0")
-        expectError(copy, file: "models/cADpyr.json", "compartments.d_lambda 0.0: expected a finite number in")
+        expectError(.outOfRange, copy, file: "models/cADpyr.json", "compartments.d_lambda 0.0: expected a finite number in")
         try copy.edit("models/cADpyr.json", "\"d_lambda\": 0", "\"d_lambda\": 1e-9")
-        expectError(copy, file: "models/cADpyr.json", "compartments.d_lambda 1e-09")
+        expectError(.outOfRange, copy, file: "models/cADpyr.json", "compartments.d_lambda 1e-09")
     }
 
     @Test func aRuleAskingForMoreThanNeuronsSegmentsIsAnError() throws {
@@ -67,7 +68,7 @@ import Testing
         defer { copy.remove() }
         // In range, but 1e-5 of a length constant asks for hundreds of thousands of segments.
         try copy.edit("models/cADpyr.json", "\"d_lambda\": 0.1", "\"d_lambda\": 1e-5")
-        expectError(copy, file: "models/cADpyr.json", "segments by the model's compartment rule", "NEURON allows at most 32767",
+        expectError(.outOfRange, copy, file: "models/cADpyr.json", "segments by the model's compartment rule", "NEURON allows at most 32767",
                     "(morphology ", "): section ")
     }
 
@@ -75,23 +76,23 @@ import Testing
         let copy = try Copy()
         defer { copy.remove() }
         try copy.edit("models/cADpyr.json", "\"gnabar\": 0.12", "\"gnabar\": 1e308", times: 2)
-        expectError(copy, file: "models/cADpyr.json", "sections.soma.mechanisms.hh.gnabar 1e+308")
+        expectError(.outOfRange, copy, file: "models/cADpyr.json", "sections.soma.mechanisms.hh.gnabar 1e+308")
     }
 
     @Test func celsiusAndClampAmplitudesAreChecked() throws {
         let copy = try Copy()
         defer { copy.remove() }
         try copy.edit("simulation_config.json", "\"celsius\": 6.3", "\"celsius\": 1e308")
-        expectError(copy, file: "simulation_config.json", "conditions.celsius 1e+308: expected a finite number in -273.15...1000")
+        expectError(.outOfRange, copy, file: "simulation_config.json", "conditions.celsius 1e+308: expected a finite number in -273.15...1000")
         try copy.edit("simulation_config.json", "\"celsius\": 1e308", "\"celsius\": 6.3")
         try copy.edit("simulation_config.json", "\"amp_start\": 2.807", "\"amp_start\": 1e308")
-        expectError(copy, file: "simulation_config.json", "inputs.stim_L5_TPC.amp_start 1e+308")
+        expectError(.outOfRange, copy, file: "simulation_config.json", "inputs.stim_L5_TPC.amp_start 1e+308")
         try copy.edit("simulation_config.json", "\"amp_start\": 1e308", "\"amp_start\": 2.807")
         try copy.edit("simulation_config.json", "\"dt\": 0.025", "\"dt\": 0")
-        expectError(copy, file: "simulation_config.json", "run.dt 0.0")
+        expectError(.outOfRange, copy, file: "simulation_config.json", "run.dt 0.0")
         try copy.edit("simulation_config.json", "\"dt\": 0", "\"dt\": 0.025")
         try copy.edit("simulation_config.json", "\"random_seed\": 1", "\"random_seed\": 1e300")
-        expectError(copy, file: "simulation_config.json", "run.random_seed 1e+300")
+        expectError(.outOfRange, copy, file: "simulation_config.json", "run.random_seed 1e+300")
     }
 
     @Test func edgesFromOutsideTheSourcePopulationAreErrors() throws {
@@ -100,7 +101,7 @@ import Testing
         let column = "/edges/S1__S1__chemical/source_node_id"
         let count = try HDF5File(reading: copy.path + "/edges.h5").shape(column).first ?? 0
         try HDF5File(updating: copy.path + "/edges.h5").overwrite([Int64](repeating: 250, count: count), in: column)
-        expectError(copy, file: "edges.h5", "source_node_id 250 outside the 250 nodes of population 'S1'")
+        expectError(.outOfRange, copy, file: "edges.h5", "source_node_id 250 outside the 250 nodes of population 'S1'")
     }
 
     @Test func sectionPositionsOutsideZeroOneAreErrors() throws {
@@ -109,9 +110,9 @@ import Testing
         let column = "/edges/S1__S1__chemical/0/afferent_section_pos"
         let count = try HDF5File(reading: copy.path + "/edges.h5").shape(column).first ?? 0
         try HDF5File(updating: copy.path + "/edges.h5").overwrite([Double](repeating: 1.5, count: count), in: column)
-        expectError(copy, file: "edges.h5", "afferent_section_pos 1.5, expected a number in [0, 1]")
+        expectError(.outOfRange, copy, file: "edges.h5", "afferent_section_pos 1.5, expected a number in [0, 1]")
         try HDF5File(updating: copy.path + "/edges.h5").overwrite([Double](repeating: .nan, count: count), in: column)
-        expectError(copy, file: "edges.h5", "afferent_section_pos nan")
+        expectError(.outOfRange, copy, file: "edges.h5", "afferent_section_pos nan")
     }
 
     @Test func aStimulusSelectingOnAnAttributeNoNodeHasIsAnError() throws {
@@ -121,7 +122,7 @@ import Testing
         let l5 = try #require(sets.range(of: "\"L5_TPC\": {"))
         let rule = try #require(sets.range(of: "\"mtype\"", range: l5.upperBound..<sets.endIndex))
         try sets.replacingCharacters(in: rule, with: "\"mtypo\"").write(toFile: copy.path + "/node_sets.json", atomically: false, encoding: .utf8)
-        expectError(copy, file: "node_sets.json", "node set 'L5_TPC': no node population has the attribute 'mtypo' (S1, S2)")
+        expectError(.notFound, copy, file: "node_sets.json", "node set 'L5_TPC': no node population has the attribute 'mtypo' (S1, S2)")
     }
 
     @Test func anNDModelNameThatLeavesTheModelsFolderIsRefused() throws {
@@ -132,6 +133,7 @@ import Testing
         do {
             _ = try catalog.model(for: "nd:../../etc/x")
         } catch let error as NDError {
+            #expect(error.kind == .malformed)
             #expect(error.description.contains("model_template 'nd:../../etc/x': expected nd:NAME"))
         }
         _ = try catalog.model(for: "nd:cADpyr")

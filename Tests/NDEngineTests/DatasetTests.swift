@@ -25,7 +25,8 @@ import Testing
         var other = try #require(catalog.entry(named: "hh"))
         other.dataSize = 19
         other.arrayDims = [Int](repeating: 1, count: 19)
-        #expect(throws: NDError.self) { try HH.layout.check(against: other, file: "x") }
+        let refused = #expect(throws: NDError.self) { try HH.layout.check(against: other, file: "x") }
+        #expect(refused?.kind == .unsupported)
     }
 
     /// The single cell with an ExpSyn, an Exp2Syn, a clamp, a pulse train and a NetStim.
@@ -81,7 +82,9 @@ import Testing
         let vclamp = try #require(catalog.type(named: "SEClamp"))
         core.mechanisms.append(CoreGroup.Mechanism(type: vclamp, count: 1, nodeIndices: [1], data: [Double](repeating: 0, count: 14), pdata: [1, 0]))
         #expect(ModelGroup.unknownMechanisms(in: [core], catalog: catalog) == ["SEClamp"])
-        #expect(throws: NDError.self) { try ModelGroup(dataset: core, catalog: catalog, file: "1_2.dat", localKeyBase: -(1 << 32)) }
+        let error = #expect(throws: NDError.self) { try ModelGroup(dataset: core, catalog: catalog, file: "1_2.dat", localKeyBase: -(1 << 32)) }
+        #expect(error?.kind == .unsupported)
+        #expect(error?.message.contains("SEClamp") == true)
     }
 
     /// A presyn naming an artificial cell the group does not have is an error, not a trap.
@@ -91,7 +94,8 @@ import Testing
         let netStim = Int32(try #require(catalog.type(named: "NetStim")))
         let k = try #require(core.outputNode.firstIndex { $0 == -netStim })  // NetStim 0's code
         core.outputNode[k] = -(netStim + 1000 * 5)  // NetStim 5 of 1
-        #expect(throws: NDError.self) { try ModelGroup(dataset: core, catalog: catalog, file: "1_2.dat", localKeyBase: -(1 << 32)) }
+        let error = #expect(throws: NDError.self) { try ModelGroup(dataset: core, catalog: catalog, file: "1_2.dat", localKeyBase: -(1 << 32)) }
+        #expect(error?.kind == .outOfRange)
     }
 
     /// Found by nd-fuzz (coreneuron-dataset, seed 1, input 163): a mechanism's node index
@@ -109,6 +113,7 @@ import Testing
                 _ = try CoreGroup(id: 1, phase1: ByteSource(core.phase1()), phase2: ByteSource(core.phase2()), catalog: catalog,
                                   names: ("1_1.dat", "1_2.dat")) { block, g in try loader.mechanism(&block, in: g) }
             }
+            #expect(error?.kind == .outOfRange)
             #expect(error?.description == "1_2.dat: capacitance: node index \(bad) outside the \(core.nodeCount) nodes")
         }
     }

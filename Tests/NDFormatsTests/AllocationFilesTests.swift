@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct AllocationFilesTests {
     final class FailingSink: ByteSink {
-        func write(_ bytes: [UInt8]) throws { throw NDError(file: "out.jsonl", "cannot write: No space left on device") }
+        func write(_ bytes: [UInt8]) throws { throw NDError(.system, file: "out.jsonl", "cannot write: No space left on device") }
     }
 
     final class Collecting: ByteSink {
@@ -51,14 +51,16 @@ import Testing
         defer { removeScratch(dir) }
         let path = dir + "/" + AllocationFiles.pickleName(ranks: 3, cycles: 2)
         try AtomicFile.write(Array("old".utf8), to: path)
-        #expect(throws: NDError.self) { try AllocationFiles.write(large(), pickleFolder: dir, jsonLines: FailingSink(), commit: {}) }
+        let full = #expect(throws: NDError.self) { try AllocationFiles.write(large(), pickleFolder: dir, jsonLines: FailingSink(), commit: {}) }
+        #expect(full?.kind == .system)
         #expect(try FileBytes.read(path) == Array("old".utf8))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == [AllocationFiles.pickleName(ranks: 3, cycles: 2)])
         // The JSON-lines cannot be put in place: the old pickle is already gone (it goes
         // before they are renamed), and no new one is left.
-        #expect(throws: NDError.self) {
-            try AllocationFiles.write(large(), pickleFolder: dir, jsonLines: Collecting(), commit: { throw NDError("commit failed") })
+        let commit = #expect(throws: NDError.self) {
+            try AllocationFiles.write(large(), pickleFolder: dir, jsonLines: Collecting(), commit: { throw NDError(.system, "commit failed") })
         }
+        #expect(commit?.message == "commit failed")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == [])
     }
 

@@ -56,12 +56,12 @@ import Testing
         #expect(g.vecPlays[0].mechanismType == catalog.type(named: "IClamp"))
     }
 
-    func refusal(_ phase2: [UInt8], _ phase1: [UInt8]? = nil) throws -> String {
+    func refusal(_ phase2: [UInt8], _ phase1: [UInt8]? = nil) throws -> NDError? {
         let (catalog, groups) = try load("tiny")
         do {
             _ = try CoreGroup(id: 0, phase1: phase1 ?? groups[0].1, phase2: phase2, catalog: catalog, names: ("0_1.dat", "0_2.dat"))
-            return ""
-        } catch let e as NDError { return e.description }
+            return nil
+        } catch let e as NDError { return e }
     }
 
     /// Offsets of the first byte of `text` in `bytes`.
@@ -73,9 +73,9 @@ import Testing
     @Test func truncationAnywhereIsAnErrorNamingTheFile() throws {
         let p2 = try load("tiny").1[0].2
         for cut in [0, 1, 5, 20, 100, p2.count / 3, p2.count / 2, p2.count - 9, p2.count - 1] {
-            let message = try refusal(Array(p2.prefix(cut)))
-            #expect(message.hasPrefix("0_2.dat"), "cut at \(cut): \(message)")
-            #expect(message.contains("truncated") || message.contains("expected"), "cut at \(cut): \(message)")
+            let error = try refusal(Array(p2.prefix(cut)))
+            #expect(error?.file == "0_2.dat", "cut at \(cut): \(String(describing: error))")
+            #expect(error?.kind == .malformed, "cut at \(cut): \(String(describing: error))")
         }
     }
 
@@ -83,27 +83,35 @@ import Testing
         let p2 = try load("tiny").1[0].2
         var version = p2
         version[2] = UInt8(ascii: "9")  // 1.8 -> 1.9
-        #expect(try refusal(version).contains("format version '1.9'"))
+        let newer = try refusal(version)
+        #expect(newer?.kind == .unsupported)
+        #expect(newer?.message.contains("'1.9'") == true)
         var marker = p2
         let m = find("chkpnt 4\n", in: marker)
         marker[m + 7] = UInt8(ascii: "7")
-        #expect(try refusal(marker).contains("chkpnt 7 before the nodes' b, expected chkpnt 4"))
+        let unmarked = try refusal(marker)
+        #expect(unmarked?.kind == .malformed)
+        #expect(unmarked?.message.contains("chkpnt 7 before the nodes' b, expected chkpnt 4") == true)
         var count = p2
         let n = find("14 nnode", in: count)
         count[n + 1] = UInt8(ascii: "9")  // 19 nodes: the arrays no longer fit
-        #expect(try refusal(count).hasPrefix("0_2.dat"))
+        #expect(try refusal(count)?.file == "0_2.dat")
         var gids = try load("tiny").1[0].1
         let c = find("3 npresyn", in: gids)
         gids[c] = UInt8(ascii: "4")
-        #expect(try refusal(p2, gids).hasPrefix("0_1.dat"))
+        #expect(try refusal(p2, gids)?.file == "0_1.dat")
         var parent = p2
         let start = find("chkpnt 2\n", in: parent) + 9 + 4 * 4  // node 4's parent
         parent[start] = 9  // after the node itself
-        #expect(try refusal(parent).contains("node 4: parent 9 must be a node before it"))
+        let orphan = try refusal(parent)
+        #expect(orphan?.kind == .inconsistent)
+        #expect(orphan?.message.contains("node 4: parent 9") == true)
     }
 
     @Test func theOldFormatIsNamedWhenRefused() throws {
         let old = Array("NDMODEL\u{0}rest".utf8)
-        #expect(try refusal(old).contains("retired NDMODEL format"))
+        let retired = try refusal(old)
+        #expect(retired?.kind == .unsupported)
+        #expect(retired?.message.contains("NDMODEL") == true)
     }
 }

@@ -35,6 +35,7 @@ import Testing
         let error = #expect(throws: NDError.self) {
             try sizer.sizes(of: ["1", "2", "3"], lineOf: { $0 + 3 })
         }
+        #expect(error?.kind == .notFound)
         #expect(error?.file == "x/files.dat")
         #expect(error?.line == 4)
         #expect(error?.message.contains("\(dir)/2_2.dat") == true)

@@ -56,11 +56,14 @@ import Testing
         // are elements of `lines`).
         lines[190_000] = #"{"population":"S2","gid":-1}"#
         let error = #expect(throws: NDError.self) { try read(lines.joined(separator: "\n")) }
+        #expect(error?.kind == .outOfRange)
         #expect(error?.line == 190_001)
         #expect(error?.message == "\"gid\": expected an integer >= 0")
         // Two errors: the first in the file is the one reported.
         lines[10] = "{"
-        #expect((#expect(throws: NDError.self) { try read(lines.joined(separator: "\n")) })?.line == 11)
+        let first = #expect(throws: NDError.self) { try read(lines.joined(separator: "\n")) }
+        #expect(first?.line == 11)
+        #expect(first?.kind == .malformed)
     }
 
     @Test func plainLinesGiveTheValuesTheScannerGives() throws {

@@ -42,12 +42,15 @@ import Testing
             try Gzip.decompress(Array(packed.prefix(packed.count / 2)), name: "a.gz")
         }
         #expect(truncated?.file == "a.gz")
+        #expect(truncated?.kind == .malformed)
         #expect(truncated?.message.contains("truncated") == true)
         var corrupt = packed
         corrupt[12] ^= 0xFF
         corrupt[13] ^= 0x55
-        #expect(throws: NDError.self) { try Gzip.decompress(corrupt, name: "b.gz") }
-        #expect(throws: NDError.self) { try Gzip.decompress([], name: "c.gz") }
+        let corrupted = #expect(throws: NDError.self) { try Gzip.decompress(corrupt, name: "b.gz") }
+        #expect(corrupted?.kind == .malformed)
+        let empty = #expect(throws: NDError.self) { try Gzip.decompress([], name: "c.gz") }
+        #expect(empty?.kind == .malformed)
     }
 
     @Test func aGzipBombStopsAtTheLimit() throws {
@@ -57,6 +60,7 @@ import Testing
         let bomb = Array([[UInt8]](repeating: member, count: 2000).joined())
         #expect(bomb.count < 2_200_000)
         let error = #expect(throws: NDError.self) { try Gzip.decompress(bomb, name: "bomb.gz", limit: 1 << 20) }
+        #expect(error?.kind == .outOfRange)
         #expect(error?.description == "bomb.gz: decompresses to more than 1048576 bytes, the most accepted for this file (a gzip bomb?)")
         #expect(try Gzip.decompress(Array(bomb.prefix(member.count)), limit: 1 << 20).count == 1 << 20)
 
@@ -66,6 +70,7 @@ import Testing
         try Data(bomb).write(to: URL(fileURLWithPath: dir + "/allocation_r2_c1.pkl.gz"))
         let refused = #expect(throws: NDError.self) { try AllocationPickle.read(dir + "/allocation_r2_c1.pkl.gz") }
         #expect(refused?.file == dir + "/allocation_r2_c1.pkl.gz")
+        #expect(refused?.kind == .outOfRange)
         #expect(refused?.message == "decompresses to more than \(32 * bomb.count) bytes, the most accepted for this file (a gzip bomb?)")
     }
 

@@ -60,15 +60,17 @@ import Testing
         let error = #expect(throws: NDError.self) { _ = try reader.nextRecord() }
         #expect(error?.file == dir + "/c.jsonl")
         #expect(error?.line == 2)
-        #expect(error?.description.hasPrefix("\(dir)/c.jsonl:2: invalid JSON") == true)
+        #expect(error?.kind == .malformed)
     }
 
     @Test func duplicateKeysAreRejected() {
-        #expect(throws: NDError.self) { try JSONCodec.decode(#"{"a":1,"a":2}"#) }
+        let repeated = #expect(throws: NDError.self) { try JSONCodec.decode(#"{"a":1,"a":2}"#) }
+        #expect(repeated?.kind == .malformed)
     }
 
     @Test func aMissingFileIsAnError() {
         let error = #expect(throws: NDError.self) { _ = try JSONLinesReader(path: "/nonexistent/x.jsonl") }
         #expect(error?.file == "/nonexistent/x.jsonl")
+        #expect(error?.kind == .notFound)
     }
 }

@@ -9,6 +9,7 @@ import Testing
         try a.checkCovers(refs([0, 1, 2]), source: "a.jsonl")
         let bad = Allocation(grid: BucketGrid(ranks: 2, cycles: 1), buckets: [refs([0, 1, 1]), refs([7])])
         let error = #expect(throws: NDError.self) { try bad.checkCovers(refs([0, 1, 2]), source: "a.jsonl") }
+        #expect(error?.kind == .inconsistent)
         #expect(error?.file == "a.jsonl")
         #expect(error?.message == "the allocation must hold every simulated cell exactly once: 1 cells missing (first: S[2]); "
             + "1 cells in more than one bucket (first: S[1]); 1 cells not simulated (first: S[7])")

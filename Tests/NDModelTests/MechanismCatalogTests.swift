@@ -11,6 +11,7 @@ import Testing
                                            dataSize: 3, pdataSize: 0, arrayDims: dims)
             var catalog = MechanismCatalog()
             let error = #expect(throws: NDError.self) { try catalog.append(e, file: "bbcore_mech.dat", line: 4) }
+            #expect(error?.kind == .inconsistent)
             #expect(error?.description == "bbcore_mech.dat:4: mechanism 'hh': variable widths \(dims) do not add up to its data size 3")
         }
         var catalog = MechanismCatalog()

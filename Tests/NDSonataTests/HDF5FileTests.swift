@@ -20,13 +20,16 @@ extension SonataSuite {
             #expect(try file.readDoubles("delay") == values)
             let missing = #expect(throws: NDError.self) { try file.readDoubles("nope") }
             #expect(missing?.file == path)
+            #expect(missing?.kind == .notFound)
         }
 
         @Test func aFileThatIsNotHDF5IsAnError() throws {
             let path = NSTemporaryDirectory() + "nd-not-hdf5-\(UUID().uuidString).h5"
             try "not hdf5".write(toFile: path, atomically: false, encoding: .utf8)
             defer { try? FileManager.default.removeItem(atPath: path) }
-            #expect(throws: NDError.self) { _ = try HDF5File(reading: path) }
+            let error = #expect(throws: NDError.self) { _ = try HDF5File(reading: path) }
+            #expect(error?.kind == .malformed)
+            #expect(error?.file == path)
         }
     }
 }

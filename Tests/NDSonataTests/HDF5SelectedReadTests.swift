@@ -57,6 +57,7 @@ extension SonataSuite {
             #expect(try file.readDoubles("columns/f32", selection: try HDF5RowSelection([], extent: Self.rows)).isEmpty)
             // A selection made for another extent is an error naming the column.
             let other = #expect(throws: NDError.self) { try file.readDoubles("columns/f64", selection: try HDF5RowSelection([0..<1], extent: 10)) }
+            #expect(other?.kind == .malformed)
             #expect(other?.description.contains("columns/f64") == true)
         }
 

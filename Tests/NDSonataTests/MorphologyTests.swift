@@ -44,11 +44,15 @@ extension SonataSuite {
         @Test func malformedFilesNameTheLine() throws {
             let bad = #expect(throws: NDError.self) { try MorphologyReader.read(Fixture.path("bad.swc")) }
             #expect(bad?.line == 3)
+            #expect(bad?.kind == .malformed)
             let orphan = #expect(throws: NDError.self) { try MorphologyReader.read(Fixture.path("orphan.swc")) }
+            #expect(orphan?.kind == .inconsistent)
             #expect(orphan?.description.contains("orphan.swc:2: sample 2: parent 7") == true)
             let asc = #expect(throws: NDError.self) { try MorphologyReader.read(Fixture.path("bad.asc")) }
-            #expect(asc?.message.contains("unclosed") == true)
-            #expect(throws: NDError.self) { try MorphologyReader.read(Fixture.path("nope.txt")) }
+            #expect(asc?.kind == .malformed)
+            #expect(asc?.line != nil)
+            let unknown = #expect(throws: NDError.self) { try MorphologyReader.read(Fixture.path("nope.txt")) }
+            #expect(unknown?.kind == .unsupported)
         }
 
         /// Found by nd-fuzz (asc, seed 1, input 2000): a coordinate of 1e309 (read as
@@ -57,14 +61,16 @@ extension SonataSuite {
         @Test func pointsOutOfBoundsAreRefusedNamingTheFile() throws {
             let asc = "((CellBody) (0 0 0 1) (1 0 0 1) (0 1 0 1))\n((Apical) (0 0 0 1) (1e309 10 0 1))\n"
             let a = #expect(throws: NDError.self) { try ASCReader.parse(Array(asc.utf8), path: "fuzz.asc") }
+            #expect(a?.kind == .outOfRange)
             #expect(a?.description == "fuzz.asc: section 1: point (inf, 10.0, 0.0) with diameter 1.0: expected coordinates within ±1e9 µm and a diameter in 0...1e9 µm")
             for (swc, what) in [("1 1 0 0 0 1e308 -1\n", "soma"), ("1 1 0 0 0 5 -1\n2 3 0 1e300 0 1 1\n", "section 1"),
                                 ("1 1 0 0 0 5 -1\n2 3 0 1 0 1 1\n3 3 0 2 0 1e10 2\n", "section 1")] {
                 let e = #expect(throws: NDError.self) { try SWCReader.parse(Array(swc.utf8), path: "fuzz.swc") }
+                #expect(e?.kind == .outOfRange)
                 #expect(e?.description.hasPrefix("fuzz.swc: \(what): point") == true)
             }
             let asc2 = "((CellBody) (0 0 0 1) (1 0 0 -2) (0 1 0 1))\n"
-            #expect(throws: NDError.self) { try ASCReader.parse(Array(asc2.utf8), path: "fuzz.asc") }
+            #expect((#expect(throws: NDError.self) { try ASCReader.parse(Array(asc2.utf8), path: "fuzz.asc") })?.kind == .outOfRange)
             // HDF5: a NaN coordinate.
             let path = "/tmp/ndtools-morphology-test-\(getpid()).h5"
             defer { unlink(path) }
@@ -74,6 +80,7 @@ extension SonataSuite {
                 try f.writeMatrix([Int64(0), 1, -1, 1, 3, 0], columns: 3, to: "/structure")
             }
             let h5 = #expect(throws: NDError.self) { try MorphologyReader.read(path) }
+            #expect(h5?.kind == .outOfRange)
             #expect(h5?.description.hasPrefix("\(path): section 1: point (0.0, nan, 0.0)") == true)
         }
 
@@ -83,7 +90,7 @@ extension SonataSuite {
         @Test func aCorruptDatasetShapeIsAnErrorNamingTheFile() throws {
             let e = #expect(throws: NDError.self) { try MorphologyReader.read(Fixture.path("fuzz-huge-shape.h5")) }
             #expect(e?.description.contains("fuzz-huge-shape.h5") == true, "\(String(describing: e))")
-            #expect(e?.description.contains("corrupt file?") == true, "\(String(describing: e))")
+            #expect(e?.kind == .malformed, "\(String(describing: e))")
         }
 
         @Test func lookupPrefersAscOverSwcAndNamesWhatItTried() throws {
@@ -92,6 +99,7 @@ extension SonataSuite {
             #expect(try MorphologyReader.path(of: "cellA", in: a).hasSuffix("/asc/cellA.asc"))
             #expect(try MorphologyReader.path(of: "cellB", in: a).hasSuffix("/swc/cellB.swc"))
             let missing = #expect(throws: NDError.self) { try MorphologyReader.path(of: "cellZ", in: a) }
+            #expect(missing?.kind == .notFound)
             #expect(missing?.message.contains("cellZ.asc") == true)
         }
     }
@@ -112,6 +120,7 @@ extension SonataSuite {
             #expect(catalog.defaulted == ["hoc:cADpyr_L2TPC"])
             let missing = #expect(throws: NDError.self) { try catalog.model(for: "nd:absent") }
             #expect(missing?.file?.hasSuffix("absent.json") == true)
+            #expect(missing?.kind == .notFound)
         }
     }
 }

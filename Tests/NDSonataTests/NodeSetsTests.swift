@@ -45,8 +45,10 @@ extension SonataSuite {
 
         @Test func cyclesAndUnknownNamesAreErrors() throws {
             let cycle = #expect(throws: NDError.self) { try sets.resolve("loop1", in: circuit) }
+            #expect(cycle?.kind == .inconsistent)
             #expect(cycle?.message.contains("loop1 -> loop2 -> loop1") == true)
-            #expect(throws: NDError.self) { try sets.resolve("nope", in: circuit) }
+            let unknown = #expect(throws: NDError.self) { try sets.resolve("nope", in: circuit) }
+            #expect(unknown?.kind == .notFound)
         }
     }
 }

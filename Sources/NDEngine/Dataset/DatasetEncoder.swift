@@ -46,7 +46,7 @@ public struct DatasetEncoder {
                              random: [UInt32] = []) throws {
         guard count > 0 else { return }
         guard let entry = catalog.entry(named: layout.name) else {
-            throw NDError("the mechanism catalog has no '\(layout.name)'")
+            throw NDError(.notFound, "the mechanism catalog has no '\(layout.name)'")
         }
         try layout.check(against: entry, file: "bbcore_mech.dat")
         var order = Array(0..<count)
@@ -129,17 +129,17 @@ public struct DatasetDecoder {
         blocks = Dictionary(group.mechanisms.map { ($0.type, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
-    public func fail(_ message: String) -> NDError { NDError(file: file, message) }
+    public func fail(_ kind: NDError.Kind, _ message: String) -> NDError { NDError(kind, file: file, message) }
 
     /// The value a pdata slot of `layout` links to: an ion variable of the ion instance
     /// it names, checked.
     public func ionValue(_ block: CoreGroup.Mechanism, layout: MechanismLayout, instance k: Int, slot: Int) throws -> Double {
         guard case .ion(let ion, let variable) = layout.pdata[slot],
               let type = catalog.type(named: ion + "_ion"), let ions = blocks[type], let entry = catalog[type: type]
-        else { throw fail("\(layout.name) instance \(k): reads ion data the group does not hold") }
+        else { throw fail(.inconsistent, "\(layout.name) instance \(k): reads ion data the group does not hold") }
         let index = Int(block.pdata[k * layout.pdata.count + slot])
         guard index >= 0, index < ions.count * entry.dataSize, index % entry.dataSize == variable else {
-            throw fail("\(layout.name) instance \(k): pdata slot \(slot) = \(index), expected variable \(variable) of one of the \(ions.count) \(ion) instances")
+            throw fail(.inconsistent, "\(layout.name) instance \(k): pdata slot \(slot) = \(index), expected variable \(variable) of one of the \(ions.count) \(ion) instances")
         }
         return ions.data[index]
     }
@@ -148,7 +148,7 @@ public struct DatasetDecoder {
     public func checkArea(_ block: CoreGroup.Mechanism, layout: MechanismLayout) throws {
         guard let slot = layout.pdata.firstIndex(of: .area), let nodes = block.nodeIndices else { return }
         for k in 0..<block.count where block.pdata[k * layout.pdata.count + slot] != nodes[k] {
-            throw fail("\(layout.name) instance \(k): area slot \(block.pdata[k * layout.pdata.count + slot]), expected its node \(nodes[k])")
+            throw fail(.inconsistent, "\(layout.name) instance \(k): area slot \(block.pdata[k * layout.pdata.count + slot]), expected its node \(nodes[k])")
         }
     }
 }

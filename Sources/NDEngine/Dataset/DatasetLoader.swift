@@ -36,12 +36,12 @@ public struct DatasetLoader {
     /// The model, with the group's spike sources and connections.
     public mutating func finish(_ g: CoreGroup) throws -> ModelGroup {
         let d = DatasetDecoder(g, catalog: catalog, file: file)
-        guard missing.isEmpty else { throw d.fail("mechanisms nd-core does not simulate: \(missing.joined(separator: ", "))") }
+        guard missing.isEmpty else { throw d.fail(.unsupported, "mechanisms nd-core does not simulate: \(missing.joined(separator: ", "))") }
         var m = model ?? Self.nodes(of: g)
         // Played vectors: into clamps' amplitudes only.
         let clampType = catalog.type(named: IClamp.layout.name) ?? -1
         if let other = g.vecPlays.first(where: { $0.mechanismType != clampType }) {
-            throw d.fail("VecPlay into \(catalog[type: other.mechanismType]?.name ?? "type \(other.mechanismType)"); nd-core plays IClamp.amp only")
+            throw d.fail(.unsupported, "VecPlay into \(catalog[type: other.mechanismType]?.name ?? "type \(other.mechanismType)"); nd-core plays IClamp.amp only")
         }
         try IClamp.decodePlays(g.vecPlays, from: d, into: &m)
         // Spike sources.
@@ -52,8 +52,8 @@ public struct DatasetLoader {
         for i in g.outputGids.indices {
             let gid = Int64(g.outputGids[i]), node = g.outputNode[i]
             if node >= 0 {
-                guard i < g.realOutputCount else { throw d.fail("presyn \(i): a voltage source after the \(g.realOutputCount) real cells") }
-                guard g.outputThreshold[i].isFinite else { throw d.fail("presyn \(i): threshold \(g.outputThreshold[i])") }
+                guard i < g.realOutputCount else { throw d.fail(.inconsistent, "presyn \(i): a voltage source after the \(g.realOutputCount) real cells") }
+                guard g.outputThreshold[i].isFinite else { throw d.fail(.outOfRange, "presyn \(i): threshold \(g.outputThreshold[i])") }
                 m.cells.gid.append(gid >= 0 ? gid : localKeyBase + Int64(g.outputGids[i]) - Int64(Int32.max))
                 m.cells.somaNode.append(node)
                 m.cells.thresholdMV.append(g.outputThreshold[i])
@@ -61,21 +61,21 @@ public struct DatasetLoader {
                 let code = -Int(node), type = code % 1000, instance = code / 1000
                 if catalog[type: type]?.name == CoreNeuronArtificialCell.layout.name { continue }  // never fires
                 if type == vecStimType {
-                    guard instance < m.vecStim.count else { throw d.fail("presyn \(i): VecStim \(instance) of \(m.vecStim.count)") }
+                    guard instance < m.vecStim.count else { throw d.fail(.outOfRange, "presyn \(i): VecStim \(instance) of \(m.vecStim.count)") }
                     if gid >= 0 { m.vecStim.gid[instance] = gid }
                     continue
                 }
                 guard type == netStimType else {
-                    throw d.fail("presyn \(i): a spike source of mechanism type \(type) (\(catalog[type: type]?.name ?? "?")); nd-core's artificial cells are NetStims and VecStims")
+                    throw d.fail(.unsupported, "presyn \(i): a spike source of mechanism type \(type) (\(catalog[type: type]?.name ?? "?")); nd-core's artificial cells are NetStims and VecStims")
                 }
-                guard instance < m.netStim.count else { throw d.fail("presyn \(i): NetStim \(instance) of \(m.netStim.count)") }
+                guard instance < m.netStim.count else { throw d.fail(.outOfRange, "presyn \(i): NetStim \(instance) of \(m.netStim.count)") }
                 if gid >= 0 { m.netStim.gid[instance] = gid }
             }
         }
         // BBCOREPOINTER data (random streams, played vectors): after the connections in the file.
         for p in g.corePointers {
             guard let reader = codecs[p.type] as? any CorePointerMechanism.Type else {
-                throw d.fail("BBCOREPOINTER data for \(catalog[type: p.type]?.name ?? "type \(p.type)"), which nd-core does not read")
+                throw d.fail(.unsupported, "BBCOREPOINTER data for \(catalog[type: p.type]?.name ?? "type \(p.type)"), which nd-core does not read")
             }
             try reader.readPointers(p, into: &m, decoder: d)
         }
@@ -90,24 +90,24 @@ public struct DatasetLoader {
             let type = Int(g.netconTargetType[k]), index = g.netconTargetIndex[k]
             let width = type == 0 ? 1 : (codecs[type]?.layout.receiveSize ?? 0)
             defer { w += width }
-            guard w + width <= g.weights.count else { throw d.fail("netcon \(k): its weights run past the \(g.weights.count) written") }
+            guard w + width <= g.weights.count else { throw d.fail(.inconsistent, "netcon \(k): its weights run past the \(g.weights.count) written") }
             if type == 0 || codecs[type] == CoreNeuronArtificialCell.self { continue }  // nothing to deliver
             guard let receiver = receivers[type] else {
-                throw d.fail("netcon \(k): into \(catalog[type: type]!.name); nd-core delivers events to \(MechanismTable.synapses.map { $0.layout.name }.joined(separator: ", ")) only")
+                throw d.fail(.unsupported, "netcon \(k): into \(catalog[type: type]!.name); nd-core delivers events to \(MechanismTable.synapses.map { $0.layout.name }.joined(separator: ", ")) only")
             }
             let available = numbering.starts[receiver + 1] - numbering.starts[receiver]
             guard index >= 0, index < available else {
-                throw d.fail("netcon \(k): into \(catalog[type: type]!.name) instance \(index) of \(available)")
+                throw d.fail(.outOfRange, "netcon \(k): into \(catalog[type: type]!.name) instance \(index) of \(available)")
             }
             let delay = g.delays[k]
-            guard delay > 0 else { throw d.fail("netcon \(k): delay \(delay) ms; nd-core needs delays > 0") }
+            guard delay > 0 else { throw d.fail(.unsupported, "netcon \(k): delay \(delay) ms; nd-core needs delays > 0") }
             let source = Int64(g.netconSourceGids[k])
             m.netCons.sourceGid.append(source >= 0 ? source : localKeyBase + source)
             m.netCons.target.append(numbering.index(mechanism: receiver, instance: index))
             m.netCons.weightUS.append(g.weights[w])
             m.netCons.delayMs.append(delay)
         }
-        guard w == g.weights.count else { throw d.fail("\(g.weights.count) weights for netcons that take \(w)") }
+        guard w == g.weights.count else { throw d.fail(.inconsistent, "\(g.weights.count) weights for netcons that take \(w)") }
         return m
     }
 

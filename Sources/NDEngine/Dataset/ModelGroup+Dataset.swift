@@ -28,7 +28,7 @@ extension ModelGroup {
             watch.lap(m is any SynapseMechanism.Type ? \.writeSynapses : \.writeCells, of: &seconds)
         }
         func gid32(_ gid: Int64) throws -> Int32 {
-            guard gid >= -1, gid <= Int64(Int32.max) else { throw NDError("gid \(gid) does not fit CoreNEURON's 32-bit gids") }
+            guard gid >= -1, gid <= Int64(Int32.max) else { throw NDError(.outOfRange, "gid \(gid) does not fit CoreNEURON's 32-bit gids") }
             return Int32(gid)
         }
         // Presyns: cells, then NetStims (those without a gid by their -(instance × 1000 + type) code).

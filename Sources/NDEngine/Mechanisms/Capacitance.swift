@@ -14,7 +14,7 @@ public enum Capacitance: Mechanism {
         let cm = layout.column("cm")
         for k in 0..<block.count {
             let x = block.data[k * layout.variables.count + cm]
-            guard x.isFinite, x > 0 else { throw d.fail("capacitance instance \(k): cm \(x), expected > 0") }
+            guard x.isFinite, x > 0 else { throw d.fail(.outOfRange, "capacitance instance \(k): cm \(x), expected > 0") }
             model.nodes.cmUFPerCm2[Int(block.nodeIndices![k])] = x
         }
     }

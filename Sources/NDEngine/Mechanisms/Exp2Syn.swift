@@ -37,7 +37,7 @@ public enum Exp2Syn: Mechanism {
         for k in 0..<block.count {
             let tau1 = block.data[k * n], tau2 = block.data[k * n + 1], e = block.data[k * n + 2]
             guard tau1.isFinite, tau2.isFinite, tau1 > 0, tau2 > 0, e.isFinite else {
-                throw d.fail("Exp2Syn instance \(k): tau1 \(tau1), tau2 \(tau2) ms: expected both > 0")
+                throw d.fail(.outOfRange, "Exp2Syn instance \(k): tau1 \(tau1), tau2 \(tau2) ms: expected both > 0")
             }
             model.exp2Syn.node.append(block.nodeIndices![k])
             model.exp2Syn.tau1Ms.append(tau1); model.exp2Syn.tau2Ms.append(tau2); model.exp2Syn.eMV.append(e)

@@ -23,7 +23,7 @@ public enum ExpSyn: Mechanism {
         let n = layout.variables.count
         for k in 0..<block.count {
             let tau = block.data[k * n], e = block.data[k * n + 1]
-            guard tau.isFinite, tau > 0, e.isFinite else { throw d.fail("ExpSyn instance \(k): tau \(tau) ms, e \(e) mV: expected tau > 0") }
+            guard tau.isFinite, tau > 0, e.isFinite else { throw d.fail(.outOfRange, "ExpSyn instance \(k): tau \(tau) ms, e \(e) mV: expected tau > 0") }
             model.expSyn.node.append(block.nodeIndices![k]); model.expSyn.tauMs.append(tau); model.expSyn.eMV.append(e)
         }
     }

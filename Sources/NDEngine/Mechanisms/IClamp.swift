@@ -47,11 +47,11 @@ public enum IClamp: Mechanism {
         let n = layout.variables.count
         for p in plays {
             guard p.playType == CoreGroup.VecPlay.continuousType, p.index % n == layout.column("amp"), p.index / n < model.iClamp.node.count else {
-                throw d.fail("VecPlay of kind \(p.playType) into IClamp variable \(layout.variables[p.index % n]) of instance \(p.index / n); nd-core plays IClamp.amp only")
+                throw d.fail(.unsupported, "VecPlay of kind \(p.playType) into IClamp variable \(layout.variables[p.index % n]) of instance \(p.index / n); nd-core plays IClamp.amp only")
             }
             guard p.times.count >= 1, p.times.allSatisfy(\.isFinite), p.values.allSatisfy(\.isFinite),
                   zip(p.times, p.times.dropFirst()).allSatisfy({ $0 <= $1 })
-            else { throw d.fail("VecPlay into IClamp \(p.index / n): times must be finite and ascending") }
+            else { throw d.fail(.outOfRange, "VecPlay into IClamp \(p.index / n): times must be finite and ascending") }
             model.iClamp.plays[p.index / n] = ModelGroup.Play(timesMs: p.times, values: p.values)
         }
     }
@@ -62,7 +62,7 @@ public enum IClamp: Mechanism {
         for k in 0..<block.count {
             let del = block.data[k * n], dur = block.data[k * n + 1], amp = block.data[k * n + 2]
             guard del.isFinite, dur.isFinite, dur >= 0, amp.isFinite else {
-                throw d.fail("IClamp instance \(k): del \(del), dur \(dur), amp \(amp): expected finite values, dur >= 0")
+                throw d.fail(.outOfRange, "IClamp instance \(k): del \(del), dur \(dur), amp \(amp): expected finite values, dur >= 0")
             }
             model.iClamp.node.append(block.nodeIndices![k])
             model.iClamp.delayMs.append(del); model.iClamp.durationMs.append(dur)

@@ -52,7 +52,7 @@ public struct MechanismLayout: Equatable, Sendable {
         guard entry.dataSize == variables.count, entry.pdataSize == pdata.count, entry.isArtificial == artificial,
               entry.isIon == (kind == .ion), entry.isPointProcess == (kind == .pointProcess || artificial)
         else {
-            throw NDError(file: file, "mechanism '\(name)' has \(entry.dataSize) variables and \(entry.pdataSize) pdata slots there; nd-core knows NEURON 9.0.2's \(name) with \(variables.count) and \(pdata.count)")
+            throw NDError(.unsupported, file: file, "mechanism '\(name)' has \(entry.dataSize) variables and \(entry.pdataSize) pdata slots there; nd-core knows NEURON 9.0.2's \(name) with \(variables.count) and \(pdata.count)")
         }
     }
 }

@@ -24,10 +24,10 @@ public enum NetStim: Mechanism {
         for k in 0..<block.count {
             let interval = block.data[k * n], number = block.data[k * n + 1], start = block.data[k * n + 2], noise = block.data[k * n + 3]
             guard noise == 0 else {
-                throw d.fail("NetStim instance \(k): noise \(noise); nd-core runs NetStims without noise only (noise needs Random123 streams)")
+                throw d.fail(.unsupported, "NetStim instance \(k): noise \(noise); nd-core runs NetStims without noise only (noise needs Random123 streams)")
             }
             guard interval.isFinite, number.isFinite, start.isFinite, number < 1e9 else {
-                throw d.fail("NetStim instance \(k): interval \(interval), number \(number), start \(start): expected finite values")
+                throw d.fail(.outOfRange, "NetStim instance \(k): interval \(interval), number \(number), start \(start): expected finite values")
             }
             model.netStim.gid.append(0)  // set from the presyns
             model.netStim.intervalMs.append(interval); model.netStim.number.append(number); model.netStim.startMs.append(start)

@@ -144,11 +144,11 @@ enum StochasticSynapse {
     /// Parameters in `columns` finite, time constants and pool sizes positive where read.
     static func check(_ row: [Double], columns: [Int], layout: MechanismLayout, instance k: Int, decoder d: DatasetDecoder) throws {
         for c in columns where !row[c].isFinite {
-            throw d.fail("\(layout.name) instance \(k): \(layout.variables[c]) \(row[c]): expected a finite value")
+            throw d.fail(.outOfRange, "\(layout.name) instance \(k): \(layout.variables[c]) \(row[c]): expected a finite value")
         }
         for name in ["tau_d_AMPA", "tau_r_GABAA", "tau_d_GABAA", "Nrrp"] where layout.variables.contains(name) {
             let value = row[layout.column(name)]
-            guard value > 0, value < 1e9 else { throw d.fail("\(layout.name) instance \(k): \(name) \(value): expected > 0") }
+            guard value > 0, value < 1e9 else { throw d.fail(.outOfRange, "\(layout.name) instance \(k): \(name) \(value): expected > 0") }
         }
     }
 
@@ -160,12 +160,12 @@ enum StochasticSynapse {
         var streams = m.streams(in: model)
         let count = streams.count
         guard p.ints.count == 7 * count else {
-            throw d.fail("\(m.layout.name): \(p.ints.count) BBCOREPOINTER integers for \(count) instances (7 each)")
+            throw d.fail(.inconsistent, "\(m.layout.name): \(p.ints.count) BBCOREPOINTER integers for \(count) instances (7 each)")
         }
         for k in 0..<count {
             let ints = p.ints[(7 * k)..<(7 * k + 7)].map { UInt32(bitPattern: $0) }
             guard ints[5] == 0, ints[6] == 0 else {
-                throw d.fail("\(m.layout.name) instance \(k): a delayed connection (\(ints[5]) delay times); nd-core does not run them")
+                throw d.fail(.unsupported, "\(m.layout.name) instance \(k): a delayed connection (\(ints[5]) delay times); nd-core does not run them")
             }
             guard streams[k] != nil else { continue }  // usingR123 0: no stream
             // bbcore_read makes a stream only when an id is nonzero.

@@ -19,22 +19,22 @@ public enum VecStim: Mechanism, CorePointerMechanism {
 
     public static func readPointers(_ p: CoreGroup.CorePointer, into model: inout ModelGroup, decoder d: DatasetDecoder) throws {
         guard p.ints.count == model.vecStim.count else {
-            throw d.fail("VecStim: \(p.ints.count) BBCOREPOINTER integers for \(model.vecStim.count) instances (one each: the vector's size)")
+            throw d.fail(.inconsistent, "VecStim: \(p.ints.count) BBCOREPOINTER integers for \(model.vecStim.count) instances (one each: the vector's size)")
         }
         var offset = 0
         for k in 0..<model.vecStim.count {
             let size = Int(p.ints[k])
             guard size >= 0, offset + size <= p.doubles.count else {
-                throw d.fail("VecStim instance \(k): a vector of \(size) times where \(p.doubles.count - offset) remain")
+                throw d.fail(.inconsistent, "VecStim instance \(k): a vector of \(size) times where \(p.doubles.count - offset) remain")
             }
             let times = Array(p.doubles[offset..<(offset + size)])
             guard times.allSatisfy({ $0.isFinite }), zip(times, times.dropFirst()).allSatisfy({ $0 <= $1 }) else {
-                throw d.fail("VecStim instance \(k): times must be finite and in order")
+                throw d.fail(.outOfRange, "VecStim instance \(k): times must be finite and in order")
             }
             model.vecStim.timesMs[k] = times
             offset += size
         }
-        guard offset == p.doubles.count else { throw d.fail("VecStim: \(p.doubles.count - offset) times left over") }
+        guard offset == p.doubles.count else { throw d.fail(.inconsistent, "VecStim: \(p.doubles.count - offset) times left over") }
     }
 
     /// The spikes of one VecStim up to `until` (the last time a step delivers an event):

@@ -25,11 +25,11 @@ public final class ByteSource {
     /// The file at `path`, mapped.
     public init(mapping path: String) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw NDError(file: path, "cannot open: \(errnoDescription())") }
+        if fd < 0 { throw NDError(.init(errno: errno), file: path, "cannot open: \(errnoDescription())") }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { throw NDError(file: path, "cannot stat: \(errnoDescription())") }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { throw NDError(file: path, "not a regular file") }
+        guard fstat(fd, &st) == 0 else { throw NDError(.system, file: path, "cannot stat: \(errnoDescription())") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw NDError(.usage, file: path, "not a regular file") }
         let size = Int(st.st_size)
         if size == 0 {
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)
@@ -37,7 +37,7 @@ public final class ByteSource {
             return
         }
         guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
-            throw NDError(file: path, "cannot map: \(errnoDescription())")
+            throw NDError(.system, file: path, "cannot map: \(errnoDescription())")
         }
         madvise(p, size, MADV_SEQUENTIAL)
         bytes = UnsafeRawBufferPointer(start: UnsafeRawPointer(p), count: size)

@@ -16,9 +16,9 @@ public struct CoreDataset {
         let mech = PathUtil.join(directory, "bbcore_mech.dat")
         guard fileExists(mech) else {
             if fileExists(PathUtil.join(directory, "run.json")) {
-                throw NDError(file: directory, "a model in ndtools' retired NDMODEL format (run.json, no bbcore_mech.dat): rebuild it with nd-instantiate, which now writes CoreNEURON's own format")
+                throw NDError(.unsupported, file: directory, "a model in ndtools' retired NDMODEL format (run.json, no bbcore_mech.dat): rebuild it with nd-instantiate, which now writes CoreNEURON's own format")
             }
-            throw NDError(file: mech, "missing: not a CoreNEURON dataset folder (-d should name the folder with files.dat and bbcore_mech.dat)")
+            throw NDError(.notFound, file: mech, "missing: not a CoreNEURON dataset folder (-d should name the folder with files.dat and bbcore_mech.dat)")
         }
         catalog = try MechanismCatalog(parsing: try FileBytes.read(mech), name: mech)
         let sums = PathUtil.join(directory, Self.checksumFile)
@@ -31,19 +31,19 @@ public struct CoreDataset {
     /// no further groups.
     public static func groups(filesDat path: String, rank: Int, size: Int) throws -> (ids: [Int], gapJunctions: Bool) {
         let files = try FilesDat(contentsOf: path)
-        guard !files.version.isEmpty else { throw NDError(file: path, line: 1, "empty: expected the version line") }
+        guard !files.version.isEmpty else { throw NDError(.malformed, file: path, line: 1, "empty: expected the version line") }
         guard files.version == coreNeuronFormatVersion else {
             if files.version.hasPrefix("ndmodel") {
-                throw NDError(file: path, line: 1, "an ndtools model in the retired NDMODEL format ('\(files.version)'): rebuild it with nd-instantiate, which now writes CoreNEURON's own format")
+                throw NDError(.unsupported, file: path, line: 1, "an ndtools model in the retired NDMODEL format ('\(files.version)'): rebuild it with nd-instantiate, which now writes CoreNEURON's own format")
             }
-            throw NDError(file: path, line: 1, "version '\(files.version.prefix(40))', expected '\(coreNeuronFormatVersion)'")
+            throw NDError(.unsupported, file: path, line: 1, "version '\(files.version.prefix(40))', expected '\(coreNeuronFormatVersion)'")
         }
         // The lines after the version: the count (after a -1 line for gap junctions), the ids.
         let lines = [files.countField] + files.entries
         var next = 0
         func int(_ what: String) throws -> Int {
             guard next < lines.count, let v = Int(lines[next]) else {
-                throw NDError(file: path, line: next + 2, "expected \(what), found '\(next < lines.count ? String(lines[next].prefix(40)) : "the end of the file")'")
+                throw NDError(.malformed, file: path, line: next + 2, "expected \(what), found '\(next < lines.count ? String(lines[next].prefix(40)) : "the end of the file")'")
             }
             next += 1
             return v
@@ -51,14 +51,14 @@ public struct CoreDataset {
         var count = try int("the number of groups")
         var gaps = false
         if count == -1 { gaps = true; count = try int("the number of groups (after the gap-junction line)") }
-        guard count >= 0 else { throw NDError(file: path, line: next + 1, "group count \(count)") }
+        guard count >= 0 else { throw NDError(.outOfRange, file: path, line: next + 1, "group count \(count)") }
         var ids: [Int] = []
         var seen = Set<Int>()
         for i in 0..<count {
             let line = next + 2
             let id = try int("group \(i + 1) of \(count)")
-            guard id >= -1 else { throw NDError(file: path, line: line, "group id \(id)") }
-            if id >= 0 && !seen.insert(id).inserted { throw NDError(file: path, line: line, "group \(id) listed twice") }
+            guard id >= -1 else { throw NDError(.outOfRange, file: path, line: line, "group id \(id)") }
+            if id >= 0 && !seen.insert(id).inserted { throw NDError(.inconsistent, file: path, line: line, "group \(id) listed twice") }
             if i % size == rank {
                 if id == -1 { break }
                 ids.append(id)
@@ -79,11 +79,11 @@ public struct CoreDataset {
             for (name, source) in [(names.0, p1), (names.1, p2)] {
                 let base = "\(id)_\(name.hasSuffix("_1.dat") ? 1 : 2).dat"
                 guard let expected = checksums[base] else {
-                    throw NDError(file: PathUtil.join(directory, Self.checksumFile), "no checksum for \(base)")
+                    throw NDError(.inconsistent, file: PathUtil.join(directory, Self.checksumFile), "no checksum for \(base)")
                 }
                 let crc = source.crc32()
                 guard expected.size == source.count, expected.crc == crc else {
-                    throw NDError(file: name, "checksum mismatch: \(source.count) bytes with CRC-32 \(hex(crc)), \(Self.checksumFile) says \(expected.size) bytes with \(hex(expected.crc)) (the file is corrupt or was changed after it was written)")
+                    throw NDError(.inconsistent, file: name, "checksum mismatch: \(source.count) bytes with CRC-32 \(hex(crc)), \(Self.checksumFile) says \(expected.size) bytes with \(hex(expected.crc)) (the file is corrupt or was changed after it was written)")
                 }
             }
         }
@@ -96,7 +96,7 @@ public struct CoreDataset {
         for (i, line) in try FileBytes.read(path).split(separator: 0x0A).enumerated() {
             let f = String(decoding: line, as: UTF8.self).split(separator: " ")
             guard f.count == 3, let crc = UInt32(f[1], radix: 16), let size = Int(f[2]), size >= 0 else {
-                throw NDError(file: path, line: i + 1, "expected 'FILE CRC32 SIZE'")
+                throw NDError(.malformed, file: path, line: i + 1, "expected 'FILE CRC32 SIZE'")
             }
             result[String(f[0])] = (crc, size)
         }

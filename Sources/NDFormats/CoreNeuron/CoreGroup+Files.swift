@@ -100,7 +100,7 @@ extension CoreGroup {
         realOutputCount = try r.int("n_real_gid", label: "n_real_gid", range: 0...presyns)
         let nodes = try r.int("nnode", label: "nnode")
         guard realCellCount <= nodes else {
-            throw NDError(file: names.1, line: r.lineNumber, "\(realCellCount) cells but \(nodes) nodes (each cell has a root node)")
+            throw NDError(.inconsistent, file: names.1, line: r.lineNumber, "\(realCellCount) cells but \(nodes) nodes (each cell has a root node)")
         }
         let diameters = try r.int("ndiam", label: "ndiam")
         let mechCount = try r.int("nmech", label: "nmech", range: 0...max(0, catalog.entries.count))
@@ -111,15 +111,15 @@ extension CoreGroup {
             let count = try r.int("mechanism \(i)'s instance count")
             if catalog[type: type] == nil { unknown.append(type) }
             if types.contains(where: { $0.0 == type }) {
-                throw NDError(file: names.1, line: r.lineNumber, "mechanism type \(type) listed twice")
+                throw NDError(.inconsistent, file: names.1, line: r.lineNumber, "mechanism type \(type) listed twice")
             }
             types.append((type, count))
         }
         guard unknown.isEmpty else {
-            throw NDError(file: names.1, "mechanism types \(unknown.map(String.init).joined(separator: ", ")) are not in the dataset's bbcore_mech.dat (\(catalog.entries.count + 1) types)")
+            throw NDError(.inconsistent, file: names.1, "mechanism types \(unknown.map(String.init).joined(separator: ", ")) are not in the dataset's bbcore_mech.dat (\(catalog.entries.count + 1) types)")
         }
         let idata = try r.int("nidata", label: "nidata")
-        guard idata == 0 else { throw NDError(file: names.1, line: r.lineNumber, "nidata \(idata), NEURON writes 0") }
+        guard idata == 0 else { throw NDError(.unsupported, file: names.1, line: r.lineNumber, "nidata \(idata), NEURON writes 0") }
         vdataCount = try r.int("nvdata", label: "nvdata")
         let weightCount = try r.int("nweight", label: "nweight")
         parent = try r.ints(nodes, "the parent indices")
@@ -133,7 +133,7 @@ extension CoreGroup {
             let what = "\(e.name) (type \(type))"
             let indices = e.isArtificial ? nil : try r.ints(count, "\(what)'s node indices")
             guard count == 0 || e.dataSize <= Int(Int32.max) / count, e.pdataSize == 0 || count <= Int(Int32.max) / e.pdataSize else {
-                throw NDError(file: names.1, "\(what): \(count) instances overflow the data size")
+                throw NDError(.outOfRange, file: names.1, "\(what): \(count) instances overflow the data size")
             }
             let data = try r.doubles(count * e.dataSize, "\(what)'s data")
             var m = Mechanism(type: type, count: count, nodeIndices: indices, data: data, pdata: [])
@@ -146,7 +146,7 @@ extension CoreGroup {
             }
             // Checked here, not only in validate(): `take` indexes the nodes with them.
             if let indices, let bad = indices.first(where: { $0 < 0 || Int($0) >= nodes }) {
-                throw NDError(file: names.1, "\(e.name): node index \(bad) outside the \(nodes) nodes")
+                throw NDError(.outOfRange, file: names.1, "\(e.name): node index \(bad) outside the \(nodes) nodes")
             }
             try take?(&m, self)
             mechanisms.append(m)
@@ -161,7 +161,7 @@ extension CoreGroup {
         for i in 0..<pointers {
             let type = try r.int("bbcorepointer \(i)'s type")
             guard types.contains(where: { $0.0 == type }) else {
-                throw NDError(file: names.1, line: r.lineNumber, "bbcorepointer data for mechanism type \(type), which this group does not hold")
+                throw NDError(.inconsistent, file: names.1, line: r.lineNumber, "bbcorepointer data for mechanism type \(type), which this group does not hold")
             }
             let ni = try r.int("bbcorepointer \(i)'s integer count")
             let nd = try r.int("bbcorepointer \(i)'s double count")
@@ -180,7 +180,7 @@ extension CoreGroup {
             vecPlays.append(VecPlay(playType: playType, mechanismType: mtype, index: index, values: values, times: times))
         }
         if !r.atEnd {
-            throw NDError(file: names.1, line: r.lineNumber + 1, "data after the VecPlay block (a checkpoint restore, which nd-core does not read)")
+            throw NDError(.unsupported, file: names.1, line: r.lineNumber + 1, "data after the VecPlay block (a checkpoint restore, which nd-core does not read)")
         }
         try validate(catalog: catalog, names: names)
     }
@@ -188,62 +188,62 @@ extension CoreGroup {
     /// Index and count checks that need no mechanism semantics.
     public func validate(catalog: MechanismCatalog, names: (String, String)) throws {
         let n = nodeCount
-        func fail(_ file: String, _ message: String) -> NDError { NDError(file: file, message) }
+        func fail(_ kind: NDError.Kind, _ file: String, _ message: String) -> NDError { NDError(kind, file: file, message) }
         guard a.count == n, b.count == n, area.count == n, v.count == n, diam.map({ $0.count == n }) ?? true else {
-            throw fail(names.1, "node arrays of different lengths")
+            throw fail(.inconsistent, names.1, "node arrays of different lengths")
         }
         for i in 0..<n {
             let p = Int(parent[i])
             // The first realCellCount nodes are the cells' roots, whose parent entries
             // CoreNEURON never reads (NEURON writes 0).
             if i >= realCellCount {
-                guard p >= 0 && p < i else { throw fail(names.1, "node \(i): parent \(p) must be a node before it") }
+                guard p >= 0 && p < i else { throw fail(.inconsistent, names.1, "node \(i): parent \(p) must be a node before it") }
             }
         }
         for i in 0..<n where !(area[i].isFinite && area[i] > 0 && a[i].isFinite && b[i].isFinite && v[i].isFinite) {
-            throw fail(names.1, "node \(i): area \(area[i]), a \(a[i]), b \(b[i]), v \(v[i]): expected finite values and a positive area")
+            throw fail(.outOfRange, names.1, "node \(i): area \(area[i]), a \(a[i]), b \(b[i]), v \(v[i]): expected finite values and a positive area")
         }
         var instances: [Int: Int] = [:]
         for m in mechanisms {
-            guard let e = catalog[type: m.type] else { throw fail(names.1, "mechanism type \(m.type) is not in bbcore_mech.dat") }
-            guard m.count > 0 else { throw fail(names.1, "\(e.name): listed with no instances") }
+            guard let e = catalog[type: m.type] else { throw fail(.inconsistent, names.1, "mechanism type \(m.type) is not in bbcore_mech.dat") }
+            guard m.count > 0 else { throw fail(.inconsistent, names.1, "\(e.name): listed with no instances") }
             // (A block whose variables a converting reader already took holds none.)
             guard m.data.count == m.count * e.dataSize || m.data.isEmpty, m.pdata.count == m.count * e.pdataSize,
                   (m.nodeIndices == nil) == e.isArtificial, m.nodeIndices.map({ $0.count == m.count }) ?? true
-            else { throw fail(names.1, "\(e.name): array sizes do not match \(m.count) instances") }
+            else { throw fail(.inconsistent, names.1, "\(e.name): array sizes do not match \(m.count) instances") }
             if let nodes = m.nodeIndices, let bad = nodes.first(where: { $0 < 0 || Int($0) >= n }) {
-                throw fail(names.1, "\(e.name): node index \(bad) outside the \(n) nodes")
+                throw fail(.outOfRange, names.1, "\(e.name): node index \(bad) outside the \(n) nodes")
             }
             instances[m.type] = m.count
         }
-        guard outputGids.count == outputNode.count else { throw fail(names.1, "\(outputNode.count) presyn nodes for \(outputGids.count) presyns in \(names.0)") }
+        guard outputGids.count == outputNode.count else { throw fail(.inconsistent, names.1, "\(outputNode.count) presyn nodes for \(outputGids.count) presyns in \(names.0)") }
         for (i, x) in outputNode.enumerated() {
             if i < realOutputCount {
-                guard x >= -1 && Int(x) < n else { throw fail(names.1, "presyn \(i): node \(x) outside the \(n) nodes") }
+                guard x >= -1 && Int(x) < n else { throw fail(.outOfRange, names.1, "presyn \(i): node \(x) outside the \(n) nodes") }
             } else if x >= 0 {
-                guard Int(x) < n else { throw fail(names.1, "presyn \(i): node \(x) outside the \(n) nodes") }
+                guard Int(x) < n else { throw fail(.outOfRange, names.1, "presyn \(i): node \(x) outside the \(n) nodes") }
             } else {
                 let code = -Int(x), type = code % 1000, index = code / 1000
                 guard let count = instances[type], index < count else {
-                    throw fail(names.1, "presyn \(i): artificial cell \(index) of type \(type), which this group does not hold")
+                    throw fail(.inconsistent, names.1, "presyn \(i): artificial cell \(index) of type \(type), which this group does not hold")
                 }
             }
         }
         guard netconTargetType.count == netconSourceGids.count, netconTargetIndex.count == netconSourceGids.count,
               delays.count == netconSourceGids.count
-        else { throw fail(names.1, "netcon arrays do not match the \(netconSourceGids.count) netcons of \(names.0)") }
+        else { throw fail(.inconsistent, names.1, "netcon arrays do not match the \(netconSourceGids.count) netcons of \(names.0)") }
         for k in netconTargetType.indices {
             let type = Int(netconTargetType[k]), index = Int(netconTargetIndex[k])
             if type == 0 { continue }
             guard let count = instances[type], index >= 0, index < count else {
-                throw fail(names.1, "netcon \(k): target \(index) of mechanism type \(type) outside what this group holds")
+                throw fail(.outOfRange, names.1, "netcon \(k): target \(index) of mechanism type \(type) outside what this group holds")
             }
-            guard delays[k].isFinite, delays[k] >= 0 else { throw fail(names.1, "netcon \(k): delay \(delays[k]) ms, expected >= 0") }
+            guard delays[k].isFinite, delays[k] >= 0 else { throw fail(.outOfRange, names.1, "netcon \(k): delay \(delays[k]) ms, expected >= 0") }
         }
         for p in vecPlays {
             guard let count = instances[p.mechanismType], let e = catalog[type: p.mechanismType],
                   p.index >= 0, p.index < count * e.dataSize
-            else { throw fail(names.1, "VecPlay into mechanism type \(p.mechanismType), variable \(p.index): outside what this group holds") }
+            else { throw fail(.outOfRange, names.1, "VecPlay into mechanism type \(p.mechanismType), variable \(p.index): outside what this group holds") }
         }
     }
 }

@@ -61,11 +61,11 @@ public struct PhaseReader {
         self.name = name
         self.checkpoint = checkpoint
         if source.bytes.starts(with: Array("NDMODEL".utf8)) {
-            throw NDError(file: name, "an ndtools model file of the retired NDMODEL format: rebuild the dataset with nd-instantiate (it now writes CoreNEURON's own format)")
+            throw NDError(.unsupported, file: name, "an ndtools model file of the retired NDMODEL format: rebuild the dataset with nd-instantiate (it now writes CoreNEURON's own format)")
         }
         let version = try textLine("the version line")
         guard version == coreNeuronFormatVersion else {
-            throw NDError(file: name, line: 1, "format version '\(version.prefix(40))', expected '\(coreNeuronFormatVersion)' (CoreNEURON datasets as NEURON 9 writes them)")
+            throw NDError(.unsupported, file: name, line: 1, "format version '\(version.prefix(40))', expected '\(coreNeuronFormatVersion)' (CoreNEURON datasets as NEURON 9 writes them)")
         }
     }
 
@@ -74,11 +74,11 @@ public struct PhaseReader {
     /// One text line, without its newline. CoreNEURON reads at most 1024 bytes a line.
     mutating func textLine(_ what: String) throws -> String {
         guard offset < bytes.count else {
-            throw NDError(file: name, line: lineNumber + 1, "truncated: the file ends where \(what) was expected")
+            throw NDError(.malformed, file: name, line: lineNumber + 1, "truncated: the file ends where \(what) was expected")
         }
         let end = bytes[offset...].prefix(1024).firstIndex(of: 0x0A)
         guard let end else {
-            throw NDError(file: name, line: lineNumber + 1, "\(what): no end of line within 1024 bytes at offset \(offset) (truncated or corrupt)")
+            throw NDError(.malformed, file: name, line: lineNumber + 1, "\(what): no end of line within 1024 bytes at offset \(offset) (truncated or corrupt)")
         }
         defer { offset = end + 1; lineNumber += 1 }
         return String(decoding: bytes[offset..<end], as: UTF8.self)
@@ -89,13 +89,13 @@ public struct PhaseReader {
         let text = try textLine(what)
         let fields = text.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
         guard let first = fields.first, let value = Int(first), value >= Int(Int32.min), value <= Int(Int32.max) else {
-            throw NDError(file: name, line: lineNumber, "\(what): expected an integer, found '\(text.prefix(40))'")
+            throw NDError(.malformed, file: name, line: lineNumber, "\(what): expected an integer, found '\(text.prefix(40))'")
         }
         if let label, fields.count == 2, fields[1] != label {
-            throw NDError(file: name, line: lineNumber, "expected the '\(label)' line, found '\(text.prefix(40))'")
+            throw NDError(.malformed, file: name, line: lineNumber, "expected the '\(label)' line, found '\(text.prefix(40))'")
         }
         guard range.contains(value) else {
-            throw NDError(file: name, line: lineNumber, "\(what) \(value) outside \(range.lowerBound)...\(range.upperBound)")
+            throw NDError(.outOfRange, file: name, line: lineNumber, "\(what) \(value) outside \(range.lowerBound)...\(range.upperBound)")
         }
         return value
     }
@@ -111,15 +111,15 @@ public struct PhaseReader {
     private mutating func values<T>(_ count: Int, _ what: String) throws -> [T] {
         let marker = try textLine("the chkpnt line before \(what)")
         guard marker.hasPrefix("chkpnt "), let n = Int(marker.dropFirst(7)) else {
-            throw NDError(file: name, line: lineNumber, "expected 'chkpnt \(checkpoint)' before \(what), found '\(marker.prefix(40))'")
+            throw NDError(.malformed, file: name, line: lineNumber, "expected 'chkpnt \(checkpoint)' before \(what), found '\(marker.prefix(40))'")
         }
         guard n == checkpoint else {
-            throw NDError(file: name, line: lineNumber, "chkpnt \(n) before \(what), expected chkpnt \(checkpoint) (a missing or extra array)")
+            throw NDError(.malformed, file: name, line: lineNumber, "chkpnt \(n) before \(what), expected chkpnt \(checkpoint) (a missing or extra array)")
         }
         checkpoint += 1
         let size = MemoryLayout<T>.size
         guard count >= 0, count <= (bytes.count - offset) / size else {
-            throw NDError(file: name, "truncated: \(what) needs \(count) × \(size) bytes at offset \(offset), the file has \(bytes.count - offset) left")
+            throw NDError(.malformed, file: name, "truncated: \(what) needs \(count) × \(size) bytes at offset \(offset), the file has \(bytes.count - offset) left")
         }
         let start = offset
         offset += count * size
@@ -136,7 +136,7 @@ public struct PhaseReader {
     /// Fails unless every byte was read.
     public func expectEnd() throws {
         guard atEnd else {
-            throw NDError(file: name, line: lineNumber + 1, "\(bytes.count - offset) unexpected bytes after the last field (offset \(offset))")
+            throw NDError(.malformed, file: name, line: lineNumber + 1, "\(bytes.count - offset) unexpected bytes after the last field (offset \(offset))")
         }
     }
 }

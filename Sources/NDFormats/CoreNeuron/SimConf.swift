@@ -20,7 +20,7 @@ public struct SimConf: Equatable, Sendable {
     /// The number under `key`, checked finite; nil when absent.
     public func number(_ key: String, file: String) throws -> Double? {
         guard let text = self[key] else { return nil }
-        guard let x = Double(text), x.isFinite else { throw NDError(file: file, "\(key)=\(text): expected a finite number") }
+        guard let x = Double(text), x.isFinite else { throw NDError(.outOfRange, file: file, "\(key)=\(text): expected a finite number") }
         return x
     }
 
@@ -28,7 +28,7 @@ public struct SimConf: Equatable, Sendable {
         entries = []
         for (i, raw) in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
             // (A NUL would cut a path short where the system reads it.)
-            guard !raw.contains(0) else { throw NDError(file: name, line: i + 1, "a NUL byte") }
+            guard !raw.contains(0) else { throw NDError(.malformed, file: name, line: i + 1, "a NUL byte") }
             let line = String(decoding: raw, as: UTF8.self).trimmingSpaces
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") || line.hasPrefix("[") { continue }
             guard let eq = line.firstIndex(of: "=") else {
@@ -41,7 +41,7 @@ public struct SimConf: Equatable, Sendable {
             if value.count >= 2, let q = value.first, q == "'" || q == "\"", value.last == q {
                 value = String(value.dropFirst().dropLast())
             }
-            guard !key.isEmpty else { throw NDError(file: name, line: i + 1, "expected 'key=value'") }
+            guard !key.isEmpty else { throw NDError(.malformed, file: name, line: i + 1, "expected 'key=value'") }
             entries.append((key, value))
         }
     }
@@ -79,7 +79,7 @@ public struct GlobalsFile: Equatable, Sendable {
         scalars = []
         let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
         guard lines.first?.trimmingSpaces == coreNeuronFormatVersion else {
-            throw NDError(file: name, line: 1, "expected the version line '\(coreNeuronFormatVersion)'")
+            throw NDError(.malformed, file: name, line: 1, "expected the version line '\(coreNeuronFormatVersion)'")
         }
         var i = 1
         var ended = false
@@ -89,18 +89,18 @@ public struct GlobalsFile: Equatable, Sendable {
             if f.count == 2, f[0] == "0", f[1] == "0" { ended = true; break }
             if f.count == 2, let v = Double(f[1]) {
                 // Each becomes a mechanism's constant: NaN or inf would spread to every state.
-                guard v.isFinite else { throw NDError(file: name, line: i, "\(f[0]) \(f[1]): expected a finite number") }
+                guard v.isFinite else { throw NDError(.outOfRange, file: name, line: i, "\(f[0]) \(f[1]): expected a finite number") }
                 scalars.append((String(f[0]), v))
                 continue
             }
             if f.count == 1, let open = f[0].firstIndex(of: "["), f[0].last == "]", let n = Int(f[0][f[0].index(after: open)..<f[0].index(before: f[0].endIndex)]), n >= 0, n < 1_000_000 {
-                guard i + n <= lines.count else { throw NDError(file: name, line: i, "array \(f[0]): truncated") }
+                guard i + n <= lines.count else { throw NDError(.malformed, file: name, line: i, "array \(f[0]): truncated") }
                 i += n  // arrays are of no use to nd-core
                 continue
             }
-            throw NDError(file: name, line: i, "expected 'name value', 'name[n]' or '0 0'")
+            throw NDError(.malformed, file: name, line: i, "expected 'name value', 'name[n]' or '0 0'")
         }
-        guard ended else { throw NDError(file: name, line: i, "truncated: no '0 0' line") }
+        guard ended else { throw NDError(.malformed, file: name, line: i, "truncated: no '0 0' line") }
         while i < lines.count {
             let f = lines[i].split(separator: " ")
             i += 1
@@ -136,7 +136,7 @@ public enum PatternFile {
             let f = String(decoding: line, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\t" })
             if f.isEmpty { continue }
             guard f.count == 2, let t = Double(f[0]), t.isFinite, let gid = Int64(f[1]), gid >= 0, gid <= Int64(Int32.max) else {
-                throw NDError(file: path, line: i + 1, "expected 'time gid'")
+                throw NDError(.malformed, file: path, line: i + 1, "expected 'time gid'")
             }
             if t >= from && t <= to { spikes.append((t, gid)) }
         }

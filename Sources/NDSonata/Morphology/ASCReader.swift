@@ -35,7 +35,7 @@ public enum ASCReader {
             }
         }
         guard !soma.isEmpty || !sections.isEmpty else {
-            throw NDError(file: path, "no (CellBody) and no neurite found")
+            throw NDError(.malformed, file: path, "no (CellBody) and no neurite found")
         }
         return try Morphology(path: path, soma: Soma(points: soma), sections: sections).checkingPoints()
     }
@@ -49,7 +49,7 @@ public enum ASCReader {
         for item in items {
             if let p = point(item) {
                 if !children.isEmpty {
-                    throw NDError(file: path, line: line, "a point after the branches of a section")
+                    throw NDError(.malformed, file: path, line: line, "a point after the branches of a section")
                 }
                 // A child repeating its branch point keeps its own copy instead of the parent's.
                 if points.count == 1, start != nil, points[0].samePlace(as: p) { points[0] = p } else { points.append(p) }
@@ -117,13 +117,13 @@ public enum ASCReader {
             var items: [Node] = []
             while true {
                 guard let peeked = try tokens.peek() else {
-                    throw NDError(file: tokens.path, line: line, "unclosed '(' (the file ends first)")
+                    throw NDError(.malformed, file: tokens.path, line: line, "unclosed '(' (the file ends first)")
                 }
                 if case .close = peeked { _ = try tokens.next(); return .list(items, line: line) }
                 if let node = try parseNode(&tokens) { items.append(node) }
             }
         case .close(let line):
-            throw NDError(file: tokens.path, line: line, "unexpected ')'")
+            throw NDError(.malformed, file: tokens.path, line: line, "unexpected ')'")
         case .bar: return .bar
         case .word(let w):
             if let d = Double(w) { return .number(d) }
@@ -173,7 +173,7 @@ public enum ASCReader {
                     i += 1
                     let start = i
                     while i < bytes.count && bytes[i] != 0x22 { if bytes[i] == 0x0A { line += 1 }; i += 1 }
-                    guard i < bytes.count else { throw NDError(file: path, line: startLine, "unterminated string") }
+                    guard i < bytes.count else { throw NDError(.malformed, file: path, line: startLine, "unterminated string") }
                     let text = String(decoding: bytes[start..<i], as: UTF8.self)
                     i += 1
                     return .text(text)

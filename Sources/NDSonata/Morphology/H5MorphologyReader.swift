@@ -21,10 +21,10 @@ public enum H5MorphologyReader {
             let start = Int(structure[3 * s]), type = Int(structure[3 * s + 1]), parent = Int(structure[3 * s + 2])
             let end = s + 1 < sectionCount ? Int(structure[3 * (s + 1)]) : pointCount
             guard start >= 0, start <= end, end <= pointCount else {
-                throw NDError(file: path, "/structure row \(s): points \(start)..<\(end) outside the \(pointCount) points")
+                throw NDError(.outOfRange, file: path, "/structure row \(s): points \(start)..<\(end) outside the \(pointCount) points")
             }
             guard parent < s else {
-                throw NDError(file: path, "/structure row \(s): parent \(parent) does not come before it")
+                throw NDError(.inconsistent, file: path, "/structure row \(s): parent \(parent) does not come before it")
             }
             let pts = (start..<end).map(point)
             if type == 1 {
@@ -47,7 +47,7 @@ public enum MorphologyReader {
         if lower.hasSuffix(".swc") { return try SWCReader.read(path) }
         if lower.hasSuffix(".asc") { return try ASCReader.read(path) }
         if lower.hasSuffix(".h5") { return try H5MorphologyReader.read(path) }
-        throw NDError(file: path, "unknown morphology format (expected .swc, .asc or .h5)")
+        throw NDError(.unsupported, file: path, "unknown morphology format (expected .swc, .asc or .h5)")
     }
 
     /// The file of morphology `name` for a population: the first that exists of its
@@ -62,6 +62,6 @@ public enum MorphologyReader {
             if fileExists(candidate) { return candidate }
             tried.append(candidate)
         }
-        throw NDError("population '\(population.name)': no morphology file for '\(name)' (tried: \(tried.isEmpty ? "no morphology folder configured" : tried.joined(separator: ", ")))")
+        throw NDError(.notFound, "population '\(population.name)': no morphology file for '\(name)' (tried: \(tried.isEmpty ? "no morphology folder configured" : tried.joined(separator: ", ")))")
     }
 }

@@ -114,7 +114,7 @@ extension Morphology {
         let m = Self.maxCoordinateUm
         func bad(_ p: MorphologyPoint) -> Bool { !(abs(p.x) <= m && abs(p.y) <= m && abs(p.z) <= m && p.diameter >= 0 && p.diameter <= m) }
         func fail(_ what: String, _ p: MorphologyPoint) -> NDError {
-            NDError(file: path, "\(what): point (\(p.x), \(p.y), \(p.z)) with diameter \(p.diameter): expected coordinates within ±1e9 µm and a diameter in 0...1e9 µm")
+            NDError(.outOfRange, file: path, "\(what): point (\(p.x), \(p.y), \(p.z)) with diameter \(p.diameter): expected coordinates within ±1e9 µm and a diameter in 0...1e9 µm")
         }
         if let p = soma.points.first(where: bad) { throw fail("soma", p) }
         for (k, s) in sections.enumerated() {

@@ -24,23 +24,23 @@ public enum SWCReader {
                 let fields = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
                 if fields.isEmpty { continue }
                 guard fields.count >= 7 else {
-                    throw NDError(file: path, line: line, "expected 7 fields (id type x y z radius parent), got \(fields.count)")
+                    throw NDError(.malformed, file: path, line: line, "expected 7 fields (id type x y z radius parent), got \(fields.count)")
                 }
                 guard let id = Int(fields[0]), let type = Int(fields[1]), let x = Double(fields[2]), let y = Double(fields[3]),
                       let z = Double(fields[4]), let r = Double(fields[5]), let parent = Int(fields[6])
-                else { throw NDError(file: path, line: line, "expected numbers (id type x y z radius parent), got '\(text)'") }
-                guard indexOf[id] == nil else { throw NDError(file: path, line: line, "sample id \(id) defined twice") }
+                else { throw NDError(.malformed, file: path, line: line, "expected numbers (id type x y z radius parent), got '\(text)'") }
+                guard indexOf[id] == nil else { throw NDError(.inconsistent, file: path, line: line, "sample id \(id) defined twice") }
                 guard parent == -1 || indexOf[parent] != nil else {
-                    throw NDError(file: path, line: line, "sample \(id): parent \(parent) is not defined before it")
+                    throw NDError(.inconsistent, file: path, line: line, "sample \(id): parent \(parent) is not defined before it")
                 }
                 guard r >= 0, x.isFinite, y.isFinite, z.isFinite else {
-                    throw NDError(file: path, line: line, "sample \(id): expected finite coordinates and a radius >= 0")
+                    throw NDError(.outOfRange, file: path, line: line, "sample \(id): expected finite coordinates and a radius >= 0")
                 }
                 indexOf[id] = samples.count
                 samples.append(Sample(id: id, type: type, point: MorphologyPoint(x, y, z, diameter: 2 * r), parent: parent, line: line))
             }
         }
-        guard !samples.isEmpty else { throw NDError(file: path, "no samples") }
+        guard !samples.isEmpty else { throw NDError(.malformed, file: path, "no samples") }
 
         var children = [[Int]](repeating: [], count: samples.count)
         var parentIndex = [Int](repeating: -1, count: samples.count)

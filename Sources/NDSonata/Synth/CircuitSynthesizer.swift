@@ -53,11 +53,11 @@ public struct CircuitSynthesizer {
     public let options: SynthOptions
 
     public init(_ options: SynthOptions) throws {
-        guard options.cells >= 1 else { throw NDError("--cells must be at least 1, got \(options.cells)") }
+        guard options.cells >= 1 else { throw NDError(.usage, "--cells must be at least 1, got \(options.cells)") }
         guard options.populations >= 1, options.populations <= options.cells else {
-            throw NDError("--populations must be between 1 and the number of cells, got \(options.populations)")
+            throw NDError(.usage, "--populations must be between 1 and the number of cells, got \(options.populations)")
         }
-        guard options.synapsesPerCell >= 0 else { throw NDError("--synapses-per-cell must be >= 0") }
+        guard options.synapsesPerCell >= 0 else { throw NDError(.usage, "--synapses-per-cell must be >= 0") }
         self.options = options
     }
 
@@ -98,7 +98,7 @@ public struct CircuitSynthesizer {
             let from = PathUtil.join(staging, name), to = PathUtil.join(directory, name)
             var st = stat()
             guard lstat(from, &st) == 0 else { continue }  // not written (no replayed spikes)
-            guard rename(from, to) == 0 else { throw NDError(file: to, "cannot move \(from) into place: \(errnoDescription())") }
+            guard rename(from, to) == 0 else { throw NDError(.system, file: to, "cannot move \(from) into place: \(errnoDescription())") }
         }
         try removeTree(staging)
         return summary
