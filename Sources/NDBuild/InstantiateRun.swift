@@ -10,16 +10,13 @@ import NDSonata
 /// disk, the folder's own files with files.dat last.
 ///
 /// A failure while planning or building stops every process together
-/// (`stopAllIfAnyFailed`: each failing one prints its error, all exit 1), so that none is
-/// left waiting in a collective; rank 0's failure after the gathering is thrown.
+/// (`stopAllIfAnyFailed`: each throws, the failing ones their own error), so that none is
+/// left waiting in a collective; rank 0's failure after the gathering is its alone.
 public struct InstantiateRun {
     public let comm: Communicator
-    /// The tool's name, in the lines a stop prints.
-    public let tool: String
 
-    public init(comm: Communicator, tool: String) {
+    public init(comm: Communicator) {
         self.comm = comm
-        self.tool = tool
     }
 
     /// The dataset written, as rank 0 reports it.
@@ -50,7 +47,7 @@ public struct InstantiateRun {
             planned = try Plan(simulationConfig: simulationConfig, allocationFile: allocation, ranks: ranks, cycles: cycles,
                                processes: comm.size, warn: { if rank0 { warn($0) } })
         } catch { failure = error }
-        try stopAllIfAnyFailed(comm, failure, tool: tool)
+        try stopAllIfAnyFailed(comm, failure)
         let plan = planned!
 
         let folder = PathUtil.join(outputPath, "coreneuron_input")
@@ -69,7 +66,7 @@ public struct InstantiateRun {
                 mine.append(try plan.build(b, writer: writer))
             }
         } catch { failure = error }
-        try stopAllIfAnyFailed(comm, failure, tool: tool)
+        try stopAllIfAnyFailed(comm, failure)
 
         let gathered = try comm.allGatherVariable(mine)
         guard rank0 else { return nil }

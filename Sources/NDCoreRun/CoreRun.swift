@@ -31,7 +31,7 @@ public struct CoreRun {
             loaded = (parameters, try CoreModel(parameters, rank: comm.rank, size: comm.size))
             malloc_trim(0)
         } catch { failure = error }
-        try stopAllIfAnyFailed(comm, failure, tool: diagnostics.tool)
+        try stopAllIfAnyFailed(comm, failure)
         let (parameters, model) = loaded!
         let engine = model.engine
         if modelStats { try reportCounts(model) }
@@ -42,13 +42,10 @@ public struct CoreRun {
         let bar = ProgressBar("simulate \(cFormat("%g", parameters.tstop)) ms", total: comm.rank == 0 ? steps : 0, force: showProgress)
         var shown = 0
         // A run stopped on every rank (a membrane potential no longer finite) is each
-        // rank's error, said by each.
-        var mine: [Spike] = []
-        try diagnostics.run {
-            mine = try Simulation(engine: engine, comm: comm).run { done, _ in
-                bar.advance(by: done - shown)
-                shown = done
-            }
+        // rank's error, thrown by each.
+        let mine = try Simulation(engine: engine, comm: comm).run { done, _ in
+            bar.advance(by: done - shown)
+            shown = done
         }
         bar.finish()
         let runSeconds = monotonicSeconds() - runStart
@@ -62,11 +59,9 @@ public struct CoreRun {
             synapses: engine.synapseCount, modelBytes: engine.modelBytes, coreNeuronBytes: model.coreNeuronBytes,
             peakRSSBytes: Int(usage.ru_maxrss) * 1024, loadSeconds: loadSeconds, runSeconds: runSeconds)])
         guard comm.rank == 0 else { return }
-        try diagnostics.run {
-            let spikes = all.sorted()
-            try CoreOutputs.write(spikes: spikes, records: records, ranksPerMachine: ranksPerMachine, to: parameters.outpath)
-            diagnostics.info(CoreReport.done(spikes: spikes.count, ranks: comm.size, runSeconds: runSeconds, output: parameters.outpath))
-        }
+        let spikes = all.sorted()
+        try CoreOutputs.write(spikes: spikes, records: records, ranksPerMachine: ranksPerMachine, to: parameters.outpath)
+        diagnostics.info(CoreReport.done(spikes: spikes.count, ranks: comm.size, runSeconds: runSeconds, output: parameters.outpath))
     }
 
     /// The model's counts summed over the ranks, said by rank 0.

@@ -36,6 +36,8 @@ public struct NDError: Error, CustomStringConvertible, Equatable, Sendable {
         case system
         /// A simulation became numerically unstable.
         case diverged
+        /// Stopped because another rank failed; that rank names the problem.
+        case stopped
     }
 
     public var kind: Kind

@@ -90,10 +90,13 @@ struct Core: ParsableCommand {
         mallopt(M_MMAP_THRESHOLD, 128 << 10)
         let comm = try makeCommunicator()
         defer { finish(comm) }
-        try CoreRun(comm: comm, diagnostics: Diagnostics(tool: "nd-core")).run(
-            .init(datpath: datpath, filesdat: filesdat, outpath: outpath, pattern: pattern,
-                  tstop: tstop, dt: dt, celsius: celsius, voltage: voltage, seed: seed),
-            configFile: readConfig, modelStats: modelStats, ranksPerMachine: ranksPerMachine,
-            showProgress: progress.progress)
+        let diagnostics = Diagnostics(tool: "nd-core")
+        try diagnostics.run {
+            try CoreRun(comm: comm, diagnostics: diagnostics).run(
+                .init(datpath: datpath, filesdat: filesdat, outpath: outpath, pattern: pattern,
+                      tstop: tstop, dt: dt, celsius: celsius, voltage: voltage, seed: seed),
+                configFile: readConfig, modelStats: modelStats, ranksPerMachine: ranksPerMachine,
+                showProgress: progress.progress)
+        }
     }
 }

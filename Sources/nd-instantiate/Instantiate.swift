@@ -69,7 +69,7 @@ struct Instantiate: ParsableCommand {
         let comm = try makeCommunicator()
         defer { finish(comm) }
         let diagnostics = Diagnostics(tool: "nd-instantiate", verbose: reporting.verbose)
-        let instantiate = InstantiateRun(comm: comm, tool: diagnostics.tool)
+        let instantiate = InstantiateRun(comm: comm)
         try diagnostics.run {
             // Memory mode reads the allocation; round-robin ignores one given.
             guard let outcome = try instantiate.run(

@@ -1,3 +1,4 @@
+import Foundation
 import NDBuild
 import NDComm
 import NDFormats
@@ -7,15 +8,15 @@ import Testing
 extension BuildSuite {
     /// nd-instantiate's run in a world of one process: every bucket built and reported in
     /// bucket order, files.dat listing cycle 0's entries rank by rank then cycle 1's, and
-    /// the checksums and sizes reported those of the files on disk. (A failure stops the
-    /// process — `stopAllIfAnyFailed` — so the error cases are EndToEndTests'.)
+    /// the checksums and sizes reported those of the files on disk; a failure thrown, with
+    /// no dataset left.
     @Suite struct InstantiateRunTests {
         @Test func roundRobinOverThreeRanksAndTwoCycles() throws {
             let circuit = try SynthCircuit(cells: 30, stochastic: false)
             defer { circuit.remove() }
             let output = circuit.folder + "/out"
             var total = -1, advanced = 0, finished = false
-            let outcome = try #require(try InstantiateRun(comm: LocalCommunicator(), tool: "nd-test").run(
+            let outcome = try #require(try InstantiateRun(comm: LocalCommunicator()).run(
                 simulationConfig: circuit.config, outputPath: output, allocation: nil, ranks: 3, cycles: 2, warn: { _ in },
                 progress: { n in total = n; return ({ advanced += 1 }, { finished = true }) }))
             #expect(total == 6 && advanced == 6 && finished)
@@ -56,7 +57,7 @@ extension BuildSuite {
         @Test func oneCycleCountsInNeuronsTenColumns() throws {
             let circuit = try SynthCircuit(cells: 12, stochastic: true)
             defer { circuit.remove() }
-            let outcome = try #require(try InstantiateRun(comm: LocalCommunicator(), tool: "nd-test").run(
+            let outcome = try #require(try InstantiateRun(comm: LocalCommunicator()).run(
                 simulationConfig: circuit.config, outputPath: circuit.folder + "/out", allocation: nil, ranks: nil, cycles: nil,
                 warn: { _ in }, progress: { _ in ({}, {}) }))
             // Default: as many ranks as processes (one), one cycle.
@@ -64,6 +65,20 @@ extension BuildSuite {
             #expect(outcome.buckets.count == 1 && outcome.buckets[0].cells == 12)
             let text = String(decoding: try FileBytes.read(outcome.folder + "/files.dat"), as: UTF8.self)
             #expect(text == "1.8\n         1\n\(outcome.buckets[0].entry)\n")
+        }
+
+        @Test func aFailureIsThrownAndWritesNoDataset() throws {
+            let circuit = try SynthCircuit(cells: 4, stochastic: false)
+            defer { circuit.remove() }
+            let output = circuit.folder + "/out"
+            let error = #expect(throws: NDError.self) {
+                try InstantiateRun(comm: LocalCommunicator()).run(
+                    simulationConfig: circuit.config, outputPath: output, allocation: circuit.folder + "/absent.jsonl",
+                    ranks: nil, cycles: nil, warn: { _ in }, progress: { _ in ({}, {}) })
+            }
+            #expect(error?.kind == .notFound)
+            #expect(error?.file == circuit.folder + "/absent.jsonl")
+            #expect(!FileManager.default.fileExists(atPath: output + "/coreneuron_input/files.dat"))
         }
     }
 }
