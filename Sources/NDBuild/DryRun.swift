@@ -105,7 +105,7 @@ public struct DryRun {
 
     /// Cell `i`'s estimate (nd-allocate's input).
     public func estimate(_ i: Int) -> CellEstimate {
-        CellEstimate(population: cells[i].population, nodeID: cells[i].node.rawValue, metype: metypes[i],
+        CellEstimate(population: cells[i].population, node: cells[i].node, metype: metypes[i],
                      cellKiB: usage.metypeMemoryKiB[metypes[i]]!, synapses: synapses[i], synapseKiB: synapseKiB[i])
     }
 

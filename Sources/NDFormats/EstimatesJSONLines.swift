@@ -13,7 +13,7 @@ public enum EstimatesJSONLines {
 
     public static func record(_ e: CellEstimate) -> JSONObject {
         [
-            "population": .string(e.population), "gid": .int(Int64(e.nodeID)), "metype": .string(e.metype),
+            "population": .string(e.population), "gid": .int(Int64(e.node.rawValue)), "metype": .string(e.metype),
             "cell_kb": .double(round(e.cellKiB)),
             "synapses": e.synapses.rounded() == e.synapses ? .int(Int64(e.synapses)) : .double(round(e.synapses)),
             "synapse_kb": .double(round(e.synapseKiB)), "total_kb": .double(round(e.totalKiB)),

@@ -3,7 +3,7 @@
 /// — `gid` is the 0-based node id in its population.
 public struct CellEstimate: Equatable, Sendable {
     public var population: String
-    public var nodeID: Int
+    public var node: NodeID
     public var metype: String
     /// The cell without synapses [KiB].
     public var cellKiB: Double
@@ -14,8 +14,8 @@ public struct CellEstimate: Equatable, Sendable {
 
     public var totalKiB: Double { cellKiB + synapseKiB }
 
-    public init(population: String, nodeID: Int, metype: String, cellKiB: Double, synapses: Double, synapseKiB: Double) {
-        self.population = population; self.nodeID = nodeID; self.metype = metype
+    public init(population: String, node: NodeID, metype: String, cellKiB: Double, synapses: Double, synapseKiB: Double) {
+        self.population = population; self.node = node; self.metype = metype
         self.cellKiB = cellKiB; self.synapses = synapses; self.synapseKiB = synapseKiB
     }
 }

@@ -68,7 +68,7 @@ public struct CellTable: Sendable {
     }
 
     public mutating func append(_ e: CellEstimate) {
-        append(population: population(e.population), nodeID: Int64(e.nodeID), metype: metype(e.metype),
+        append(population: population(e.population), nodeID: Int64(e.node.rawValue), metype: metype(e.metype),
                cellKiB: e.cellKiB, synapses: e.synapses, synapseKiB: e.synapseKiB)
     }
 
@@ -89,7 +89,7 @@ public struct CellTable: Sendable {
     public func ref(_ i: Int) -> CellRef { CellRef(population: populations[Int(population[i])], node: NodeID(Int(nodeID[i]))) }
 
     public func estimate(_ i: Int) -> CellEstimate {
-        CellEstimate(population: populations[Int(population[i])], nodeID: Int(nodeID[i]), metype: metypes[Int(metype[i])],
+        CellEstimate(population: populations[Int(population[i])], node: NodeID(Int(nodeID[i])), metype: metypes[Int(metype[i])],
                      cellKiB: cellKiB[i], synapses: synapses[i], synapseKiB: synapseKiB[i])
     }
 

@@ -13,12 +13,12 @@ import Testing
     }
 
     @Test func readsWhatItWritesInAnyKeyOrder() throws {
-        let e = CellEstimate(population: "S1", nodeID: 13, metype: "L5_TPC-cADpyr", cellKiB: 812.4, synapses: 7312, synapseKiB: 13892.8)
+        let e = CellEstimate(population: "S1", node: NodeID(13), metype: "L5_TPC-cADpyr", cellKiB: 812.4, synapses: 7312, synapseKiB: 13892.8)
         let written = try JSONCodec.encode(.object(EstimatesJSONLines.record(e)))
         let table = try read(written + "\n\n" + #"{"total_kb": 3, "synapse_kb": 1, "synapses": 0.5, "cell_kb": 2, "metype": "L1\u00e9", "gid": 0, "population": "S2", "extra": [1, {"x": null}]}"# + "\n")
         #expect(table.count == 2)
         #expect(table.estimate(0) == e)
-        #expect(table.estimate(1) == CellEstimate(population: "S2", nodeID: 0, metype: "L1é", cellKiB: 2, synapses: 0.5, synapseKiB: 1))
+        #expect(table.estimate(1) == CellEstimate(population: "S2", node: NodeID(0), metype: "L1é", cellKiB: 2, synapses: 0.5, synapseKiB: 1))
         #expect(table.populations == ["S1", "S2"])
     }
 
@@ -51,7 +51,7 @@ import Testing
         #expect(table.populations == ["S1", "S2"])
         #expect(table.metypes == ["M0", "M1", "M2", "M3", "M4"])
         #expect(table.nodeID == (0..<200_000).map(Int64.init))
-        #expect(table.estimate(199_999) == CellEstimate(population: "S2", nodeID: 199_999, metype: "M4", cellKiB: 59.9, synapses: 7, synapseKiB: 1.5))
+        #expect(table.estimate(199_999) == CellEstimate(population: "S2", node: NodeID(199_999), metype: "M4", cellKiB: 59.9, synapses: 7, synapseKiB: 1.5))
         // An error near the end names its line in the whole file (blank lines count: they
         // are elements of `lines`).
         lines[190_000] = #"{"population":"S2","gid":-1}"#
@@ -85,7 +85,7 @@ import Testing
         }
         // What the one-pass reader leaves alone still reads, or fails, as before.
         let other = try read(#"{"population":"S\u0032","gid":3,"metype":"A\u00e9","cell_kb":1,"synapses":2,"synapse_kb":3,"t":[true,null]}"#)
-        #expect(other.estimate(0) == CellEstimate(population: "S2", nodeID: 3, metype: "Aé", cellKiB: 1, synapses: 2, synapseKiB: 3))
+        #expect(other.estimate(0) == CellEstimate(population: "S2", node: NodeID(3), metype: "Aé", cellKiB: 1, synapses: 2, synapseKiB: 3))
         func message(_ line: String) -> String { do { _ = try read(line); return "no error" } catch { return "\(error)" } }
         #expect(message(#"{"population":"S1","gid":01,"metype":"A","cell_kb":1,"synapses":2,"synapse_kb":3}"#).hasSuffix(":1: expected ',' or '}', found '1'"))
         #expect(message(#"{"population":"S1","gid":1,"metype":"A","cell_kb":-1,"synapses":2,"synapse_kb":3}"#).hasSuffix(":1: \"cell_kb\": expected a number >= 0"))

@@ -31,11 +31,11 @@ import Testing
         #expect(a.populations == ["S1", "S2"])
         #expect(a.metypes == ["A", "B", "C"])
         #expect((0..<a.count).map { a.estimate($0) } == [
-            CellEstimate(population: "S1", nodeID: 0, metype: "A", cellKiB: 0, synapses: 1, synapseKiB: 2),
-            CellEstimate(population: "S1", nodeID: 1, metype: "B", cellKiB: 1, synapses: 1, synapseKiB: 2),
-            CellEstimate(population: "S2", nodeID: 5, metype: "C", cellKiB: 5, synapses: 1, synapseKiB: 2),
-            CellEstimate(population: "S1", nodeID: 2, metype: "A", cellKiB: 2, synapses: 1, synapseKiB: 2),
-            CellEstimate(population: "S2", nodeID: 6, metype: "B", cellKiB: 6, synapses: 1, synapseKiB: 2),
+            CellEstimate(population: "S1", node: NodeID(0), metype: "A", cellKiB: 0, synapses: 1, synapseKiB: 2),
+            CellEstimate(population: "S1", node: NodeID(1), metype: "B", cellKiB: 1, synapses: 1, synapseKiB: 2),
+            CellEstimate(population: "S2", node: NodeID(5), metype: "C", cellKiB: 5, synapses: 1, synapseKiB: 2),
+            CellEstimate(population: "S1", node: NodeID(2), metype: "A", cellKiB: 2, synapses: 1, synapseKiB: 2),
+            CellEstimate(population: "S2", node: NodeID(6), metype: "B", cellKiB: 6, synapses: 1, synapseKiB: 2),
         ])
     }
 
