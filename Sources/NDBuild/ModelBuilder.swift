@@ -63,12 +63,12 @@ public final class ModelBuilder {
                 break
             case .spikes(_, let file, _, let delay):
                 for spike in try SpikeFile.read(file) {
-                    guard let gid = gids.gid(population: spike.population, node: NodeID(spike.nodeID)) else {
+                    guard let gid = gids.gid(population: spike.population, node: spike.node) else {
                         throw NDError(.notFound, file: file, "spikes of population '\(spike.population)', which the circuit does not have")
                     }
                     let size = try circuit.nodes(spike.population).size
-                    guard spike.nodeID >= 0 && spike.nodeID < size, spike.timeMs.isFinite else {
-                        throw NDError(.outOfRange, file: file, "spike of node \(spike.nodeID) of '\(spike.population)' at \(spike.timeMs) ms: expected a node id in 0..<\(size) and a finite time")
+                    guard spike.node.rawValue >= 0 && spike.node.rawValue < size, spike.timeMs.isFinite else {
+                        throw NDError(.outOfRange, file: file, "spike of node \(spike.node) of '\(spike.population)' at \(spike.timeMs) ms: expected a node id in 0..<\(size) and a finite time")
                     }
                     replay[gid, default: []].append(spike.timeMs + delay)
                 }

@@ -422,7 +422,7 @@ public struct CircuitSynthesizer {
             ])
         }
         // Spike replay: the first ten cells of the first population fire early, every 2 ms.
-        let replayed = (0..<min(10, populations[0].count)).map { (nodeID: $0, timeMs: 1.0 + 2.0 * Double($0)) }
+        let replayed = (0..<min(10, populations[0].count)).map { (node: NodeID($0), timeMs: 1.0 + 2.0 * Double($0)) }
         try SpikeFile.write(replayed, population: names[0], to: PathUtil.join(directory, "input_spikes.h5"))
         inputs["replay_" + names[0]] = .object([
             "input_type": "spikes", "module": "synapse_replay", "spike_file": "input_spikes.h5",
