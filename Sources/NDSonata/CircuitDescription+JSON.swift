@@ -31,7 +31,7 @@ extension CircuitDescription.Cell {
     /// The cell as one JSON-lines object (`nd-circuit describe --cells`).
     public var record: JSONObject {
         [
-            "population": .string(population), "node_id": .int(Int64(nodeID)), "metype": .string(metype),
+            "population": .string(population), "node_id": .int(Int64(node.rawValue)), "metype": .string(metype),
             "morphology": morphology.map { .string($0) } ?? .null,
             "model_template": modelTemplate.map { .string($0) } ?? .null,
             "afferent_synapses": .int(Int64(afferentSynapses)),

@@ -38,7 +38,7 @@ public struct CircuitDescription {
     /// One cell, for `--cells`.
     public struct Cell {
         public var population: String
-        public var nodeID: Int
+        public var node: NodeID
         public var metype: String
         public var morphology: String?
         public var modelTemplate: String?
@@ -102,7 +102,7 @@ public struct CircuitDescription {
             }
             if listCells {
                 for i in 0..<pop.size {
-                    cells.append(Cell(population: name, nodeID: i, metype: metypeOfCell[i], morphology: morphology?[i],
+                    cells.append(Cell(population: name, node: NodeID(i), metype: metypeOfCell[i], morphology: morphology?[i],
                                       modelTemplate: template?[i], afferentSynapses: afferent[i]))
                 }
             }

@@ -18,7 +18,7 @@ extension SonataSuite {
             #expect(json["populations"]?.arrayValue?.count == d.populations.count)
             #expect(json["edges"]?.arrayValue?.count == d.edges.count)
             let cell = try #require(d.cells.first)
-            #expect(cell.record["node_id"] == .int(Int64(cell.nodeID)) && cell.record["population"] == .string(cell.population))
+            #expect(cell.record["node_id"] == .int(Int64(cell.node.rawValue)) && cell.record["population"] == .string(cell.population))
         }
 
         @Test func aSimulationConfigNamesItsCircuit() throws {
