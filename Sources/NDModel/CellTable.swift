@@ -67,11 +67,6 @@ public struct CellTable: Sendable {
         self.synapseKiB.append(contentsOf: repeatElement(synapseKiB, count: n))
     }
 
-    public mutating func append(_ e: CellEstimate) {
-        append(population: population(e.population), nodeID: Int64(e.node.rawValue), metype: metype(e.metype),
-               cellKiB: e.cellKiB, synapses: e.synapses, synapseKiB: e.synapseKiB)
-    }
-
     /// Appends every cell of `other`, its population and metype names mapped to this
     /// table's (added if new, in `other`'s order): the tables of consecutive parts of a
     /// file, read at the same time, joined in file order.
