@@ -10,7 +10,7 @@ public func requireInputFile(_ path: String) throws {
     if path == "-" { return }
     var st = stat()
     guard stat(path, &st) == 0 else {
-        throw NDError(.notFound, file: path, "input file could not be found (\(String(cString: strerror(errno))))")
+        throw NDError(.init(errno: errno), file: path, "input file could not be found (\(String(cString: strerror(errno))))")
     }
     guard (st.st_mode & S_IFMT) == S_IFREG else {
         throw NDError(.usage, file: path, "not a regular file, expected a files.dat")
