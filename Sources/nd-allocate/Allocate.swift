@@ -93,18 +93,7 @@ struct Allocate: ParsableCommand {
                 ?? AllocationRun.allocate(problem, ranks: ranks!, cycles: cycles, algorithm: algorithm, perPopulation: perPopulation,
                                           allowEmpty: allowEmpty, timeBudget: timeBudget)
             let allocated = monotonicSeconds()
-            // The pickle and the JSON-lines together (reading a pickle: the JSON-lines only).
-            func commit() throws {
-                if let file = sink as? AtomicFile { try file.commit() }
-                if let out = sink as? StandardOutput { try out.flush() }
-            }
-            if from == nil {
-                try makeDirectories(outputDir)
-                try AllocationFiles.write(allocation, pickleFolder: outputDir, jsonLines: sink, commit: commit)
-            } else {
-                try AllocationJSONLines.write(allocation, to: sink)
-                try commit()
-            }
+            try AllocationRun.write(allocation, jsonLines: sink, pickleFolder: from == nil ? outputDir : nil)
             let written = monotonicSeconds()
             if stats.emptyBuckets > 0 {
                 diagnostics.warning("\(stats.emptyBuckets) of \(allocation.buckets.count) buckets got no cell; consider fewer ranks or cycles")
