@@ -38,22 +38,22 @@ public final class ModelBuilder {
         }
         // Gid offsets: from the nodes neurodamus registers — every node of a virtual
         // population, the simulated cells and the inputs' targets of the others.
-        var largest: [String: Int] = [:]
+        var largest: [String: NodeID] = [:]
         for name in circuit.nodePopulationNames {
             let population = try circuit.nodes(name)
             guard population.config.type != "vasculature" else { continue }
-            largest[name] = 0
+            largest[name] = NodeID(0)
             if population.config.type == "virtual" {
                 virtualPopulations.insert(name)
-                largest[name] = population.size - 1
+                largest[name] = NodeID(population.size - 1)
             }
         }
-        for cell in try simulatedCells() { largest[cell.population] = max(largest[cell.population] ?? 0, cell.node.rawValue) }
+        for cell in try simulatedCells() { largest[cell.population] = max(largest[cell.population] ?? NodeID(0), cell.node) }
         for input in simulation.inputs {
             guard case .currentClamp(let clamp) = input else { continue }
             for (pop, ids) in try select(clamp.nodeSet) {
                 for id in ids { clamps[CellRef(population: pop, node: NodeID(id)), default: []].append(clamp) }
-                if let top = ids.max(), largest[pop] != nil { largest[pop] = max(largest[pop]!, top) }
+                if let top = ids.max(), largest[pop] != nil { largest[pop] = max(largest[pop]!, NodeID(top)) }
             }
         }
         gids = GidOffsets(largestNodeID: largest)

@@ -10,7 +10,7 @@ public struct GidOffsets: Equatable, Sendable {
     public let end: Gid
 
     /// The offsets of the populations given with their largest registered node id.
-    public init(largestNodeID: [String: Int]) {
+    public init(largestNodeID: [String: NodeID]) {
         byPopulation = NeurodamusGids.offsets(largestNodeID: largestNodeID)
         end = Gid(NeurodamusGids.end(offsets: byPopulation, largestNodeID: largestNodeID))
     }
@@ -36,21 +36,21 @@ public struct GidOffsets: Equatable, Sendable {
 /// simulated cells and the nodes their inputs target; none registered counts as 0).
 public enum NeurodamusGids {
     /// Offsets of the populations given with their largest registered node id.
-    public static func offsets(largestNodeID: [String: Int]) -> [String: Int64] {
+    public static func offsets(largestNodeID: [String: NodeID]) -> [String: Int64] {
         var result: [String: Int64] = [:]
         var previous: (offset: Int64, largest: Int64)? = nil
         for name in largestNodeID.keys.sorted() {
             let offset = previous.map { (($0.offset + $0.largest) / 1000 + 1) * 1000 } ?? 0
             result[name] = offset
-            previous = (offset, Int64(max(0, largestNodeID[name]!)))
+            previous = (offset, Int64(max(0, largestNodeID[name]!.rawValue)))
         }
         return result
     }
 
     /// The first gid block above every population (for gids that must be no cell's).
-    public static func end(offsets: [String: Int64], largestNodeID: [String: Int]) -> Int64 {
+    public static func end(offsets: [String: Int64], largestNodeID: [String: NodeID]) -> Int64 {
         guard let last = offsets.max(by: { $0.value < $1.value }) else { return 0 }
-        return ((last.value + Int64(max(0, largestNodeID[last.key] ?? 0))) / 1000 + 1) * 1000
+        return ((last.value + Int64(max(0, largestNodeID[last.key]?.rawValue ?? 0))) / 1000 + 1) * 1000
     }
 
     /// The 12-bit id neurodamus gives a node population in its synapses' Random123 stream

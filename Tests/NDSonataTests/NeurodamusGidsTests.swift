@@ -7,7 +7,7 @@ import Testing
 @Suite struct NeurodamusGidsTests {
     @Test func populationsByNameEachAtTheNextThousandBlock() {
         // A: 1000 nodes, virtual V: 200, B: 500 — listed A, V, B in the circuit.
-        let largest = ["A": 999, "V": 199, "B": 499]
+        let largest = ["A": NodeID(999), "V": NodeID(199), "B": NodeID(499)]
         let offsets = NeurodamusGids.offsets(largestNodeID: largest)
         #expect(offsets == ["A": 0, "B": 1000, "V": 2000])
         #expect(NeurodamusGids.end(offsets: offsets, largestNodeID: largest) == 3000)
@@ -16,12 +16,12 @@ import Testing
 
     @Test func blockBoundariesAndEmptyPopulations() {
         // A largest id of 1000 pushes the next population to 2000; an empty one still takes a block.
-        #expect(NeurodamusGids.offsets(largestNodeID: ["a": 1000, "b": 0, "c": 5]) == ["a": 0, "b": 2000, "c": 3000])
-        #expect(NeurodamusGids.offsets(largestNodeID: ["a": 999, "b": 1]) == ["a": 0, "b": 1000])
+        #expect(NeurodamusGids.offsets(largestNodeID: ["a": NodeID(1000), "b": NodeID(0), "c": NodeID(5)]) == ["a": 0, "b": 2000, "c": 3000])
+        #expect(NeurodamusGids.offsets(largestNodeID: ["a": NodeID(999), "b": NodeID(1)]) == ["a": 0, "b": 1000])
     }
 
     @Test func gidOffsetsTurnNodeIDsIntoGids() {
-        let gids = GidOffsets(largestNodeID: ["A": 999, "V": 199, "B": 499])
+        let gids = GidOffsets(largestNodeID: ["A": NodeID(999), "V": NodeID(199), "B": NodeID(499)])
         #expect(gids.gid(population: "B", node: NodeID(7)) == Gid(1007))
         #expect(gids.gid(CellRef(population: "V", node: NodeID(3))) == Gid(2003))
         #expect(gids.gid(population: "C", node: NodeID(0)) == nil)
