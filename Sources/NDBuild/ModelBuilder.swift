@@ -52,8 +52,8 @@ public final class ModelBuilder {
         for input in simulation.inputs {
             guard case .currentClamp(let clamp) = input else { continue }
             for (pop, ids) in try select(clamp.nodeSet) {
-                for id in ids { clamps[CellRef(population: pop, node: NodeID(id)), default: []].append(clamp) }
-                if let top = ids.max(), largest[pop] != nil { largest[pop] = max(largest[pop]!, NodeID(top)) }
+                for id in ids { clamps[CellRef(population: pop, node: id), default: []].append(clamp) }
+                if let top = ids.max(), largest[pop] != nil { largest[pop] = max(largest[pop]!, top) }
             }
         }
         gids = GidOffsets(largestNodeID: largest)
@@ -94,7 +94,7 @@ public final class ModelBuilder {
         let selection = try select(simulation.nodeSet)
         var cells: [CellRef] = []
         for name in circuit.nodePopulationNames where try circuit.nodes(name).config.type == "biophysical" {
-            for id in selection[name] ?? [] { cells.append(CellRef(population: name, node: NodeID(id))) }
+            for id in selection[name] ?? [] { cells.append(CellRef(population: name, node: id)) }
         }
         return cells
     }

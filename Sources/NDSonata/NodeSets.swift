@@ -2,7 +2,7 @@ import NDFormats
 import NDModel
 
 /// Node ids per population, sorted and unique.
-public typealias NodeSelection = [String: [Int]]
+public typealias NodeSelection = [String: [NodeID]]
 
 /// A SONATA `node_sets.json`: named sets that select nodes by population, node id and
 /// attribute values, and compound sets (a list of names: their union).
@@ -35,7 +35,7 @@ public struct NodeSets {
     /// Every node of every population of `circuit`.
     public static func all(in circuit: Circuit) throws -> NodeSelection {
         var result: NodeSelection = [:]
-        for name in circuit.nodePopulationNames { result[name] = Array(0..<(try circuit.nodes(name).size)) }
+        for name in circuit.nodePopulationNames { result[name] = (0..<(try circuit.nodes(name).size)).map(NodeID.init) }
         return result
     }
 
@@ -48,7 +48,7 @@ public struct NodeSets {
         }
         switch definition {
         case .array(let parts):
-            var union: [String: Set<Int>] = [:]
+            var union: [String: Set<NodeID>] = [:]
             for part in parts {
                 guard let partName = part.stringValue else {
                     throw NDError(.malformed, file: path, "node set '\(name)': a compound set lists names, got \(part.typeName)")
@@ -104,7 +104,7 @@ public struct NodeSets {
                     keep[i] = false
                 }
             }
-            result[popName] = keep.indices.filter { keep[$0] }
+            result[popName] = keep.indices.filter { keep[$0] }.map(NodeID.init)
         }
         return result
     }

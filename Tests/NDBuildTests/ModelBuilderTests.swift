@@ -47,7 +47,7 @@ extension BuildSuite {
             for input in builder.simulation.inputs {
                 guard case .currentClamp(let clamp) = input else { continue }
                 let selected = try clamp.nodeSet.map { try sets.resolve($0, in: builder.circuit) } ?? NodeSets.all(in: builder.circuit)
-                for (population, ids) in selected { count += ids.filter { simulated.contains(CellRef(population: population, node: NodeID($0))) }.count }
+                for (population, ids) in selected { count += ids.filter { simulated.contains(CellRef(population: population, node: $0)) }.count }
             }
             return count
         }

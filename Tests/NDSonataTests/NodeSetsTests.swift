@@ -7,27 +7,30 @@ extension SonataSuite {
         let circuit: Circuit
         let sets: NodeSets
 
+        /// Node ids, as a selection holds them.
+        func ids(_ raw: Int...) -> [NodeID] { raw.map(NodeID.init) }
+
         init() throws {
             circuit = try Circuit(path: Fixture.usecase + "/circuit_config.json")
             sets = try NodeSets(path: Fixture.usecase + "/node_sets.json")
         }
 
         @Test func byPopulation() throws {
-            #expect(try sets.resolve("nodesPopA", in: circuit) == ["NodeA": [0, 1, 2]])
-            #expect(try sets.resolve("Mosaic", in: circuit) == ["NodeA": [0, 1, 2], "NodeB": [0, 1]])
+            #expect(try sets.resolve("nodesPopA", in: circuit) == ["NodeA": ids(0, 1, 2)])
+            #expect(try sets.resolve("Mosaic", in: circuit) == ["NodeA": ids(0, 1, 2), "NodeB": ids(0, 1)])
         }
 
         @Test func byAttributeAcrossPopulationsAndEnumerations() throws {
             // NodeA stores mtype as strings, NodeB through @library.
-            #expect(try sets.resolve("l4pc", in: circuit) == ["NodeA": [0], "NodeB": [1]])
+            #expect(try sets.resolve("l4pc", in: circuit) == ["NodeA": ids(0), "NodeB": ids(1)])
             // layer exists in NodeA only, as an integer column.
-            #expect(try sets.resolve("layer5", in: circuit) == ["NodeA": [2], "NodeB": []])
+            #expect(try sets.resolve("layer5", in: circuit) == ["NodeA": ids(2), "NodeB": []])
         }
 
         @Test func byNodeIDAndCompound() throws {
-            #expect(try sets.resolve("someA", in: circuit) == ["NodeA": [0, 2]])
-            #expect(try sets.resolve("l4mc", in: circuit) == ["NodeA": [1], "NodeB": []])
-            #expect(try sets.resolve("mc_or_l5", in: circuit) == ["NodeA": [1, 2], "NodeB": []])
+            #expect(try sets.resolve("someA", in: circuit) == ["NodeA": ids(0, 2)])
+            #expect(try sets.resolve("l4mc", in: circuit) == ["NodeA": ids(1), "NodeB": []])
+            #expect(try sets.resolve("mc_or_l5", in: circuit) == ["NodeA": ids(1, 2), "NodeB": []])
         }
 
         @Test func populationsWithoutTheAttributeAreSkippedWithOneWarning() throws {
@@ -35,7 +38,7 @@ extension SonataSuite {
             let messages = Messages()
             let warned = try NodeSets(path: Fixture.usecase + "/node_sets.json") { messages.all.append($0) }
             // layer exists in NodeA only: NodeB's nodes are skipped, not dropped silently.
-            #expect(try warned.resolve("layer5", in: circuit) == ["NodeA": [2], "NodeB": []])
+            #expect(try warned.resolve("layer5", in: circuit) == ["NodeA": ids(2), "NodeB": []])
             _ = try warned.resolve("layer5", in: circuit)
             #expect(messages.all.count == 1)
             #expect(messages.all.first?.contains("NodeB") == true)
