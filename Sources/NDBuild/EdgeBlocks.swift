@@ -34,9 +34,9 @@ public struct EdgeBlocks {
     public private(set) var spans: [(rows: Range<Int>, offset: Int)] = []
     public private(set) var block: Block
     /// The edge ranges of each target node of the batch.
-    public let ranges: [Int: [Range<Int>]]
+    public let ranges: [NodeID: [Range<Int>]]
 
-    public init(_ edges: EdgePopulation, ranges: [Int: [Range<Int>]]) throws {
+    public init(_ edges: EdgePopulation, ranges: [NodeID: [Range<Int>]]) throws {
         self.ranges = ranges
         var joined: [Range<Int>] = []
         for r in ranges.values.joined().filter({ !$0.isEmpty }).sorted(by: { $0.lowerBound < $1.lowerBound }) {

@@ -265,10 +265,10 @@ public final class ModelBuilder {
 
     /// The afferent edge columns of `cells`, by edge population.
     private func prefetchEdges(_ cells: ArraySlice<CellRef>) throws -> [String: EdgeBlocks] {
-        var ranges: [String: (edges: EdgePopulation, ranges: [Int: [Range<Int>]])] = [:]
+        var ranges: [String: (edges: EdgePopulation, ranges: [NodeID: [Range<Int>]])] = [:]
         for cell in cells {
             for source in try synapseSources(of: cell.population) {
-                ranges[source.edges.name, default: (source.edges, [:])].ranges[cell.node.rawValue] = try source.edges.afferentEdgeRanges(of: cell.node.rawValue)
+                ranges[source.edges.name, default: (source.edges, [:])].ranges[cell.node] = try source.edges.afferentEdgeRanges(of: cell.node.rawValue)
             }
         }
         return try ranges.mapValues { try EdgeBlocks($0.edges, ranges: $0.ranges) }
@@ -302,7 +302,7 @@ public final class ModelBuilder {
             guard let columns = blocks[edges.name] else { continue }
             let block = columns.block
             var synapseID = 0  // the edge's place among this cell's afferent edges of the population
-            for range in columns.ranges[cell.node.rawValue] ?? [] where !range.isEmpty {
+            for range in columns.ranges[cell.node] ?? [] where !range.isEmpty {
                 let offset = columns.offset(of: range)
                 for k in offset..<(offset + range.count) {
                     defer { synapseID += 1 }

@@ -21,7 +21,7 @@ extension BuildSuite {
             // 10..<20 and 25..<30 are 5 rows apart (≤ 64): one span. 200 is 170 past 30: a
             // new span. 300..<600 is 90 past 210 but has 300 rows (a gap up to the range's
             // own size is read): joined. 690 is 90 past 600, 5 rows: a new span.
-            let blocks = try EdgeBlocks(edges, ranges: [0: [10..<20, 25..<30], 1: [200..<210], 2: [], 3: [300..<600], 4: [690..<695]])
+            let blocks = try EdgeBlocks(edges, ranges: [NodeID(0): [10..<20, 25..<30], NodeID(1): [200..<210], NodeID(2): [], NodeID(3): [300..<600], NodeID(4): [690..<695]])
             #expect(blocks.spans.map(\.rows) == [10..<30, 200..<600, 690..<695])
             #expect(blocks.spans.map(\.offset) == [0, 20, 420])
             #expect(blocks.offset(of: 10..<20) == 0)
@@ -37,7 +37,7 @@ extension BuildSuite {
         @Test func noRangesReadNothing() throws {
             let circuit = try SynthCircuit(cells: 20, stochastic: false)
             defer { circuit.remove() }
-            let blocks = try EdgeBlocks(try firstEdges(circuit), ranges: [0: [], 7: []])
+            let blocks = try EdgeBlocks(try firstEdges(circuit), ranges: [NodeID(0): [], NodeID(7): []])
             #expect(blocks.spans.isEmpty)
             #expect(blocks.block.sources.isEmpty && blocks.block.delays.isEmpty && blocks.block.taus.isEmpty)
         }
@@ -53,8 +53,8 @@ extension BuildSuite {
                 for edges in try c.afferentSynapses(of: population) {
                     #expect(EdgeBlocks.hasRelease(edges) == stochastic)
                     // Every third target node: ranges with gaps between them, some joined.
-                    var ranges: [Int: [Range<Int>]] = [:]
-                    for id in stride(from: 1, to: try c.nodes(population).size, by: 3) { ranges[id] = try edges.afferentEdgeRanges(of: id) }
+                    var ranges: [NodeID: [Range<Int>]] = [:]
+                    for id in stride(from: 1, to: try c.nodes(population).size, by: 3) { ranges[NodeID(id)] = try edges.afferentEdgeRanges(of: id) }
                     let blocks = try EdgeBlocks(edges, ranges: ranges)
                     // Spans sorted, apart by more than the join gap, packed one after the other.
                     for (a, b) in zip(blocks.spans, blocks.spans.dropFirst()) {
