@@ -7,6 +7,10 @@ import NDModel
 public struct CellMemoryUsage: Equatable, Sendable {
     public var metypeMemoryKiB: [String: Double] = [:]
     public var metypeSynapseAverage: [String: Double] = [:]
+    /// Raw `Int`s, not `NodeID`s: a bulk column like `CellTable`'s (every cell of the
+    /// circuit, up to ten million), scanned straight into these arrays and appended whole
+    /// to the table's node-id column (`AllocationProblem`). Its readers and writers all work
+    /// on the numbers; `NodeID`s would only add a conversion pass each way.
     public var populationMetypeNodeIDs: [String: [String: [Int]]] = [:]
 
     public init() {}
