@@ -28,7 +28,8 @@ public final class MPICommunicator: Communicator {
         if finalized == 0 { MPI_Finalize() }
     }
 
-    // No status checks: with no error handler set, MPI_ERRORS_ARE_FATAL aborts the whole job on a failure, so no rank is left waiting.
+    // No status checks: with no error handler set, MPI_ERRORS_ARE_FATAL aborts the whole
+    // job on a failure, so no rank is left waiting.
     public func allSum(_ values: [Double]) throws -> [Double] { reduce(values, nd_MPI_SUM()) }
     public func allMax(_ values: [Double]) throws -> [Double] { reduce(values, nd_MPI_MAX()) }
 
