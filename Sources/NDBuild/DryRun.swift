@@ -95,8 +95,8 @@ public struct DryRun {
     private mutating func updateUsage() {
         usage.populationMetypeNodeIDs = [:]
         for m in metypeNames {
-            let ids = cellsOfMetype[m]!
-            usage.metypeSynapseAverage[m] = ids.reduce(0) { $0 + synapses[$1] } / Double(ids.count)
+            let positions = cellsOfMetype[m]!
+            usage.metypeSynapseAverage[m] = positions.reduce(0) { $0 + synapses[$1] } / Double(positions.count)
         }
         for (cell, metype) in zip(cells, metypes) {
             usage.populationMetypeNodeIDs[cell.population, default: [:]][metype, default: []].append(cell.node.rawValue)
@@ -114,10 +114,10 @@ public struct DryRun {
     public func memoryPerMetype(_ estimates: [CellEstimate]) -> JSONObject {
         var perMetype = JSONObject()
         for m in metypeNames {
-            let ids = cellsOfMetype[m]!
+            let positions = cellsOfMetype[m]!
             perMetype[m] = .object([
-                "kib_per_cell": .double(usage.metypeMemoryKiB[m]!), "cells": .int(Int64(ids.count)),
-                "mean_synapses": .double(usage.metypeSynapseAverage[m]!), "total_kib": .double(ids.reduce(0) { $0 + estimates[$1].totalKiB }),
+                "kib_per_cell": .double(usage.metypeMemoryKiB[m]!), "cells": .int(Int64(positions.count)),
+                "mean_synapses": .double(usage.metypeSynapseAverage[m]!), "total_kib": .double(positions.reduce(0) { $0 + estimates[$1].totalKiB }),
                 "coreneuron_kib_per_cell": .double(coreNeuronKiBPerCell[m]!),
             ])
         }
