@@ -79,7 +79,7 @@ final class FuzzTarget {
     /// Copies the input (file or folder) to `path` (+ its extension for a file).
     func save(to path: String) {
         var isDir: ObjCBool = false
-        FileManager.default.fileExists(atPath: inputPath, isDirectory: &isDir)
+        _ = FileManager.default.fileExists(atPath: inputPath, isDirectory: &isDir)
         let dest = isDir.boolValue ? path : path + "-" + (inputPath as NSString).lastPathComponent
         try? FileManager.default.removeItem(atPath: dest)
         try? FileManager.default.copyItem(atPath: inputPath, toPath: dest)

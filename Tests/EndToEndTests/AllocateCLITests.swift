@@ -114,7 +114,7 @@ import Testing
         gz.arguments = ["-c"]
         try Data(evil).write(to: URL(fileURLWithPath: dir + "/evil.pkl"))
         gz.standardInput = FileHandle(forReadingAtPath: dir + "/evil.pkl")
-        FileManager.default.createFile(atPath: dir + "/evil.pkl.gz", contents: nil)
+        _ = FileManager.default.createFile(atPath: dir + "/evil.pkl.gz", contents: nil)
         gz.standardOutput = FileHandle(forWritingAtPath: dir + "/evil.pkl.gz")
         try gz.run(); gz.waitUntilExit()
         let bad = try Tool.run("nd-allocate", ["--from", "evil.pkl.gz"], in: dir)

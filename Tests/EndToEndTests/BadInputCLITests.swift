@@ -121,7 +121,8 @@ import Testing
         #expect(r.stderr.contains("nd-allocate: error: estimates.jsonl:5: cell S1[0] estimated again (first on line 1)"), "\(r.stderr)")
         #expect(!s.exists("out/allocation_r1_c1.pkl.gz"))
         // From a pipe: records instead of lines.
-        let piped = try Tool.run("nd-allocate", ["--ranks", "1", "-", "--output-dir", "out"], in: s.path, stdin: try #require(s.read("estimates.jsonl")))
+        let estimates: String = try #require(s.read("estimates.jsonl"))
+        let piped = try Tool.run("nd-allocate", ["--ranks", "1", "-", "--output-dir", "out"], in: s.path, stdin: estimates)
         #expect(piped.status == 1, "\(piped.stderr)")
         #expect(piped.stderr.contains("cell S1[0] estimated twice (records 1 and 4)"), "\(piped.stderr)")
     }

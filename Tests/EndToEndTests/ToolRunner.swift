@@ -63,10 +63,10 @@ enum Tool {
         try process.run()
         if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
         try inp.fileHandleForWriting.close()
-        var errData = Data()
+        let errData = Collected()
         let done = DispatchSemaphore(value: 0)
         let reader = Thread {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
+            errData.bytes = err.fileHandleForReading.readDataToEndOfFile()
             done.signal()
         }
         reader.start()
@@ -75,7 +75,7 @@ enum Tool {
         process.waitUntilExit()
         return ToolResult(status: process.terminationStatus,
                           stdout: String(decoding: outData, as: UTF8.self),
-                          stderr: String(decoding: errData, as: UTF8.self))
+                          stderr: String(decoding: errData.bytes, as: UTF8.self))
     }
 }
 
@@ -115,4 +115,10 @@ struct Scratch {
         let data = (try? FileManager.default.contentsOfDirectory(atPath: path + "/data")) ?? []
         return (top + data.map { "data/" + $0 }).sorted()
     }
+}
+
+/// What the stderr reader thread read: written by that thread, read only after its
+/// semaphore is signalled, so never touched by two threads at once.
+private final class Collected: @unchecked Sendable {
+    var bytes = Data()
 }

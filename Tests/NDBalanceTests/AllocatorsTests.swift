@@ -85,7 +85,7 @@ import Testing
 
     @Test func largestFirstIsAStableSortOfTheMemories() {
         // Ties (and -0.0 beside 0.0) keep index order; bytes differing at every position of the bit pattern.
-        let kib: [Double] = [1, 0, 3, 3, -0.0, 1e300, 2.5, 1, 5e-324, 1024.5, 1024.25, 0, 7]
+        let kib: [Double] = [1, 0, 3, 3, -0.0, 1e300, 2.5, 1, .leastNonzeroMagnitude, 1024.5, 1024.25, 0, 7]
         let p = problem(kib)
         let order = Allocators.lpt(p, ranks: 1, cycles: 1).buckets[0]
         let expected = kib.indices.sorted { kib[$0] > kib[$1] || (kib[$0] == kib[$1] && $0 < $1) }

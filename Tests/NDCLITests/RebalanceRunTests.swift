@@ -10,7 +10,7 @@ import Testing
         let dir = NSTemporaryDirectory() + "ndcli-" + UUID().uuidString
         try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         for (name, size) in sizes {
-            FileManager.default.createFile(atPath: dir + "/\(name)_2.dat", contents: nil)
+            _ = FileManager.default.createFile(atPath: dir + "/\(name)_2.dat", contents: nil)
             let handle = FileHandle(forWritingAtPath: dir + "/\(name)_2.dat")!
             try! handle.truncate(atOffset: UInt64(size))
             try! handle.close()
