@@ -103,7 +103,7 @@ public struct InstantiateRun {
             try allocation.checkCovers(cells, source: allocationFile ?? simulationConfig)
             let (allocation, builder) = (allocation, builder)
             entries = allocation.buckets.indices.map { b in
-                allocation.cells(inBucket: b).map { builder.gid($0) }.min() ?? builder.endOfGids + Int64(b)
+                allocation.cells(inBucket: b).map { builder.gid(of: $0).rawValue }.min() ?? builder.endOfGids + Int64(b)
             }
         }
 
@@ -123,9 +123,8 @@ public struct InstantiateRun {
         /// rank, then cycle 1's, and so on.
         func finish(_ built: [BuiltBucket], writer: DatasetWriter) throws {
             let checksums = CoreDataset.checksumText(built.flatMap { [("\($0.entry)_1.dat", $0.crc1, $0.size1), ("\($0.entry)_2.dat", $0.crc2, $0.size2)] })
-            var order: [Int64] = []
-            for c in 0..<allocation.cycles { for r in 0..<allocation.ranks { order.append(entries[allocation.index(rank: r, cycle: c)]) } }
-            try writer.finish(simulation: builder.simulation, replay: builder.replayedSpikes, order: order, cycles: allocation.cycles,
+            // `entries` is in bucket order, which is files.dat's (`BucketGrid`).
+            try writer.finish(simulation: builder.simulation, replay: builder.replayedSpikes, order: entries, cycles: allocation.cycles,
                               checksums: checksums,
                               populationsOffset: NeurodamusGids.populationsOffsetText(offsets: builder.gidOffsets, virtual: builder.virtualPopulations))
         }

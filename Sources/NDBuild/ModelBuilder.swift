@@ -101,8 +101,6 @@ public final class ModelBuilder {
 
     /// The gid of `cell`, one of the simulated cells (its population has an offset).
     public func gid(of cell: CellRef) -> Gid { gids.gid(cell)! }
-    /// `gid(of:)`'s raw value (nd-instantiate's entry ids).
-    public func gid(_ cell: CellRef) -> Int64 { gid(of: cell).rawValue }
 
     /// Every replayed spike (the inputs' delays added), sorted by time then gid.
     public var replayedSpikes: [(timeMs: Double, gid: Gid)] {

@@ -132,21 +132,15 @@ public struct Allocation: Sendable {
 
     /// Cell columns as a reader fills them: population names held once.
     public struct Cells: Sendable {
-        public private(set) var populations: [String] = []
+        public var populations: [String] { names.names }
         public private(set) var population: [Int32] = []
         public private(set) var nodeID: [Int64] = []
-        private var index: [String: Int32] = [:]
+        private var names = NameTable()
 
         public init() {}
 
         /// The index of population `name`, added if new.
-        public mutating func index(_ name: String) -> Int32 {
-            if let p = index[name] { return p }
-            let p = Int32(populations.count)
-            populations.append(name)
-            index[name] = p
-            return p
-        }
+        public mutating func index(_ name: String) -> Int32 { names.id(name) }
 
         /// Adds a cell; returns its index.
         public mutating func add(population p: Int32, nodeID id: Int64) -> Int {

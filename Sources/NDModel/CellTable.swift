@@ -20,20 +20,6 @@ public struct CellTable: Sendable {
     private var populationNames = NameTable()
     private var metypeNames = NameTable()
 
-    /// Names held once, each with its index.
-    private struct NameTable: Sendable {
-        var names: [String] = []
-        var index: [String: Int32] = [:]
-
-        mutating func id(_ name: String) -> Int32 {
-            if let i = index[name] { return i }
-            let i = Int32(names.count)
-            names.append(name)
-            index[name] = i
-            return i
-        }
-    }
-
     public init() {}
 
     public var count: Int { nodeID.count }

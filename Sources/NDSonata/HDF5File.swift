@@ -64,7 +64,7 @@ public final class HDF5File {
     /// Debian's libhdf5 is built without thread safety: two threads in it at once (test
     /// suites run in parallel, a tool's worker threads) corrupt its caches. Every call goes
     /// through this lock; recursive, as one call may be made inside another's body.
-    static let library = RecursiveLock()
+    static let library = Mutex(recursive: true)
 
     /// Runs `body`, which calls libhdf5 directly (a test making a file ndtools' writer
     /// cannot), holding the library's lock.
@@ -424,23 +424,4 @@ public final class HDF5RowSelection {
     }
 
     deinit { if selected >= 0 { HDF5File.library.locked { _ = H5Sclose(selected) } } }
-}
-
-/// A recursive pthread mutex.
-final class RecursiveLock: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-
-    init() {
-        var attributes = pthread_mutexattr_t()
-        pthread_mutexattr_init(&attributes)
-        pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_RECURSIVE))
-        pthread_mutex_init(&mutex, &attributes)
-        pthread_mutexattr_destroy(&attributes)
-    }
-
-    func locked<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body()
-    }
 }

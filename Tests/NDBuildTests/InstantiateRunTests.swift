@@ -31,7 +31,7 @@ extension BuildSuite {
             // Round-robin: cell i in bucket i mod 6, so a bucket's entry is its first cell's gid.
             let builder = try ModelBuilder(simulationConfig: circuit.config)
             let cells = try builder.simulatedCells()
-            #expect(outcome.buckets.map(\.entry) == (0..<6).map { builder.gid(cells[$0]) })
+            #expect(outcome.buckets.map(\.entry) == (0..<6).map { builder.gid(of: cells[$0]).rawValue })
 
             let filesDat = try FilesDat(contentsOf: outcome.folder + "/files.dat")
             #expect(filesDat.version == "1.8" && filesDat.countField == "6")

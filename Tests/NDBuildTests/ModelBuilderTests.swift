@@ -61,7 +61,7 @@ extension BuildSuite {
             let group = try builder.build(entry: 5, cells: cells)
             let expected = try edges(builder, cells)
             #expect(group.entry == 5)
-            #expect(group.cells.gid == cells.map(builder.gid))
+            #expect(group.cells.gid == cells.map { builder.gid(of: $0).rawValue })
             #expect(expected.count > 1000)
             #expect(group.synapseCount == expected.count)
             #expect(group.exp2Syn.node.count == expected.exp2)
